@@ -1,0 +1,148 @@
+"""REST endpoints for events and photos: parse, call one service or selector, serialize."""
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from events import selectors, services
+from events.downloads import derivative_response, original_response
+from events.models import Event, Photo
+from visage.api import StudioApi
+
+
+class EventOutputSerializer(serializers.ModelSerializer):
+    counters = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = ["id", "name", "starts_on", "created_at", "updated_at", "counters"]
+
+    def get_counters(self, event: Event) -> dict:
+        return selectors.event_counters(event=event)
+
+
+class PhotoOutputSerializer(serializers.ModelSerializer):
+    original_url = serializers.SerializerMethodField()
+    preview_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Photo
+        fields = [
+            "id", "event", "original_filename", "sha256", "size", "content_type", "width", "height",
+            "orientation", "taken_at", "state", "failure_reason", "created_at", "processed_at",
+            "original_url", "preview_url", "thumbnail_url",
+        ]
+
+    def get_original_url(self, photo: Photo) -> str:
+        return reverse("api:photo-original", args=[photo.id])
+
+    def get_preview_url(self, photo: Photo) -> str | None:
+        return reverse("api:photo-preview", args=[photo.id]) if photo.preview_key else None
+
+    def get_thumbnail_url(self, photo: Photo) -> str | None:
+        return reverse("api:photo-thumbnail", args=[photo.id]) if photo.thumbnail_key else None
+
+
+class EventListCreateApi(StudioApi):
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200, allow_blank=False, trim_whitespace=True)
+        starts_on = serializers.DateField(required=False, allow_null=True)
+
+    @extend_schema(responses=EventOutputSerializer(many=True))
+    def get(self, request):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.event_list(studio=self.studio), request, view=self)
+        return paginator.get_paginated_response(EventOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: EventOutputSerializer})
+    def post(self, request):
+        self.require_writer()
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.event_create(studio=self.studio, user=request.user, **data.validated_data)
+        return Response(EventOutputSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class EventDetailApi(StudioApi):
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200, required=False)
+        starts_on = serializers.DateField(required=False, allow_null=True)
+
+    @extend_schema(responses=EventOutputSerializer)
+    def get(self, request, event_id: int):
+        event = selectors.event_get(studio=self.studio, event_id=event_id)
+        return Response(EventOutputSerializer(event).data)
+
+    @extend_schema(request=InputSerializer, responses=EventOutputSerializer)
+    def patch(self, request, event_id: int):
+        event = selectors.event_get(studio=self.studio, event_id=event_id)
+        self.require_writer()
+        data = self.InputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        event = services.event_update(event=event, **data.validated_data)
+        return Response(EventOutputSerializer(event).data)
+
+
+class PhotoListUploadApi(StudioApi):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses=PhotoOutputSerializer(many=True))
+    def get(self, request, event_id: int):
+        event = selectors.event_get(studio=self.studio, event_id=event_id)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.photo_list(studio=self.studio, event=event), request, view=self)
+        return paginator.get_paginated_response(PhotoOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
+        description="Answers per file: created, duplicate (same bytes already in the event) or rejected with a reason.",
+    )
+    def post(self, request, event_id: int):
+        event = selectors.event_get(studio=self.studio, event_id=event_id)
+        self.require_writer()
+        files = request.FILES.getlist("files")
+        if not files:
+            return Response({"detail": "No files: send one or more in the multipart field 'files'."}, status=400)
+        outcomes = services.photos_upload(event=event, user=request.user, files=files)
+        return Response(_upload_body(outcomes), status=_upload_status(outcomes))
+
+
+def _upload_body(outcomes: list[services.UploadOutcome]) -> dict:
+    results = [
+        {"filename": o.filename, "status": o.status, "reason": o.reason or None,
+         "photo": PhotoOutputSerializer(o.photo).data if o.photo else None}
+        for o in outcomes
+    ]
+    counts = {name: sum(o.status == name for o in outcomes) for name in ("created", "duplicate", "rejected")}
+    return {**counts, "results": results}
+
+
+def _upload_status(outcomes: list[services.UploadOutcome]) -> int:
+    if any(o.status == "created" for o in outcomes):
+        return status.HTTP_201_CREATED
+    if all(o.status == "rejected" for o in outcomes):
+        return status.HTTP_400_BAD_REQUEST
+    return status.HTTP_200_OK
+
+
+class PhotoDetailApi(StudioApi):
+    @extend_schema(responses=PhotoOutputSerializer)
+    def get(self, request, photo_id: int):
+        return Response(PhotoOutputSerializer(selectors.photo_get(studio=self.studio, photo_id=photo_id)).data)
+
+
+class PhotoOriginalApi(StudioApi):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes, 302: None})
+    def get(self, request, photo_id: int):
+        return original_response(selectors.photo_get(studio=self.studio, photo_id=photo_id))
+
+
+class PhotoDerivativeApi(StudioApi):
+    kind = "preview"
+
+    @extend_schema(responses={(200, "image/jpeg"): bytes})
+    def get(self, request, photo_id: int):
+        return derivative_response(selectors.photo_get(studio=self.studio, photo_id=photo_id), self.kind)

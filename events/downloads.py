@@ -1,0 +1,32 @@
+"""Handing out stored bytes: streamed from the filesystem, or a short-lived presigned S3 URL."""
+from django.http import FileResponse, Http404, HttpResponseRedirect
+
+from events.models import Photo
+from events.storage import is_filesystem, object_storage
+
+
+def original_response(photo: Photo, *, as_attachment: bool = True):
+    """Exactly the uploaded bytes, under the original filename."""
+    return _object_response(photo.original_key, photo.original_filename, photo.content_type, as_attachment)
+
+
+def derivative_response(photo: Photo, kind: str):
+    key = photo.preview_key if kind == "preview" else photo.thumbnail_key
+    if not key:
+        raise Http404("The preview is not ready yet.")
+    return _object_response(key, f"{kind}-{photo.id}.jpg", "image/jpeg", as_attachment=False)
+
+
+def _object_response(key: str, filename: str, content_type: str, as_attachment: bool):
+    storage = object_storage()
+    if is_filesystem(storage):
+        if not storage.exists(key):
+            raise Http404("The stored file is missing.")
+        return FileResponse(storage.open(key, "rb"), as_attachment=as_attachment, filename=filename, content_type=content_type)
+    disposition = "attachment" if as_attachment else "inline"
+    params = {"ResponseContentDisposition": f'{disposition}; filename="{_ascii(filename)}"', "ResponseContentType": content_type}
+    return HttpResponseRedirect(storage.url(key, parameters=params))
+
+
+def _ascii(filename: str) -> str:
+    return filename.encode("ascii", "replace").decode().replace('"', "_")

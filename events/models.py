@@ -1,0 +1,57 @@
+"""Events and their photos. Every row carries its studio (the tenant)."""
+from django.conf import settings
+from django.db import models
+
+from visage.tenancy.models import Studio
+
+
+class Event(models.Model):
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="events")
+    name = models.CharField(max_length=200)
+    starts_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["studio", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PhotoState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    PROCESSING = "processing", "Processing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Photo(models.Model):
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos")
+    original_filename = models.CharField(max_length=255)
+    original_key = models.CharField(max_length=500, unique=True)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=50)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    orientation = models.PositiveSmallIntegerField(default=1, help_text="EXIF orientation tag (1 = upright).")
+    taken_at = models.DateTimeField(null=True, blank=True, help_text="EXIF capture time (UTC unless the EXIF gave an offset).")
+    state = models.CharField(max_length=20, choices=PhotoState.choices, default=PhotoState.QUEUED)
+    failure_reason = models.TextField(blank=True)
+    preview_key = models.CharField(max_length=500, blank=True)
+    thumbnail_key = models.CharField(max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["event", "sha256"], name="photo_unique_sha256_per_event")]
+        indexes = [models.Index(fields=["event", "state"])]
+
+    def __str__(self) -> str:
+        return self.original_filename

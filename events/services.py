@@ -1,0 +1,88 @@
+"""Writes for events and photos."""
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from events.inspection import PhotoInfo, RejectedFile, inspect_photo, size_limit_message
+from events.models import Event, Photo
+from events.storage import object_storage, original_key
+from visage.tenancy.models import Studio, User
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    filename: str
+    status: str  # "created" | "duplicate" | "rejected"
+    photo: Photo | None = None
+    reason: str = ""
+
+
+def event_create(*, studio: Studio, user: User | None, name: str, starts_on: date | None = None) -> Event:
+    return Event.objects.create(studio=studio, name=name.strip(), starts_on=starts_on, created_by=user)
+
+
+def event_update(*, event: Event, **fields) -> Event:
+    for name in ("name", "starts_on"):
+        if name in fields:
+            setattr(event, name, fields[name])
+    event.save(update_fields=["name", "starts_on", "updated_at"])
+    return event
+
+
+def photos_upload(*, event: Event, user: User | None, files: list[UploadedFile]) -> list[UploadOutcome]:
+    """Store each file independently: one bad file never spoils the others."""
+    return [photo_upload(event=event, user=user, uploaded=uploaded) for uploaded in files]
+
+
+def photo_upload(*, event: Event, user: User | None, uploaded: UploadedFile) -> UploadOutcome:
+    filename = (uploaded.name or "unnamed")[:255]
+    try:
+        if getattr(uploaded, "visage_oversize", False):
+            raise RejectedFile(size_limit_message())
+        info = inspect_photo(uploaded.file, uploaded.size)
+    except RejectedFile as exc:
+        return UploadOutcome(filename=filename, status="rejected", reason=f"{filename}: {exc}")
+    existing = Photo.objects.filter(event=event, sha256=info.sha256).first()
+    if existing is not None:
+        return _duplicate(filename, existing)
+    try:
+        photo = _photo_store(event=event, user=user, uploaded=uploaded, filename=filename, info=info)
+    except IntegrityError:  # the same bytes arrived concurrently in another request
+        return _duplicate(filename, Photo.objects.get(event=event, sha256=info.sha256))
+    return UploadOutcome(filename=filename, status="created", photo=photo)
+
+
+def _duplicate(filename: str, existing: Photo) -> UploadOutcome:
+    reason = f"{filename}: same bytes as {existing.original_filename} (photo {existing.id}) already in this event"
+    return UploadOutcome(filename=filename, status="duplicate", photo=existing, reason=reason)
+
+
+def _photo_store(*, event: Event, user: User | None, uploaded: UploadedFile, filename: str, info: PhotoInfo) -> Photo:
+    """Row and object together: if storing the bytes fails, the row is rolled back."""
+    storage = object_storage()
+    key = original_key(studio_id=event.studio_id, event_id=event.id, filename=filename)
+    with transaction.atomic():
+        photo = Photo.objects.create(
+            studio_id=event.studio_id, event=event, original_filename=filename, original_key=key,
+            size=info.size, sha256=info.sha256, content_type=info.content_type, width=info.width,
+            height=info.height, orientation=info.orientation, taken_at=info.taken_at, uploaded_by=user,
+        )
+        uploaded.seek(0)
+        # A spooled upload is moved (filesystem) or streamed in parts (S3): never read into memory.
+        stored_key = storage.save(key, uploaded)
+        if stored_key != key:  # storage renamed it: never expected with unique keys, so fail loudly
+            storage.delete(stored_key)
+            raise RuntimeError(f"storage refused key {key!r}")
+        transaction.on_commit(lambda: _queue_processing(photo.id))
+    return photo
+
+
+def _queue_processing(photo_id: int) -> None:
+    from events.tasks import photo_make_derivatives
+
+    photo_make_derivatives.delay(photo_id)

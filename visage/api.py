@@ -1,0 +1,71 @@
+"""API plumbing shared by every app: the tenant-scoped base view, errors, token login."""
+from django.contrib.auth import authenticate
+from django.core.exceptions import TooManyFilesSent
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+from django.conf import settings
+
+from visage.tenancy.models import Membership, Studio
+from visage.tenancy.selectors import membership_for_request
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.VISAGE_MAX_FILES_PER_REQUEST
+        detail = f"Too many files in one request (the limit is {limit}). Nothing was stored; send smaller batches."
+        return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)
+
+
+class StudioApi(APIView):
+    """Base for every tenant-owned endpoint: sets self.studio from the caller's membership.
+
+    The studio never comes from the request body; another studio's objects are 404 because
+    every lookup goes through a selector that takes `studio=self.studio`.
+    """
+
+    studio: Studio
+    membership: Membership
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        membership = membership_for_request(user=request.user, studio_slug=request.headers.get("X-Studio"))
+        if membership is None:
+            raise NotFound("No studio found for this account.")
+        self.membership, self.studio = membership, membership.studio
+
+    def require_writer(self) -> None:
+        if not self.membership.can_write:
+            raise PermissionDenied(f"Your role in this studio ({self.membership.role}) is read-only.")
+
+
+class TokenCreateApi(APIView):
+    """POST {email|username, password} → {token}."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.CharField(required=False)
+        username = serializers.CharField(required=False)
+        password = serializers.CharField(trim_whitespace=False)
+
+        def validate(self, attrs):
+            if not (attrs.get("email") or attrs.get("username")):
+                raise serializers.ValidationError("Give your email (or username) and password.")
+            return attrs
+
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        email = (data.validated_data.get("email") or data.validated_data["username"]).strip().lower()
+        user = authenticate(request, email=email, password=data.validated_data["password"])
+        if user is None or not user.is_active:
+            return Response({"detail": "Wrong email or password."}, status=status.HTTP_400_BAD_REQUEST)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -1,0 +1,184 @@
+"""Settings shared by every environment. Everything that differs comes from the environment."""
+from pathlib import Path
+
+import dj_database_url
+
+from visage.settings.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env_str("VISAGE_VAR_DIR", str(BASE_DIR / "var")))
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-local-development-key-change-me")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "visage.tenancy",
+    "events",
+    "recognition",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "visage.urls"
+WSGI_APPLICATION = "visage.wsgi.application"
+AUTH_USER_MODEL = "tenancy.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'visage.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(env_str("VISAGE_MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# --- Object storage: originals and derivatives -------------------------------------------
+# "filesystem" (default) keeps objects under MEDIA_ROOT; "s3" uses any S3-compatible server.
+VISAGE_STORAGE = env_str("VISAGE_STORAGE", "filesystem")
+_S3_OPTIONS = {
+    "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", "visage"),
+    "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+    "region_name": env_str("AWS_S3_REGION_NAME", "us-east-1"),
+    "access_key": env_str("AWS_ACCESS_KEY_ID"),
+    "secret_key": env_str("AWS_SECRET_ACCESS_KEY"),
+    "default_acl": None,
+    "file_overwrite": True,  # keys are unique per photo; overwriting is a retry of the same bytes
+    "querystring_auth": True,
+    "querystring_expire": env_int("VISAGE_PRESIGNED_URL_SECONDS", 300),
+    "signature_version": "s3v4",
+    "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path"),
+}
+STORAGES = {
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _S3_OPTIONS}
+        if VISAGE_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}}
+    ),
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# --- Uploads -------------------------------------------------------------------------------
+# Files above FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to disk in chunks, never held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["events.uploads.SizeLimitedUploadHandler"]
+VISAGE_MAX_UPLOAD_BYTES = env_int("VISAGE_MAX_UPLOAD_BYTES", 300 * 1024 * 1024)
+VISAGE_MAX_FILES_PER_REQUEST = env_int("VISAGE_MAX_FILES_PER_REQUEST", 100)
+DATA_UPLOAD_MAX_NUMBER_FILES = VISAGE_MAX_FILES_PER_REQUEST
+# 200 MP covers medium-format cameras (~150 MP); anything larger is treated as a decompression bomb.
+VISAGE_MAX_IMAGE_PIXELS = env_int("VISAGE_MAX_IMAGE_PIXELS", 200_000_000)
+VISAGE_PREVIEW_LONG_SIDE = 1600
+VISAGE_THUMBNAIL_LONG_SIDE = 400
+
+# --- Celery ----------------------------------------------------------------------------------
+# With REDIS_URL set: real Celery over Redis. Without it (embedded default) a local worker
+# talks through a filesystem broker under var/, so no server is needed.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+else:
+    _BROKER_DIR = VAR_DIR / "broker"
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR / "out"),
+        "data_folder_out": str(_BROKER_DIR / "out"),
+        "processed_folder": str(_BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = "ingest"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
+CELERY_TASK_ROUTES = {
+    "events.tasks.*": {"queue": "ingest"},
+    "recognition.tasks.photo_detect_faces": {"queue": "gpu"},
+    "recognition.tasks.event_*": {"queue": "cluster"},
+}
+CELERY_TASK_IGNORE_RESULT = True
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- API -------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "visage.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Visage API",
+    "DESCRIPTION": "Event photos, face recognition and guest sharing.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("VISAGE_LOG_LEVEL", "INFO")},
+}

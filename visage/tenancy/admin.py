@@ -1,0 +1,7 @@
+from django.contrib import admin
+
+from visage.tenancy.models import Membership, Studio, User
+
+admin.site.register(User)
+admin.site.register(Studio)
+admin.site.register(Membership)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TenancyConfig(AppConfig):
+    name = "visage.tenancy"
+    label = "tenancy"
+    verbose_name = "Studios and members"

@@ -1,0 +1,71 @@
+"""The tenancy core: a Studio is the tenant; users sign in with their email address."""
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        return self._create(email, password, is_staff=True, is_superuser=True, **extra)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField(unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Studio(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    PHOTOGRAPHER = "photographer", "Photographer"
+    VIEWER = "viewer", "Viewer"
+
+
+# Roles allowed to create events and upload photos; viewers only look.
+WRITER_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER})
+
+
+class Membership(models.Model):
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PHOTOGRAPHER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["studio", "user"], name="membership_unique_user_per_studio")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.studio} ({self.role})"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in WRITER_ROLES
