@@ -12,24 +12,24 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from .agglomerative import average_linkage
+from .agglomerative import cluster_average_linkage
 from .assign import ASSIGNMENT_METHODS, assign_to_people
-from .chinese_whispers import chinese_whispers
+from .chinese_whispers import cluster_chinese_whispers
 from .constraints import (
     UNASSIGNED,
     canonical_labels,
     cannot_link_from_groups,
     normalise_cannot_link,
 )
-from .dbscan import dbscan
+from .dbscan import cluster_dbscan
 from .graph import DEFAULT_MAX_NEIGHBOURS, SimilarityGraph, build_similarity_graph, unit_rows
 
 ClusteringMethod = Callable[..., np.ndarray]
 
 METHODS: dict[str, ClusteringMethod] = {
-    "chinese_whispers": chinese_whispers,
-    "dbscan": dbscan,
-    "average_linkage": average_linkage,
+    "chinese_whispers": cluster_chinese_whispers,
+    "dbscan": cluster_dbscan,
+    "average_linkage": cluster_average_linkage,
 }
 DEFAULT_METHOD = "average_linkage"
 

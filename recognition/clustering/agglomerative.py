@@ -138,7 +138,7 @@ class _BestPairQueue:
         self.set_best(keep, *((linkage[best], int(others[best])) if best >= 0 else (-np.inf, -1)))
 
 
-def average_linkage(
+def cluster_average_linkage(
     graph: SimilarityGraph, embeddings: np.ndarray, *, cannot_link: np.ndarray
 ) -> np.ndarray:
     state = _ClusterState(graph, embeddings, cannot_link)

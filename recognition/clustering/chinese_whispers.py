@@ -59,7 +59,7 @@ def _release_blocked(labels, constrained, partners, fresh_offset) -> list[int]:
     return released
 
 
-def chinese_whispers(
+def cluster_chinese_whispers(
     graph: SimilarityGraph, embeddings: np.ndarray, *, cannot_link: np.ndarray, seed: int = SEED
 ) -> np.ndarray:
     size = graph.size

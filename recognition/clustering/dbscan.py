@@ -101,7 +101,7 @@ def _attach_border_faces(
                 break
 
 
-def dbscan(
+def cluster_dbscan(
     graph: SimilarityGraph, embeddings: np.ndarray, *, cannot_link: np.ndarray,
     min_samples: int = MIN_SAMPLES,
 ) -> np.ndarray:

@@ -90,6 +90,9 @@ class _TopKTable:
         similarity = np.concatenate([self.similarity[touched].ravel()[kept], similarity])
         order = np.lexsort((others, -similarity, nodes))  # ties broken by id: deterministic
         nodes, others, similarity = nodes[order], others[order], similarity[order]
+        repeated = np.zeros(len(nodes), dtype=bool)  # a dense tile finds a pair twice
+        repeated[1:] = (nodes[1:] == nodes[:-1]) & (others[1:] == others[:-1])
+        nodes, others, similarity = nodes[~repeated], others[~repeated], similarity[~repeated]
         group_start = np.searchsorted(nodes, nodes, side="left")
         rank = np.arange(len(nodes)) - group_start
         self.overflowed |= bool((rank >= k).any())
@@ -127,12 +130,11 @@ def _scan_tiles(matrix: np.ndarray, threshold: float, table: _TopKTable) -> None
         block = matrix[row_start : row_start + BLOCK_ROWS]
         for column_start in range(row_start, size, BLOCK_COLUMNS):
             tile = block @ matrix[column_start : column_start + BLOCK_COLUMNS].T
+            if column_start == row_start:  # the diagonal tile also holds (i, i) and (j, i)
+                tile[np.tril_indices(tile.shape[0], m=tile.shape[1])] = -np.inf
             rows, cols = _tile_candidates(tile, threshold, k)
-            rows, cols = rows + row_start, cols + column_start
-            upper = rows < cols  # the diagonal tile also holds (j, i) and (i, i)
-            rows, cols = rows[upper], cols[upper]
-            similarity = tile[rows - row_start, cols - column_start]
-            rows, cols = rows.astype(np.int32), cols.astype(np.int32)
+            similarity = tile[rows, cols]
+            rows, cols = (rows + row_start).astype(np.int32), (cols + column_start).astype(np.int32)
             table.add(np.concatenate([rows, cols]), np.concatenate([cols, rows]),
                       np.concatenate([similarity, similarity]))
     table.fold()
