@@ -1,0 +1,148 @@
+"""Face embedders behind one interface; each has a name, version and dimension stored per Face."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+from PIL import Image
+
+from recognition.ml import sface
+from recognition.ml.align import ARCFACE, FaceTemplate
+from recognition.ml.compat import import_facenet_pytorch
+from recognition.ml.runtime import configure_torch_threads, default_device
+
+DEFAULT_EMBEDDER_ENV = "VISAGE_EMBEDDER"
+FACENET_WEIGHTS_ENV = "VISAGE_FACENET_WEIGHTS"
+BATCH_SIZE = 64
+# facenet-pytorch's LFW evaluation crops the MTCNN box with a 14 px margin at 160 px; the ArcFace
+# template spans about the same face area, so the same 5-point alignment is used, scaled to 160.
+FACENET_TEMPLATE = ARCFACE.scaled(160)
+
+
+class EmbedderUnavailable(RuntimeError):
+    """The embedder asked for cannot run here (unknown name, or weights missing)."""
+
+
+class Embedder(ABC):
+    """Aligned face crops in, L2-normalised float32 vectors out."""
+
+    name: str
+    version: str
+    dim: int
+    template: FaceTemplate  # the crop this model expects (size and landmark positions)
+
+    @abstractmethod
+    def embed(self, aligned_faces: Sequence[Image.Image]) -> np.ndarray:
+        """(n, dim) float32, each row of unit length."""
+
+
+class TorchFlipEmbedder(Embedder):
+    """Runs a torch model in batches and averages each face with its mirror image.
+
+    Flip averaging ("flip test", as in the ArcFace evaluation) cancels pose and lighting
+    asymmetry; measured on bbt/people it lifts SFace's pair AUC to 1.000.
+    """
+
+    def __init__(self, model: torch.nn.Module, device: torch.device, *, flip: bool = True):
+        self.model = model.eval().to(device)
+        self.device = device
+        self.flip = flip
+
+    def preprocess(self, batch: torch.Tensor) -> torch.Tensor:
+        """(n, 3, size, size) float RGB 0..255 to the model's input."""
+        return batch
+
+    def embed(self, aligned_faces: Sequence[Image.Image]) -> np.ndarray:
+        if not aligned_faces:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        chunks = [self._embed_batch(aligned_faces[i:i + BATCH_SIZE])
+                  for i in range(0, len(aligned_faces), BATCH_SIZE)]
+        return np.concatenate(chunks).astype(np.float32)
+
+    def _embed_batch(self, faces: Sequence[Image.Image]) -> np.ndarray:
+        size = self.template.size
+        arrays = [np.asarray(face.convert("RGB").resize((size, size)) if face.size != (size, size)
+                             else face.convert("RGB"), dtype=np.float32) for face in faces]
+        batch = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).to(self.device)
+        with torch.inference_mode():
+            vectors = _normalise(self.model(self.preprocess(batch)).float())
+            if self.flip:
+                mirrored = _normalise(self.model(self.preprocess(batch.flip(3))).float())
+                vectors = _normalise(vectors + mirrored)
+        return vectors.cpu().numpy()
+
+
+def _normalise(vectors: torch.Tensor) -> torch.Tensor:
+    return torch.nn.functional.normalize(vectors, p=2, dim=1)
+
+
+class SFaceEmbedder(TorchFlipEmbedder):
+    """OpenCV Zoo SFace (Apache-2.0), 128-D, on the ArcFace 112x112 crop."""
+
+    name = "sface"
+    dim = sface.EMBEDDING_DIM
+    template = ARCFACE
+
+    def __init__(self, model_path: Path | str | None = None, device: torch.device | str | None = None):
+        configure_torch_threads()
+        model = sface.load_sface(model_path)
+        super().__init__(model, default_device(device))
+        # The version pins the file (by hash) and the flip averaging: both change the vectors.
+        self.version = f"2021dec-int8bq-{sface.SFACE_SHA256[:12]}-flipavg"
+
+
+class FacenetEmbedder(TorchFlipEmbedder):
+    """facenet-pytorch InceptionResnetV1 (VGGFace2 weights supplied by the operator), 512-D, 160 px."""
+
+    name = "facenet"
+    dim = 512
+    template = FACENET_TEMPLATE
+
+    def __init__(self, weights_path: Path | str | None = None, device: torch.device | str | None = None):
+        configure_torch_threads()
+        path = Path(weights_path or os.environ.get(FACENET_WEIGHTS_ENV) or "")
+        if not str(path) or not path.is_file():
+            raise EmbedderUnavailable(
+                f"facenet embedder needs InceptionResnetV1 weights: set {FACENET_WEIGHTS_ENV} to a "
+                f"state-dict file (e.g. 20180402-114759-vggface2.pt); not found: {str(path) or '(unset)'}")
+        model = import_facenet_pytorch().InceptionResnetV1(pretrained=None, classify=False)
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        model.load_state_dict({k: v for k, v in state.items() if not k.startswith("logits.")})
+        super().__init__(model, default_device(device))
+        self.version = f"inception-resnet-v1-{_file_sha256(path)[:12]}-flipavg"
+
+    def preprocess(self, batch: torch.Tensor) -> torch.Tensor:
+        return (batch - 127.5) / 128.0  # facenet-pytorch's fixed_image_standardization
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+EMBEDDERS = {"sface": SFaceEmbedder, "facenet": FacenetEmbedder}
+
+
+def default_embedder_name() -> str:
+    return os.environ.get(DEFAULT_EMBEDDER_ENV) or "sface"
+
+
+def get_embedder(name: str | None = None) -> Embedder:
+    """The process-wide instance of the named embedder (default: $VISAGE_EMBEDDER, else sface)."""
+    return _cached_embedder(name or default_embedder_name())
+
+
+@functools.lru_cache(maxsize=None)
+def _cached_embedder(name: str) -> Embedder:
+    if name not in EMBEDDERS:
+        raise EmbedderUnavailable(f"unknown embedder {name!r}; available: {', '.join(sorted(EMBEDDERS))}")
+    return EMBEDDERS[name]()

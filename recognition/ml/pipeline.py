@@ -1,0 +1,143 @@
+"""The face pipeline the Django side calls: decode -> detect -> align -> embed -> quality.
+
+Detection runs on a reduced decode (long side ``detect_long_side``); boxes and landmarks are
+mapped back to original coordinates, and each face is aligned from a decode with at least the
+resolution its 112 px crop needs (the reduced one when enough, else a larger one).
+"""
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+import torch
+from PIL import Image
+
+from recognition.ml.align import align_face, source_coverage, template_scale
+from recognition.ml.detector import Detection, FaceDetector
+from recognition.ml.embedders import Embedder, get_embedder
+from recognition.ml.images import DecodedImage, ImageSource, decode, read_source
+from recognition.ml.quality import QualityThresholds, assess_face
+
+DETECT_LONG_SIDE = 1024  # MTCNN ~0.15 s per image at this size on 2 CPU cores (MODELS.md)
+
+
+@dataclass
+class DetectedFace:
+    """One face, in original pixel coordinates (full resolution, EXIF orientation applied).
+
+    ``box`` is clipped to the photo; ``landmarks`` are not (they may lie just outside it).
+    """
+
+    box: tuple[float, float, float, float]
+    probability: float
+    landmarks: np.ndarray
+    embedding: np.ndarray
+    usable: bool
+    quality_reasons: list[str] = field(default_factory=list)
+    blur: float = 0.0
+    aligned: Image.Image | None = None
+
+    @property
+    def area(self) -> float:
+        return max(0.0, self.box[2] - self.box[0]) * max(0.0, self.box[3] - self.box[1])
+
+
+@dataclass
+class _Photo:
+    """Work in progress for one input: its bytes, detection decode and faces found."""
+
+    raw: bytes | Image.Image
+    decoded: DecodedImage
+    detections: list[Detection] = field(default_factory=list)
+
+
+class FacePipeline:
+    """Detector + embedder + quality gate. Thread-safe for inference; build once per process."""
+
+    def __init__(self, embedder_name: str | None = None, detect_long_side: int = DETECT_LONG_SIDE,
+                 device: torch.device | str | None = None,
+                 quality: QualityThresholds = QualityThresholds()):
+        self.embedder: Embedder = get_embedder(embedder_name)
+        self.detector = FaceDetector(device)
+        self.detect_long_side = detect_long_side
+        self.quality = quality
+
+    def analyze(self, image_source: ImageSource) -> list[DetectedFace]:
+        """All faces in one photo; raises ImageDecodeError for unreadable input."""
+        return self.analyze_many([image_source])[0]
+
+    def analyze_many(self, sources: Sequence[ImageSource]) -> list[list[DetectedFace]]:
+        """Faces per photo; detection batched by size, embedding batched across all photos."""
+        photos = [self._decode(source) for source in sources]
+        found = self.detector.detect_batch([photo.decoded.image for photo in photos])
+        for photo, detections in zip(photos, found):
+            photo.detections = [_to_original(d, photo.decoded) for d in detections]
+        crops = [self._align_photo(photo) for photo in photos]
+        flat = [crop for photo_crops in crops for crop in photo_crops]
+        vectors = iter(self.embedder.embed(flat))
+        return [[self._face(d, crop, next(vectors), photo.decoded.original_size)
+                 for d, crop in zip(photo.detections, photo_crops)]
+                for photo, photo_crops in zip(photos, crops)]
+
+    def _decode(self, source: ImageSource) -> _Photo:
+        raw = read_source(source)
+        return _Photo(raw=raw, decoded=decode(raw, long_side=self.detect_long_side))
+
+    def _align_photo(self, photo: _Photo) -> list[Image.Image]:
+        """Aligned crops, from a decode with enough pixels that no crop is upsampled needlessly."""
+        if not photo.detections:
+            return []
+        template = self.embedder.template
+        needed = max(template_scale(d.landmarks, template) for d in photo.detections)
+        source = photo.decoded
+        original_long = max(source.original_size)
+        wanted_long = math.ceil(original_long * min(1.0, needed))
+        if wanted_long > max(source.image.size):
+            source = decode(photo.raw, long_side=None if wanted_long >= original_long else wanted_long)
+        scale = np.array(source.scale)
+        return [align_face(source.image, d.landmarks / scale, template) for d in photo.detections]
+
+    def _face(self, detection: Detection, aligned: Image.Image, embedding: np.ndarray,
+              image_size: tuple[int, int]) -> DetectedFace:
+        coverage = source_coverage(detection.landmarks, image_size, self.embedder.template)
+        report = assess_face(box=detection.box, probability=detection.probability,
+                             landmarks=detection.landmarks, image_size=image_size,
+                             aligned=aligned, coverage=coverage, thresholds=self.quality)
+        return DetectedFace(
+            box=tuple(float(v) for v in detection.box), probability=detection.probability,
+            landmarks=detection.landmarks, embedding=embedding.astype(np.float32),
+            usable=report.usable, quality_reasons=report.reasons, blur=report.blur, aligned=aligned)
+
+
+def _to_original(detection: Detection, decoded: DecodedImage) -> Detection:
+    width, height = decoded.original_size
+    box = np.clip(decoded.to_original(detection.box), 0, [width, height, width, height])
+    return Detection(box=box, probability=detection.probability,
+                     landmarks=decoded.to_original(detection.landmarks))
+
+
+def largest_face(faces: Iterable[DetectedFace], *, prefer_usable: bool = True) -> DetectedFace | None:
+    """The biggest face (e.g. the selfie's owner when others are in the background).
+
+    With ``prefer_usable`` a usable face wins; a flagged one is returned only if no usable one exists.
+    """
+    faces = list(faces)
+    if prefer_usable and any(face.usable for face in faces):
+        faces = [face for face in faces if face.usable]
+    return max(faces, key=lambda face: face.area, default=None)
+
+
+_pipeline: FacePipeline | None = None
+_pipeline_lock = threading.Lock()
+
+
+def get_pipeline() -> FacePipeline:
+    """The process-wide pipeline with default settings (models load once, on first use)."""
+    global _pipeline
+    with _pipeline_lock:
+        if _pipeline is None:
+            _pipeline = FacePipeline()
+        return _pipeline
