@@ -31,6 +31,7 @@ test: install
 
 check-deploy: install
 	DJANGO_SECRET_KEY=$$(openssl rand -hex 40) DJANGO_ALLOWED_HOSTS=visage.example \
+	  VISAGE_MASTER_KEYS=$$($(PY) -m recognition.crypto) \
 	  $(PY) manage.py check --deploy --fail-level WARNING --settings=visage.settings.production
 
 clean:

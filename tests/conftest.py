@@ -57,3 +57,11 @@ def isolated_storage(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "media"}},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def face_pipeline():
+    """The real detector + embedder, loaded once per test session (CPU)."""
+    from recognition.ml.pipeline import get_pipeline
+
+    return get_pipeline()

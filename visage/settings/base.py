@@ -157,6 +157,11 @@ CACHES = {
     )
 }
 
+# --- Face recognition ------------------------------------------------------------------------
+# Master keys that wrap each event's data key: "k2:BASE64,k1:BASE64" (first wraps, all unwrap).
+VISAGE_MASTER_KEYS = env_str("VISAGE_MASTER_KEYS")
+VISAGE_EMBEDDER = env_str("VISAGE_EMBEDDER", "sface")
+
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

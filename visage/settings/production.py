@@ -4,6 +4,7 @@ from visage.settings.env import env_bool, env_int, env_list, env_required, env_s
 
 DEBUG = False
 SECRET_KEY = env_required("DJANGO_SECRET_KEY")
+VISAGE_MASTER_KEYS = env_required("VISAGE_MASTER_KEYS")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
