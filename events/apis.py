@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from events import selectors, services
 from events.downloads import derivative_response, original_response
 from events.models import Event, Photo
-from visage.api import StudioApi
+from visage.api import EventApi, PhotoApi, StudioApi
 
 
 class EventOutputSerializer(serializers.ModelSerializer):
@@ -32,7 +32,7 @@ class PhotoOutputSerializer(serializers.ModelSerializer):
         model = Photo
         fields = [
             "id", "event", "original_filename", "sha256", "size", "content_type", "width", "height",
-            "orientation", "taken_at", "state", "failure_reason", "created_at", "processed_at",
+            "orientation", "taken_at", "hidden", "state", "failure_reason", "created_at", "processed_at",
             "original_url", "preview_url", "thumbnail_url",
         ]
 
@@ -61,6 +61,7 @@ class UploadOutputSerializer(serializers.Serializer):
 
 
 class EventListCreateApi(StudioApi):
+    studio_required = False  # organizers without a studio still list the events they organize
     class InputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "EventCreateInput"
@@ -71,7 +72,7 @@ class EventListCreateApi(StudioApi):
     @extend_schema(responses=EventOutputSerializer(many=True))
     def get(self, request):
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.event_list(studio=self.studio), request, view=self)
+        page = paginator.paginate_queryset(selectors.event_list(studio=self.studio, user=request.user), request, view=self)
         return paginator.get_paginated_response(EventOutputSerializer(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: EventOutputSerializer})
@@ -83,7 +84,9 @@ class EventListCreateApi(StudioApi):
         return Response(EventOutputSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
-class EventDetailApi(StudioApi):
+class EventDetailApi(EventApi):
+    required_by_method = {"PATCH": "upload", "DELETE": "delete"}
+
     class InputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "EventUpdateInput"
@@ -93,27 +96,29 @@ class EventDetailApi(StudioApi):
 
     @extend_schema(responses=EventOutputSerializer)
     def get(self, request, event_id: int):
-        event = selectors.event_get(studio=self.studio, event_id=event_id)
-        return Response(EventOutputSerializer(event).data)
+        return Response(EventOutputSerializer(self.event).data)
 
     @extend_schema(request=InputSerializer, responses=EventOutputSerializer)
     def patch(self, request, event_id: int):
-        event = selectors.event_get(studio=self.studio, event_id=event_id)
-        self.require_writer()
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        event = services.event_update(event=event, **data.validated_data)
+        event = services.event_update(event=self.event, **data.validated_data)
         return Response(EventOutputSerializer(event).data)
 
+    @extend_schema(responses={204: None})
+    def delete(self, request, event_id: int):
+        services.event_delete(event=self.event)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
-class PhotoListUploadApi(StudioApi):
+
+class PhotoListUploadApi(EventApi):
     parser_classes = [MultiPartParser]
+    required_by_method = {"POST": "upload"}
 
     @extend_schema(responses=PhotoOutputSerializer(many=True))
     def get(self, request, event_id: int):
-        event = selectors.event_get(studio=self.studio, event_id=event_id)
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.photo_list(studio=self.studio, event=event), request, view=self)
+        page = paginator.paginate_queryset(selectors.photo_list(event=self.event), request, view=self)
         return paginator.get_paginated_response(PhotoOutputSerializer(page, many=True).data)
 
     @extend_schema(
@@ -122,12 +127,10 @@ class PhotoListUploadApi(StudioApi):
         description="Answers per file: created, duplicate (same bytes already in the event) or rejected with a reason.",
     )
     def post(self, request, event_id: int):
-        event = selectors.event_get(studio=self.studio, event_id=event_id)
-        self.require_writer()
         files = request.FILES.getlist("files")
         if not files:
             return Response({"detail": "No files: send one or more in the multipart field 'files'."}, status=400)
-        outcomes = services.photos_upload(event=event, user=request.user, files=files)
+        outcomes = services.photos_upload(event=self.event, user=request.user, files=files)
         return Response(_upload_body(outcomes), status=_upload_status(outcomes))
 
 
@@ -149,21 +152,37 @@ def _upload_status(outcomes: list[services.UploadOutcome]) -> int:
     return status.HTTP_200_OK
 
 
-class PhotoDetailApi(StudioApi):
+class PhotoDetailApi(PhotoApi):
+    required_by_method = {"PATCH": "share"}
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "PhotoUpdateInput"
+
+        hidden = serializers.BooleanField()
+
     @extend_schema(responses=PhotoOutputSerializer)
     def get(self, request, photo_id: int):
-        return Response(PhotoOutputSerializer(selectors.photo_get(studio=self.studio, photo_id=photo_id)).data)
+        return Response(PhotoOutputSerializer(self.photo).data)
+
+    @extend_schema(request=InputSerializer, responses=PhotoOutputSerializer)
+    def patch(self, request, photo_id: int):
+        """Hide a photo from guests (or show it again). Organizers may do this too."""
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        photo = services.photo_set_hidden(photo=self.photo, hidden=data.validated_data["hidden"])
+        return Response(PhotoOutputSerializer(photo).data)
 
 
-class PhotoOriginalApi(StudioApi):
+class PhotoOriginalApi(PhotoApi):
     @extend_schema(responses={(200, "application/octet-stream"): bytes, 302: None})
     def get(self, request, photo_id: int):
-        return original_response(selectors.photo_get(studio=self.studio, photo_id=photo_id))
+        return original_response(self.photo)
 
 
-class PhotoDerivativeApi(StudioApi):
+class PhotoDerivativeApi(PhotoApi):
     kind = "preview"
 
     @extend_schema(responses={(200, "image/jpeg"): bytes})
     def get(self, request, photo_id: int):
-        return derivative_response(selectors.photo_get(studio=self.studio, photo_id=photo_id), self.kind)
+        return derivative_response(self.photo, self.kind)

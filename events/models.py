@@ -44,6 +44,7 @@ class Photo(models.Model):
     failure_reason = models.TextField(blank=True)
     preview_key = models.CharField(max_length=500, blank=True)
     thumbnail_key = models.CharField(max_length=500, blank=True)
+    hidden = models.BooleanField(default=False, help_text="Hidden photos are never shown to guests.")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
@@ -55,3 +56,19 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.original_filename
+
+
+class EventOrganizer(models.Model):
+    """An event-level role: the event's client (a couple, a conference) who manages sharing.
+
+    Organizers see and manage only this event: share links, hidden photos, analytics.
+    """
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organizers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organized_events")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="organizer_unique_per_event")]

@@ -1,31 +1,20 @@
 """Reads for events and photos. Every lookup is inside a studio: a foreign id is a 404."""
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from events.models import Event, Photo, PhotoState
 from visage.tenancy.models import Studio
 
 
-def event_list(*, studio: Studio) -> QuerySet[Event]:
-    return Event.objects.filter(studio=studio)
+def event_list(*, studio: Studio | None, user=None) -> QuerySet[Event]:
+    """The studio's events, plus (with `user`) the events they organize in other studios."""
+    scope = Q(studio=studio) if studio is not None else Q(pk__in=[])
+    if user is not None:
+        scope |= Q(organizers__user=user)
+    return Event.objects.filter(scope).distinct()
 
 
-def event_get(*, studio: Studio, event_id: int) -> Event:
-    event = Event.objects.filter(studio=studio, id=event_id).first()
-    if event is None:
-        raise Http404("No such event.")
-    return event
-
-
-def photo_list(*, studio: Studio, event: Event) -> QuerySet[Photo]:
-    return Photo.objects.filter(studio=studio, event=event).order_by("id")
-
-
-def photo_get(*, studio: Studio, photo_id: int) -> Photo:
-    photo = Photo.objects.select_related("event").filter(studio=studio, id=photo_id).first()
-    if photo is None:
-        raise Http404("No such photo.")
-    return photo
+def photo_list(*, event: Event) -> QuerySet[Photo]:
+    return Photo.objects.filter(event=event).order_by("id")
 
 
 def event_counters(*, event: Event) -> dict[str, int]:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from events.inspection import PhotoInfo, RejectedFile, inspect_photo, size_limit_message
 from events.models import Event, Photo
-from events.storage import object_storage, original_key
+from events.storage import event_prefix, object_storage, original_key
 from visage.tenancy.models import Studio, User
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,45 @@ def event_update(*, event: Event, **fields) -> Event:
             setattr(event, name, fields[name])
     event.save(update_fields=["name", "starts_on", "updated_at"])
     return event
+
+
+def photo_set_hidden(*, photo: Photo, hidden: bool) -> Photo:
+    Photo.objects.filter(id=photo.id).update(hidden=hidden)
+    photo.hidden = hidden
+    _search_changed(photo.event_id)
+    return photo
+
+
+def event_delete(*, event: Event) -> None:
+    """Crypto-shred the embeddings (data key first), then the stored objects, then the rows."""
+    from recognition.services.keys import event_key_destroy
+
+    event_key_destroy(event=event)
+    _delete_prefix(object_storage(), event_prefix(studio_id=event.studio_id, event_id=event.id))
+    event.delete()
+    _search_changed(event.id)
+
+
+def _delete_prefix(storage, prefix: str) -> None:
+    directories, files = storage.listdir(prefix) if _exists_dir(storage, prefix) else ([], [])
+    for name in files:
+        storage.delete(f"{prefix}{name}")
+    for directory in directories:
+        _delete_prefix(storage, f"{prefix}{directory}/")
+
+
+def _exists_dir(storage, prefix: str) -> bool:
+    try:
+        storage.listdir(prefix)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _search_changed(event_id: int) -> None:
+    from recognition.index import index_invalidate
+
+    index_invalidate(event_id=event_id)
 
 
 def photos_upload(*, event: Event, user: User | None, files: list[UploadedFile]) -> list[UploadOutcome]:

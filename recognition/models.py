@@ -17,6 +17,29 @@ class EventKey(models.Model):
     rewrapped_at = models.DateTimeField(null=True, blank=True)
 
 
+class Person(models.Model):
+    """A group of faces believed to be one person in one event.
+
+    `curated` is set by any user action (rename, merge, split, reject): re-clustering never
+    renames, merges or splits a curated person.
+    """
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=100, blank=True)
+    hidden = models.BooleanField(default=False, help_text="Hidden people are never shown or searchable by guests.")
+    curated = models.BooleanField(default=False)
+    cover_face = models.ForeignKey("Face", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name or f"Person {self.id}"
+
+
 class Face(models.Model):
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="faces")
@@ -36,11 +59,15 @@ class Face(models.Model):
     usable = models.BooleanField(help_text="Passed the quality gate; only usable faces are clustered and searched.")
     quality_reasons = models.JSONField(default=list, blank=True)
     blur = models.FloatField(help_text="Variance of the Laplacian of the aligned crop (higher is sharper).")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="faces")
+    # "Not this person": faces a user rejected from a person; never assigned back to them.
+    rejected_people = models.ManyToManyField(Person, blank=True, related_name="rejected_faces")
+    guest_excluded = models.BooleanField(default=False, help_text="The guest asked to be forgotten: never matched again.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["event", "usable"])]
+        indexes = [models.Index(fields=["event", "usable"]), models.Index(fields=["event", "person"])]
 
     @property
     def box(self) -> list[float]:

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from events.access import EventAccess, event_access_get, photo_access_get
 from visage.tenancy.models import Membership, Studio
 from visage.tenancy.selectors import membership_for_request
 
@@ -30,19 +31,55 @@ class StudioApi(APIView):
     every lookup goes through a selector that takes `studio=self.studio`.
     """
 
-    studio: Studio
-    membership: Membership
+    studio: Studio | None
+    membership: Membership | None
+    studio_required = True
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         membership = membership_for_request(user=request.user, studio_slug=request.headers.get("X-Studio"))
-        if membership is None:
+        if membership is None and self.studio_required:
             raise NotFound("No studio found for this account.")
-        self.membership, self.studio = membership, membership.studio
+        self.membership, self.studio = membership, membership.studio if membership else None
 
     def require_writer(self) -> None:
+        if self.membership is None:
+            raise NotFound("No studio found for this account.")
         if not self.membership.can_write:
             raise PermissionDenied(f"Your role in this studio ({self.membership.role}) is read-only.")
+
+
+class EventApi(APIView):
+    """Base for endpoints under /events/{event_id}/: sets self.access (event + caller's role).
+
+    Studio members and the event's organizers get in; everyone else gets a 404.
+    """
+
+    access: EventAccess
+    required = "view"
+    required_by_method: dict[str, str] = {}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.access = event_access_get(user=request.user, event_id=kwargs["event_id"])
+        self.require(self.required_by_method.get(request.method, self.required))
+
+    @property
+    def event(self):
+        return self.access.event
+
+    def require(self, action: str) -> None:
+        if not self.access.can(action):
+            raise PermissionDenied(f"Your role on this event ({self.access.role}) does not allow this ({action}).")
+
+
+class PhotoApi(EventApi):
+    """Like EventApi, for endpoints under /photos/{photo_id}/; sets self.photo."""
+
+    def initial(self, request, *args, **kwargs):
+        APIView.initial(self, request, *args, **kwargs)
+        self.photo, self.access = photo_access_get(user=request.user, photo_id=kwargs["photo_id"])
+        self.require(self.required_by_method.get(request.method, self.required))
 
 
 class TokenCreateApi(APIView):

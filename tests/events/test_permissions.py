@@ -25,6 +25,7 @@ def studio_a_endpoints(photo):
         ("get", f"/api/v1/events/{e}/photos/", None),
         ("post", f"/api/v1/events/{e}/photos/", files),
         ("get", f"/api/v1/photos/{p}/", None),
+        ("patch", f"/api/v1/photos/{p}/", {"hidden": False}),
         ("get", f"/api/v1/photos/{p}/original", None),
         ("get", f"/api/v1/photos/{p}/preview", None),
         ("get", f"/api/v1/photos/{p}/thumbnail", None),
@@ -62,6 +63,23 @@ def test_viewer_reads_but_cannot_write(photo, as_vera):
         expected = (403,) if method in ("post", "patch") else (200,)
         assert response.status_code in expected, (method, url, response.status_code)
     assert as_vera.post("/api/v1/events/", {"name": "nope"}).status_code == 403
+
+
+def test_outsider_cannot_delete_and_viewer_cannot_either(photo, as_charlie, as_vera, as_bob):
+    assert as_charlie.delete(f"/api/v1/events/{photo.event_id}/").status_code == 404
+    assert as_vera.delete(f"/api/v1/events/{photo.event_id}/").status_code == 403
+    assert as_bob.delete(f"/api/v1/events/{photo.event_id}/").status_code == 403  # photographers don't delete
+    assert Event.objects.filter(id=photo.event_id).exists()
+
+
+def test_owner_deletes_event_with_its_objects_and_key(photo, as_alice):
+    from events.storage import object_storage
+
+    storage = object_storage()
+    assert storage.exists(photo.original_key)
+    assert as_alice.delete(f"/api/v1/events/{photo.event_id}/").status_code == 204
+    assert not Event.objects.filter(id=photo.event_id).exists()
+    assert not storage.exists(photo.original_key) and not storage.exists(photo.preview_key)
 
 
 def test_event_counters(photo, as_alice):
