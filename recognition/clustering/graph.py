@@ -16,7 +16,7 @@ import numpy as np
 
 DEFAULT_MAX_NEIGHBOURS = 32
 BLOCK_ROWS = 2048
-BLOCK_COLUMNS = 16384  # 2048 x 16384 float32 tile = 128 MiB, the largest transient array
+BLOCK_COLUMNS = 2048  # a 16 MiB float32 tile stays in cache for the threshold pass
 PENDING_EDGE_BUDGET = 8_000_000  # candidate edges held before folding into the top-k table
 
 
@@ -61,6 +61,14 @@ def unit_rows(embeddings: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms > 0, norms, 1.0).astype(np.float32)
 
 
+def order_by_node_then_similarity(nodes: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+    """Argsort by node, then similarity descending, as one int64 sort (3x a lexsort's speed):
+    the float32 bits of -similarity, made order-preserving, fill the key's low 32 bits."""
+    bits = (-similarity).astype(np.float32).view(np.int32).astype(np.int64)
+    ordered = np.where(bits < 0, bits ^ 0x7FFFFFFF, bits) + 2**31  # IEEE negatives run backwards
+    return np.argsort((nodes.astype(np.int64) << 32) | ordered, kind="stable")
+
+
 class _TopKTable:
     """Per-node best ``k`` neighbours seen so far; candidates are folded in bounded batches."""
 
@@ -88,11 +96,8 @@ class _TopKTable:
         nodes = np.concatenate([np.repeat(touched, k)[kept], nodes])
         others = np.concatenate([self.index[touched].ravel()[kept], others])
         similarity = np.concatenate([self.similarity[touched].ravel()[kept], similarity])
-        order = np.lexsort((others, -similarity, nodes))  # ties broken by id: deterministic
+        order = order_by_node_then_similarity(nodes, similarity)
         nodes, others, similarity = nodes[order], others[order], similarity[order]
-        repeated = np.zeros(len(nodes), dtype=bool)  # a dense tile finds a pair twice
-        repeated[1:] = (nodes[1:] == nodes[:-1]) & (others[1:] == others[:-1])
-        nodes, others, similarity = nodes[~repeated], others[~repeated], similarity[~repeated]
         group_start = np.searchsorted(nodes, nodes, side="left")
         rank = np.arange(len(nodes)) - group_start
         self.overflowed |= bool((rank >= k).any())
@@ -107,10 +112,9 @@ def _tile_candidates(
     tile: np.ndarray, threshold: float, k: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Local (row, column) pairs above the threshold; a dense tile keeps only row/column top-k."""
-    hits = tile > threshold
-    if np.count_nonzero(hits) <= 4 * k * (tile.shape[0] + tile.shape[1]):
-        flat = np.flatnonzero(hits)
-        return flat // tile.shape[1], flat % tile.shape[1]
+    flat = np.flatnonzero(tile > threshold)
+    if len(flat) <= 4 * k * (tile.shape[0] + tile.shape[1]):
+        return np.divmod(flat, tile.shape[1])
     # Dense tile (low threshold or a very frequent face): any global top-k member is also
     # in its row's or column's top-k within this tile, so nothing needed is dropped.
     kk = min(k, tile.shape[1] - 1)
@@ -120,8 +124,9 @@ def _tile_candidates(
     by_column = np.argpartition(tile, -kk, axis=0)[-kk:, :]
     columns = np.tile(np.arange(tile.shape[1]), kk)
     rows, cols = np.concatenate([rows, by_column.ravel()]), np.concatenate([by_row.ravel(), columns])
-    keep = tile[rows, cols] > threshold
-    return rows[keep], cols[keep]
+    flat = np.unique(rows * tile.shape[1] + cols)  # a pair can top its row and its column
+    flat = flat[tile.ravel()[flat] > threshold]
+    return np.divmod(flat, tile.shape[1])
 
 
 def _scan_tiles(matrix: np.ndarray, threshold: float, table: _TopKTable) -> None:
@@ -130,8 +135,9 @@ def _scan_tiles(matrix: np.ndarray, threshold: float, table: _TopKTable) -> None
         block = matrix[row_start : row_start + BLOCK_ROWS]
         for column_start in range(row_start, size, BLOCK_COLUMNS):
             tile = block @ matrix[column_start : column_start + BLOCK_COLUMNS].T
-            if column_start == row_start:  # the diagonal tile also holds (i, i) and (j, i)
-                tile[np.tril_indices(tile.shape[0], m=tile.shape[1])] = -np.inf
+            if column_start < row_start + len(block):  # tiles on the diagonal hold (i, i), (j, i)
+                below = np.tri(*tile.shape, k=row_start - column_start, dtype=bool)
+                np.copyto(tile, -np.inf, where=below)
             rows, cols = _tile_candidates(tile, threshold, k)
             similarity = tile[rows, cols]
             rows, cols = (rows + row_start).astype(np.int32), (cols + column_start).astype(np.int32)
@@ -153,7 +159,7 @@ def _symmetric_csr(table: _TopKTable, threshold: float) -> SimilarityGraph:
     sources = np.concatenate([low, high])
     targets = np.concatenate([high, low]).astype(np.int32)
     similarity = np.concatenate([similarity, similarity])
-    order = np.lexsort((targets, -similarity, sources))
+    order = order_by_node_then_similarity(sources, similarity)
     indptr = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(sources, minlength=size), out=indptr[1:])
     return SimilarityGraph(indptr, targets[order], similarity[order], threshold, table.overflowed)

@@ -162,9 +162,10 @@ def _edge_set(graph):
     return set(zip(low.tolist(), high.tolist()))
 
 
-def test_graph_is_the_exact_epsilon_graph_across_tiles(monkeypatch):
-    monkeypatch.setattr(graph_module, "BLOCK_ROWS", 64)
-    monkeypatch.setattr(graph_module, "BLOCK_COLUMNS", 96)
+@pytest.mark.parametrize("block_rows, block_columns", [(64, 96), (96, 40), (512, 512)])
+def test_graph_is_the_exact_epsilon_graph_across_tiles(monkeypatch, block_rows, block_columns):
+    monkeypatch.setattr(graph_module, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(graph_module, "BLOCK_COLUMNS", block_columns)
     event = synthetic_event(300, dim=16, mean_faces_per_identity=10, seed=1)
     graph = build_similarity_graph(event.embeddings, threshold=0.4, max_neighbours=300)
     similarity = event.embeddings @ event.embeddings.T
