@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import torch
@@ -18,7 +18,7 @@ from PIL import Image
 from recognition.ml.align import align_face, source_coverage, template_scale
 from recognition.ml.detector import Detection, FaceDetector
 from recognition.ml.embedders import Embedder, get_embedder
-from recognition.ml.images import DecodedImage, ImageSource, decode, read_source
+from recognition.ml.images import DecodedImage, ImageDecodeError, ImageSource, decode, read_source
 from recognition.ml.quality import QualityThresholds, assess_face
 
 DETECT_LONG_SIDE = 1024  # MTCNN ~0.15 s per image at this size on 2 CPU cores (MODELS.md)
@@ -70,8 +70,41 @@ class FacePipeline:
         return self.analyze_many([image_source])[0]
 
     def analyze_many(self, sources: Sequence[ImageSource]) -> list[list[DetectedFace]]:
-        """Faces per photo; detection batched by size, embedding batched across all photos."""
-        photos = [self._decode(source) for source in sources]
+        """Faces per photo; detection batched by size, embedding batched across all photos.
+
+        Raises ImageDecodeError for the first unreadable source (see ``analyze_each``).
+        """
+        return self._analyze([self._decode(source) for source in sources])
+
+    def analyze_each(self, sources: Iterable[ImageSource], *, batch_size: int = 8
+                     ) -> Iterator[tuple[ImageSource, list[DetectedFace] | ImageDecodeError]]:
+        """(source, faces) for each source in order, or (source, error) where it cannot be decoded.
+
+        Photos are analysed ``batch_size`` at a time, so a large folder never sits in memory.
+        """
+        batch: list[tuple[ImageSource, _Photo | ImageDecodeError]] = []
+        for source in sources:
+            batch.append((source, self._try_decode(source)))
+            if len(batch) >= batch_size:
+                yield from self._analyze_batch(batch)
+                batch = []
+        yield from self._analyze_batch(batch)
+
+    def _analyze_batch(self, batch):
+        photos = [item for _, item in batch if isinstance(item, _Photo)]
+        results = iter(self._analyze(photos))
+        for source, item in batch:
+            yield source, (item if isinstance(item, ImageDecodeError) else next(results))
+
+    def _try_decode(self, source: ImageSource) -> "_Photo | ImageDecodeError":
+        try:
+            return self._decode(source)
+        except ImageDecodeError as error:
+            return error
+
+    def _analyze(self, photos: list[_Photo]) -> list[list[DetectedFace]]:
+        if not photos:
+            return []
         found = self.detector.detect_batch([photo.decoded.image for photo in photos])
         for photo, detections in zip(photos, found):
             photo.detections = [_to_original(d, photo.decoded) for d in detections]
