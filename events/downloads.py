@@ -7,17 +7,17 @@ from events.storage import is_filesystem, object_storage
 
 def original_response(photo: Photo, *, as_attachment: bool = True):
     """Exactly the uploaded bytes, under the original filename."""
-    return _object_response(photo.original_key, photo.original_filename, photo.content_type, as_attachment)
+    return object_response(photo.original_key, photo.original_filename, photo.content_type, as_attachment)
 
 
 def derivative_response(photo: Photo, kind: str):
     key = photo.preview_key if kind == "preview" else photo.thumbnail_key
     if not key:
         raise Http404("The preview is not ready yet.")
-    return _object_response(key, f"{kind}-{photo.id}.jpg", "image/jpeg", as_attachment=False)
+    return object_response(key, f"{kind}-{photo.id}.jpg", "image/jpeg", as_attachment=False)
 
 
-def _object_response(key: str, filename: str, content_type: str, as_attachment: bool):
+def object_response(key: str, filename: str, content_type: str, as_attachment: bool):
     storage = object_storage()
     if is_filesystem(storage):
         if not storage.exists(key):

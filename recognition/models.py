@@ -72,3 +72,19 @@ class Face(models.Model):
     @property
     def box(self) -> list[float]:
         return [self.x1, self.y1, self.x2, self.y2]
+
+
+class CurationAction(models.Model):
+    """One user change to people, with what it replaced, so the last one can be undone."""
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="curation_actions")
+    user = models.ForeignKey("tenancy.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=20)  # rename | hide | merge | split | reject
+    before = models.JSONField(help_text="People rows, face→person and rejections as they were.")
+    created_people = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]

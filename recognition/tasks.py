@@ -4,11 +4,14 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from events.models import Photo, PhotoState
+from django.core.cache import cache
+
+from events.models import Event, Photo, PhotoState
 from events.processing import TRANSIENT_ERRORS, photo_fail
 from recognition.ml.images import ImageDecodeError
 from recognition.ml.pipeline import get_pipeline
 from recognition.services.faces import photo_faces_detect, photo_faces_replace
+from recognition.services.people import event_people_update, event_recluster
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +35,30 @@ def photo_detect_faces(self, photo_id: int) -> None:
         return
     photo_faces_replace(photo=photo, faces=faces, embedder=pipeline.embedder)
     logger.info("photo %s: %d face(s)", photo_id, len(faces))
+    queue_people_update(photo.event_id)
+
+
+PEOPLE_UPDATE_DELAY_S = 5  # let a burst of finished photos share one people update
+
+
+def queue_people_update(event_id: int) -> None:
+    """Debounced: at most one pending people update per event."""
+    if cache.add(f"recognition:people-update:{event_id}", 1, timeout=PEOPLE_UPDATE_DELAY_S * 4):
+        event_people_update_task.apply_async((event_id,), countdown=PEOPLE_UPDATE_DELAY_S)
+
+
+@shared_task(name="recognition.tasks.event_people_update", acks_late=True, reject_on_worker_lost=True,
+             soft_time_limit=600, time_limit=660)
+def event_people_update_task(event_id: int) -> None:
+    cache.delete(f"recognition:people-update:{event_id}")  # later photos queue a fresh run
+    event = Event.objects.filter(id=event_id).first()
+    if event is not None:
+        logger.info("event %s: people update %s", event_id, event_people_update(event=event))
+
+
+@shared_task(name="recognition.tasks.event_recluster", acks_late=True, reject_on_worker_lost=True,
+             soft_time_limit=1200, time_limit=1260)
+def event_recluster_task(event_id: int) -> None:
+    event = Event.objects.filter(id=event_id).first()
+    if event is not None:
+        logger.info("event %s: re-cluster %s", event_id, event_recluster(event=event))

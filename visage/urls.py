@@ -8,6 +8,7 @@ from visage.api import TokenCreateApi
 api_patterns = [
     path("auth/token/", TokenCreateApi.as_view(), name="auth-token"),
     path("", include("events.urls")),
+    path("", include("recognition.urls")),
 ]
 
 urlpatterns = [
@@ -16,4 +17,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", lambda request: JsonResponse({"ok": True}), name="healthz"),
+    path("", include("web.urls")),
 ]

@@ -25,7 +25,7 @@ def photo_faces_replace(*, photo: Photo, faces: list[DetectedFace], embedder: Em
     A redelivered task message runs this again and ends in the same state.
     """
     data_key = event_data_key(event=photo.event)
-    rows = [_face_row(photo, face, embedder, data_key) for face in faces]
+    rows = [face_row(photo, face, embedder, data_key) for face in faces]
     with transaction.atomic():
         locked = Photo.objects.select_for_update().filter(id=photo.id, state=PhotoState.PROCESSING).first()
         if locked is None:  # done meanwhile by another delivery, or deleted
@@ -36,7 +36,7 @@ def photo_faces_replace(*, photo: Photo, faces: list[DetectedFace], embedder: Em
     return created
 
 
-def _face_row(photo: Photo, face: DetectedFace, embedder: Embedder, data_key: bytes) -> Face:
+def face_row(photo: Photo, face: DetectedFace, embedder: Embedder, data_key: bytes) -> Face:
     uid = uuid.uuid4()
     x1, y1, x2, y2 = (float(v) for v in face.box)
     ciphertext = crypto.encrypt_embedding(face.embedding, data_key=data_key, event_id=photo.event_id, face_id=str(uid))

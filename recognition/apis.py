@@ -1,0 +1,165 @@
+"""People, curation and analytics endpoints. Person/face lookups go through the event access layer."""
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from events.access import EventAccess, event_access_get
+from events.downloads import object_response
+from recognition import selectors
+from recognition.analytics import event_analytics
+from recognition.models import Person
+from recognition.services import curation
+from recognition.services.people import event_recluster
+from recognition.thumbnails import face_thumbnail_key
+from visage.api import EventApi
+
+
+class PersonOutputSerializer(serializers.ModelSerializer):
+    face_count = serializers.IntegerField(read_only=True)
+    photo_count = serializers.IntegerField(read_only=True)
+    photo_ids = serializers.SerializerMethodField()
+    cover_thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "event", "name", "hidden", "curated", "face_count", "photo_count", "photo_ids",
+                  "cover_face", "cover_thumbnail_url"]
+
+    def get_photo_ids(self, person) -> list[int]:
+        known = self.context.get("photo_ids")
+        return known.get(person.id, []) if known is not None else selectors.person_photo_ids(person=person)
+
+    def get_cover_thumbnail_url(self, person) -> str | None:
+        return reverse("api:face-thumbnail", args=[person.cover_face_id]) if person.cover_face_id else None
+
+
+class PersonListApi(EventApi):
+    @extend_schema(responses=PersonOutputSerializer(many=True))
+    def get(self, request, event_id: int):
+        people = selectors.person_list(event=self.event)
+        context = {"photo_ids": selectors.people_photo_ids(event=self.event)}
+        return Response(PersonOutputSerializer(people, many=True, context=context).data)
+
+
+class PersonApi(EventApi):
+    """Base for /people/{person_id}/…: the person's event decides access (404 for strangers)."""
+
+    required = "curate"
+    required_by_method = {"GET": "view"}
+
+    def initial(self, request, *args, **kwargs):
+        person = Person.objects.filter(id=kwargs["person_id"]).only("event_id").first()
+        kwargs["event_id"] = person.event_id if person else 0
+        super().initial(request, *args, **kwargs)
+
+
+def _person_response(access: EventAccess, person_id: int, code: int = status.HTTP_200_OK) -> Response:
+    person = selectors.person_get(event=access.event, person_id=person_id)
+    return Response(PersonOutputSerializer(person).data, status=code)
+
+
+def _run(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except curation.CurationError as exc:
+        raise ValidationError({"detail": str(exc)}) from exc
+
+
+class PersonDetailApi(PersonApi):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "PersonUpdateInput"
+
+        name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
+        hidden = serializers.BooleanField(required=False)
+
+    @extend_schema(responses=PersonOutputSerializer)
+    def get(self, request, person_id: int):
+        return _person_response(self.access, person_id)
+
+    @extend_schema(request=InputSerializer, responses=PersonOutputSerializer)
+    def patch(self, request, person_id: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _run(curation.person_update, event=self.event, person_id=person_id, user=request.user, **data.validated_data)
+        return _person_response(self.access, person_id)
+
+
+class PersonMergeApi(PersonApi):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "PersonMergeInput"
+
+        person_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=500)
+
+    @extend_schema(request=InputSerializer, responses=PersonOutputSerializer)
+    def post(self, request, person_id: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _run(curation.person_merge, event=self.event, person_id=person_id, other_ids=data.validated_data["person_ids"], user=request.user)
+        return _person_response(self.access, person_id)
+
+
+class FaceIdsInputSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "FaceIdsInput"
+
+    face_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=5000)
+
+
+class PersonSplitApi(PersonApi):
+    @extend_schema(request=FaceIdsInputSerializer, responses={201: PersonOutputSerializer})
+    def post(self, request, person_id: int):
+        data = FaceIdsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        new = _run(curation.person_split, event=self.event, person_id=person_id, face_ids=data.validated_data["face_ids"], user=request.user)
+        return _person_response(self.access, new.id, status.HTTP_201_CREATED)
+
+
+class PersonRejectApi(PersonApi):
+    @extend_schema(request=FaceIdsInputSerializer, responses=PersonOutputSerializer)
+    def post(self, request, person_id: int):
+        data = FaceIdsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _run(curation.person_reject_faces, event=self.event, person_id=person_id, face_ids=data.validated_data["face_ids"], user=request.user)
+        return _person_response(self.access, person_id)
+
+
+class CurationUndoApi(EventApi):
+    required = "curate"
+
+    @extend_schema(request=None, responses={200: {"type": "object"}})
+    def post(self, request, event_id: int):
+        action = _run(curation.curation_undo, event=self.event)
+        return Response({"undone": action.kind, "action_id": action.id})
+
+
+class EventReclusterApi(EventApi):
+    required = "curate"
+
+    @extend_schema(request=None, responses={200: {"type": "object"}})
+    def post(self, request, event_id: int):
+        """Re-cluster now (people a user touched stay as they are)."""
+        return Response(event_recluster(event=self.event))
+
+
+class EventAnalyticsApi(EventApi):
+    @extend_schema(responses={200: {"type": "object"}})
+    def get(self, request, event_id: int):
+        return Response(event_analytics(event=self.event))
+
+
+class FaceThumbnailApi(EventApi):
+    def initial(self, request, *args, **kwargs):
+        from recognition.models import Face
+
+        face = Face.objects.filter(id=kwargs["face_id"]).only("event_id").first()
+        kwargs["event_id"] = face.event_id if face else 0
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(responses={(200, "image/jpeg"): bytes})
+    def get(self, request, face_id: int):
+        face = selectors.face_get(event_ids=[self.event.id], face_id=face_id)
+        return object_response(face_thumbnail_key(face), f"face-{face.id}.jpg", "image/jpeg", as_attachment=False)

@@ -1,0 +1,42 @@
+"""Face thumbnails cut from the photo's preview (made once, then kept in storage)."""
+import io
+
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from events.derivatives import open_original_for_display
+from events.storage import derivative_key, object_storage
+from recognition.models import Face
+
+FACE_THUMB_SIDE = 200
+MARGIN = 0.35  # of the box size on each side: hair and chin make a face recognisable
+
+
+def face_crop(face: Face, *, side: int = FACE_THUMB_SIDE) -> Image.Image:
+    photo = face.photo
+    image = open_original_for_display(photo, max(side * 4, 800))
+    sx, sy = image.width / photo_display_width(photo), image.height / photo_display_height(photo)
+    w, h = face.x2 - face.x1, face.y2 - face.y1
+    half = max(w, h) * (0.5 + MARGIN)
+    cx, cy = (face.x1 + face.x2) / 2, (face.y1 + face.y2) / 2
+    box = ((cx - half) * sx, (cy - half) * sy, (cx + half) * sx, (cy + half) * sy)
+    crop = image.crop(tuple(round(v) for v in box))  # outside the photo is filled black
+    return crop.resize((side, side), Image.Resampling.LANCZOS)
+
+
+def photo_display_width(photo) -> int:
+    return photo.height if photo.orientation in (5, 6, 7, 8) else photo.width
+
+
+def photo_display_height(photo) -> int:
+    return photo.width if photo.orientation in (5, 6, 7, 8) else photo.height
+
+
+def face_thumbnail_key(face: Face) -> str:
+    key = derivative_key(studio_id=face.studio_id, event_id=face.event_id, photo_id=face.photo_id, kind=f"face-{face.id}")
+    storage = object_storage()
+    if not storage.exists(key):
+        out = io.BytesIO()
+        face_crop(face).save(out, "JPEG", quality=88)
+        storage.save(key, ContentFile(out.getvalue()))
+    return key

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from recognition import apis
+
+urlpatterns = [
+    path("events/<int:event_id>/people/", apis.PersonListApi.as_view(), name="event-people"),
+    path("events/<int:event_id>/people/undo/", apis.CurationUndoApi.as_view(), name="event-people-undo"),
+    path("events/<int:event_id>/people/recluster/", apis.EventReclusterApi.as_view(), name="event-people-recluster"),
+    path("events/<int:event_id>/analytics/", apis.EventAnalyticsApi.as_view(), name="event-analytics"),
+    path("people/<int:person_id>/", apis.PersonDetailApi.as_view(), name="person-detail"),
+    path("people/<int:person_id>/merge/", apis.PersonMergeApi.as_view(), name="person-merge"),
+    path("people/<int:person_id>/split/", apis.PersonSplitApi.as_view(), name="person-split"),
+    path("people/<int:person_id>/reject/", apis.PersonRejectApi.as_view(), name="person-reject"),
+    path("faces/<int:face_id>/thumbnail", apis.FaceThumbnailApi.as_view(), name="face-thumbnail"),
+]
