@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "visage.tenancy",
     "events",
     "recognition",
+    "sharing",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -41,6 +43,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "visage.urls"
 WSGI_APPLICATION = "visage.wsgi.application"
 AUTH_USER_MODEL = "tenancy.User"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "web:login"
 
 TEMPLATES = [
     {
@@ -78,6 +83,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("VISAGE_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # --- Object storage: originals and derivatives -------------------------------------------
@@ -161,6 +167,8 @@ CACHES = {
 # Master keys that wrap each event's data key: "k2:BASE64,k1:BASE64" (first wraps, all unwrap).
 VISAGE_MASTER_KEYS = env_str("VISAGE_MASTER_KEYS")
 VISAGE_EMBEDDER = env_str("VISAGE_EMBEDDER", "sface")
+VISAGE_ALBUM_LINK_DAYS = env_int("VISAGE_ALBUM_LINK_DAYS", 7)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Visage <no-reply@localhost>")
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,14 @@
+"""Steps the browser journeys share."""
+from pathlib import Path
+
+BBT = Path(__file__).resolve().parents[3] / "shared" / "data" / "faces" / "bbt"
+PEOPLE_PHOTOS = [BBT / "people" / name / f"{name}1.png" for name in ("amy", "bernadette", "howard", "leonard", "penny", "raj")]
+GROUP_PHOTO = BBT / "group" / "bbt1.jpg"
+
+
+def login(page, email: str, password: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login/" not in url)

@@ -1,0 +1,41 @@
+"""Forms for the server-rendered pages. Validation of business rules stays in the services."""
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Django's login form, shown as an email field (the User model signs in by email)."""
+
+    username = forms.EmailField(
+        label="Email",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email", "placeholder": "you@studio.com"}),
+    )
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    error_messages = {
+        "invalid_login": "That email and password don't match an account. Check both and try again.",
+        "inactive": "This account is inactive.",
+    }
+
+    def clean_username(self):
+        # Emails are stored lower-case (UserManager); accept any case at the door.
+        return self.cleaned_data["username"].strip().lower()
+
+
+class EventForm(forms.Form):
+    name = forms.CharField(
+        label="Event name", max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "Ana & Ben's wedding", "autocomplete": "off"}),
+    )
+    starts_on = forms.DateField(
+        label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Optional. Shown to guests on the event's page.",
+    )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the event a name.")
+        return name

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from web.views import auth, events, studio
+
+app_name = "web"
+
+urlpatterns = [
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("", studio.dashboard, name="dashboard"),
+    path("events/new/", events.event_create, name="event-create"),
+    path("events/<int:event_id>/", events.event_detail, name="event-detail"),
+    path("events/<int:event_id>/edit/", events.event_edit, name="event-edit"),
+    path("events/<int:event_id>/delete/", events.event_delete, name="event-delete"),
+]

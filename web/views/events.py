@@ -1,0 +1,66 @@
+"""Event pages: create, edit, delete, and the event page (upload, progress, gallery)."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from events import selectors, services
+from web.forms import EventForm
+from web.views.common import access_for, event_tabs, membership_of, permissions
+
+
+@login_required
+def event_detail(request, event_id: int):
+    access = access_for(request, event_id)
+    return render(request, "web/event_detail.html", {
+        "event": access.event,
+        "access": access,
+        "can": permissions(access),
+        "counters": selectors.event_counters(event=access.event),
+        "tabs": event_tabs(access, "photos"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request):
+    membership = membership_of(request)
+    if membership is None or not membership.can_write:
+        raise PermissionDenied("Only studio photographers, admins and owners create events.")
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event = services.event_create(studio=membership.studio, user=request.user, **form.cleaned_data)
+        messages.success(request, f"“{event.name}” is ready. Drop your photos in to start.")
+        return redirect("web:event-detail", event_id=event.id)
+    return render(request, "web/event_form.html", {"form": form, "event": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request, event_id: int):
+    access = access_for(request, event_id)
+    if not access.can("upload"):  # the API's PATCH needs the same permission
+        raise PermissionDenied("Your role on this event cannot edit it.")
+    initial = {"name": access.event.name, "starts_on": access.event.starts_on}
+    form = EventForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.event_update(event=access.event, **form.cleaned_data)
+        messages.success(request, "Event saved.")
+        return redirect("web:event-detail", event_id=event_id)
+    return render(request, "web/event_form.html", {"form": form, "event": access.event, "can": permissions(access)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_delete(request, event_id: int):
+    access = access_for(request, event_id)
+    if not access.can("delete"):
+        raise PermissionDenied("Only studio owners and admins delete events.")
+    if request.method == "POST":
+        name = access.event.name
+        services.event_delete(event=access.event)
+        messages.success(request, f"“{name}” and all its photos were deleted.")
+        return redirect("web:dashboard")
+    counters = selectors.event_counters(event=access.event)
+    return render(request, "web/event_delete.html", {"event": access.event, "counters": counters})

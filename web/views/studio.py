@@ -1,0 +1,23 @@
+"""The studio dashboard: the events this user can see, with their processing counters."""
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from events import selectors
+from web.views.common import membership_of
+
+
+@login_required
+def dashboard(request):
+    membership = membership_of(request)
+    studio = membership.studio if membership else None
+    events = list(selectors.event_list(studio=studio, user=request.user)[:200])
+    cards = [
+        {"event": event, "counters": selectors.event_counters(event=event), "organizer": event.studio_id != getattr(studio, "id", None)}
+        for event in events
+    ]
+    return render(request, "web/dashboard.html", {
+        "membership": membership,
+        "studio": studio,
+        "cards": cards,
+        "can_create": bool(membership and membership.can_write),
+    })
