@@ -9,6 +9,7 @@ from recognition.ml.pipeline import FacePipeline, largest_face
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # no database, no app state: runs on any machine with the models
     help = "Compare the main face of two photos: similarity %, confidence and same/different."
 
     def add_arguments(self, parser):

@@ -13,6 +13,7 @@ from recognition.ml.pipeline import FacePipeline, largest_face
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # no database, no app state: runs on any machine with the models
     help = ("Score same/different pairs of photos (CSV: image A, image B, label yes/no) and print "
             "AUC, accuracy at the default threshold, best accuracy and TAR at FAR=1e-3 as JSON.")
 

@@ -10,6 +10,7 @@ from recognition.ml.pipeline import FacePipeline
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # no database, no app state: runs on any machine with the models
     help = ("Find the people in a folder of photos: OUT_DIR/<person>/ gets byte-identical copies of "
             "their photos, OUT_DIR/Faces/<person>.jpg a clear face, OUT_DIR/report.json the details.")
 
