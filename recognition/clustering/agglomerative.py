@@ -1,7 +1,7 @@
 """Average-linkage agglomerative clustering stopped at the threshold, with cannot-link.
 
-For dot-product similarity the average linkage of two clusters is exact from their summed
-vectors: mean(a . b over A x B) = (sum A) . (sum B) / (|A| |B|). So no pair matrix is kept; the
+For dot-product similarity the average linkage of two clusters is exact from their mean
+vectors: mean(a . b over A x B) = mean(A) . mean(B). So no pair matrix is kept; the
 sparse graph only says which clusters are candidates to merge (those joined by an edge).
 That restriction loses nothing when the graph is the full epsilon graph: an average above the
 threshold needs at least one pair above it, i.e. an edge. When the graph was truncated at
@@ -27,30 +27,36 @@ from .graph import SimilarityGraph
 class _ClusterState:
     def __init__(self, graph: SimilarityGraph, embeddings: np.ndarray, cannot_link: np.ndarray):
         size = graph.size
-        self.sums = embeddings.astype(np.float64)  # float64: sums of thousands of unit vectors
+        # Mean vectors, so a linkage is one dot product: mean(A) . mean(B) = sum . sum / |A||B|.
+        self.means = embeddings.astype(np.float64)  # float64: means of thousands of faces
         self.sizes = np.ones(size, dtype=np.int64)
-        self.version = np.zeros(size, dtype=np.int64)
         self.parent = np.arange(size, dtype=np.int64)  # merged clusters point at their survivor
         self.neighbours = [
             set(graph.indices[graph.indptr[i] : graph.indptr[i + 1]].tolist()) for i in range(size)
         ]
         self.enemies = [set(partners) for partners in partner_lists(cannot_link, size)]
 
+    def allowed_neighbours(self, cluster: int) -> np.ndarray:
+        candidates = self.neighbours[cluster]
+        if self.enemies[cluster]:
+            candidates = candidates - self.enemies[cluster]
+        return np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+
     def linkage(self, cluster: int, others: np.ndarray) -> np.ndarray:
-        dots = self.sums[others] @ self.sums[cluster]
-        return dots / (self.sizes[others] * self.sizes[cluster])
+        return self.means[others] @ self.means[cluster]
 
     def merge(self, keep: int, gone: int) -> None:
-        self.sums[keep] += self.sums[gone]
-        self.sizes[keep] += self.sizes[gone]
-        self.version[keep] += 1
+        total = self.sizes[keep] + self.sizes[gone]
+        self.means[keep] = (self.means[keep] * self.sizes[keep] + self.means[gone] * self.sizes[gone]) / total
+        self.sizes[keep] = total
         self.parent[gone] = keep
         for other in self.neighbours[gone]:
             self.neighbours[other].discard(gone)
             if other != keep:
                 self.neighbours[other].add(keep)
-        self.neighbours[keep] |= self.neighbours[gone] - {keep}
+        self.neighbours[keep] |= self.neighbours[gone]
         self.neighbours[keep].discard(gone)
+        self.neighbours[keep].discard(keep)
         for enemy in self.enemies[gone]:
             self.enemies[enemy].discard(gone)
             self.enemies[enemy].add(keep)
@@ -67,7 +73,7 @@ class _ClusterState:
 
 
 def _best_neighbour(state: _ClusterState, cluster: int) -> tuple[float, int]:
-    others = np.fromiter(state.neighbours[cluster] - state.enemies[cluster], dtype=np.int64)
+    others = state.allowed_neighbours(cluster)
     if not len(others):
         return -np.inf, -1
     linkage = state.linkage(cluster, others)
@@ -123,7 +129,7 @@ class _BestPairQueue:
     def after_merge(self, keep: int, gone: int) -> None:
         self.stamp[gone] += 1  # retire the absorbed cluster's entry
         state = self.state
-        others = np.fromiter(state.neighbours[keep] - state.enemies[keep], dtype=np.int64)
+        others = state.allowed_neighbours(keep)
         linkage = state.linkage(keep, others) if len(others) else np.empty(0)
         pointed = self.best_neighbour[others]
         pointed_at_parts = (pointed == keep) | (pointed == gone)
