@@ -1,0 +1,247 @@
+"""Managers' endpoints: share links, their printables, organizers, the studio's retention.
+
+Links and organizers hang under /events/{id}/ and go through visage.api.EventApi, so
+another studio's event is a 404 and an organizer reaches only their own event.
+"""
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from events.storage import object_storage
+from sharing import codes, conf, selectors
+from sharing.models import Download, Scope, ShareLink
+from sharing.services import links as link_services
+from sharing.services.links import ShareLinkInvalid, qr_key
+from sharing.services.retention import studio_policy_set
+from visage.api import EventApi, StudioApi
+from visage.tenancy.models import Role
+
+
+def base_url(request) -> str:
+    return conf.public_url() or request.build_absolute_uri("/").rstrip("/")
+
+
+@extend_schema_field({"oneOf": [{"type": "boolean"}, {"type": "string", "enum": Download.values}]})
+class DownloadField(serializers.Field):
+    """`allow_download`: originals | previews | none; true/false mean originals/none."""
+
+    def to_internal_value(self, data):
+        text = str(data).strip().lower()
+        if text in ("true", "1", "yes"):
+            return Download.ORIGINALS
+        if text in ("false", "0", "no"):
+            return Download.NONE
+        if text in Download.values:
+            return text
+        raise ValidationError(f"Use one of {', '.join(Download.values)} (or true/false).")
+
+    def to_representation(self, value):
+        return value
+
+
+class PinField(serializers.RegexField):
+    def __init__(self, **kwargs):
+        super().__init__(r"^\d{4,8}$", error_messages={"invalid": "A PIN is 4 to 8 digits."}, **kwargs)
+
+
+class ShareLinkOutputSerializer(serializers.ModelSerializer):
+    allow_download = serializers.CharField(source="download")
+    code = serializers.SerializerMethodField()
+    code_url = serializers.SerializerMethodField()
+    qr_png_url = serializers.SerializerMethodField()
+    qr_svg_url = serializers.SerializerMethodField()
+    barcode_png_url = serializers.SerializerMethodField()
+    card_png_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ShareLink
+        fields = [
+            "id", "label", "scope", "person", "state", "code", "code_url", "expires_at", "max_uses", "use_count",
+            "search_count", "last_used_at", "has_pin", "allow_download", "watermark", "revoked_at", "created_at",
+            "qr_png_url", "qr_svg_url", "barcode_png_url", "card_png_url",
+        ]
+
+    def get_code(self, link: ShareLink) -> str:
+        return codes.format_code(link.code)
+
+    def get_code_url(self, link: ShareLink) -> str:
+        return link_services.link_url(base_url=self.context.get("base_url", ""), key=link.code)
+
+    def _printable(self, link: ShareLink, name: str) -> str:
+        return reverse("api:share-link-printable", args=[link.event_id, link.id, name])
+
+    def get_qr_png_url(self, link: ShareLink) -> str | None:
+        return None if link.revoked_at else self._printable(link, "qr.png")
+
+    def get_qr_svg_url(self, link: ShareLink) -> str | None:
+        return None if link.revoked_at else self._printable(link, "qr.svg")
+
+    def get_barcode_png_url(self, link: ShareLink) -> str:
+        return self._printable(link, "barcode.png")
+
+    def get_card_png_url(self, link: ShareLink) -> str | None:
+        return None if link.revoked_at else self._printable(link, "card.png")
+
+
+class ShareLinkCreatedSerializer(ShareLinkOutputSerializer):
+    token = serializers.CharField(help_text="Shown once: only its hash is stored.")
+    url = serializers.CharField(help_text="The guest link (contains the token).")
+
+    class Meta(ShareLinkOutputSerializer.Meta):
+        fields = [*ShareLinkOutputSerializer.Meta.fields, "token", "url"]
+
+
+class ShareLinkListCreateApi(EventApi):
+    required = "share"
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ShareLinkCreateInput"
+
+        scope = serializers.ChoiceField(choices=Scope.choices, default=Scope.SELFIE)
+        person = serializers.IntegerField(required=False, allow_null=True)
+        label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+        expires_at = serializers.DateTimeField(required=False, allow_null=True)
+        max_uses = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        pin = PinField(required=False, allow_blank=True, default="")
+        allow_download = DownloadField(required=False, default=Download.ORIGINALS)
+        watermark = serializers.BooleanField(required=False, default=False)
+
+    @extend_schema(responses=ShareLinkOutputSerializer(many=True))
+    def get(self, request, event_id: int):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.share_link_list(event=self.event), request, view=self)
+        context = {"base_url": base_url(request)}
+        return paginator.get_paginated_response(ShareLinkOutputSerializer(page, many=True, context=context).data)
+
+    @extend_schema(request=InputSerializer, responses={201: ShareLinkCreatedSerializer})
+    def post(self, request, event_id: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        person_id = fields.pop("person", None)
+        person = selectors.person_of_event(event=self.event, person_id=person_id) if person_id else None
+        if person_id and person is None:
+            raise ValidationError({"person": "No such person in this event."})
+        fields["download"] = fields.pop("allow_download")
+        try:
+            created = link_services.share_link_create(event=self.event, user=request.user, base_url=base_url(request),
+                                                      person=person, **fields)
+        except ShareLinkInvalid as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+        body = ShareLinkCreatedSerializer(created.link, context={"base_url": base_url(request)}).data
+        body.update(token=created.token, url=created.url)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ShareLinkDetailApi(EventApi):
+    required = "share"
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ShareLinkUpdateInput"
+
+        label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+        expires_at = serializers.DateTimeField(required=False, allow_null=True)
+        max_uses = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        pin = PinField(required=False, allow_blank=True, allow_null=True, help_text='"" or null removes the PIN.')
+        allow_download = DownloadField(required=False)
+        watermark = serializers.BooleanField(required=False)
+
+    @extend_schema(responses=ShareLinkOutputSerializer)
+    def get(self, request, event_id: int, link_id: int):
+        link = selectors.share_link_get(event=self.event, link_id=link_id)
+        return Response(ShareLinkOutputSerializer(link, context={"base_url": base_url(request)}).data)
+
+    @extend_schema(request=InputSerializer, responses=ShareLinkOutputSerializer)
+    def patch(self, request, event_id: int, link_id: int):
+        link = selectors.share_link_get(event=self.event, link_id=link_id)
+        data = self.InputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        if "allow_download" in fields:
+            fields["download"] = fields.pop("allow_download")
+        if "pin" in fields:
+            fields["pin"] = fields["pin"] or ""
+        try:
+            link = link_services.share_link_update(link=link, **fields)
+        except ShareLinkInvalid as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+        return Response(ShareLinkOutputSerializer(link, context={"base_url": base_url(request)}).data)
+
+
+class ShareLinkRevokeApi(EventApi):
+    required = "share"
+
+    @extend_schema(request=None, responses=ShareLinkOutputSerializer)
+    def post(self, request, event_id: int, link_id: int):
+        link = link_services.share_link_revoke(link=selectors.share_link_get(event=self.event, link_id=link_id))
+        return Response(ShareLinkOutputSerializer(link, context={"base_url": base_url(request)}).data)
+
+
+class ShareLinkPrintableApi(EventApi):
+    """qr.png, qr.svg (stored at creation: they carry the token), barcode.png, card.png."""
+
+    required = "share"
+    CONTENT_TYPES = {"qr.png": "image/png", "qr.svg": "image/svg+xml", "barcode.png": "image/png", "card.png": "image/png"}
+
+    @extend_schema(operation_id="share_link_printable", responses={(200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY), 404: None})
+    def get(self, request, event_id: int, link_id: int, name: str):
+        link = selectors.share_link_get(event=self.event, link_id=link_id)
+        if name not in self.CONTENT_TYPES:
+            raise Http404("No such printable.")
+        if name == "barcode.png":
+            content = codes.barcode_png(link.code)
+        else:
+            content = self._with_qr(request, link, name)
+        response = HttpResponse(content, content_type=self.CONTENT_TYPES[name])
+        response["Content-Disposition"] = f'inline; filename="link-{link.id}-{name}"'
+        response["Cache-Control"] = "private, no-store"  # carries the token
+        return response
+
+    def _with_qr(self, request, link: ShareLink, name: str) -> bytes:
+        storage = object_storage()
+        if link.revoked_at is not None or not storage.exists(qr_key(link, "png")):
+            raise Http404("This link is revoked: its QR code is gone.")
+        if name == "card.png":
+            with storage.open(qr_key(link, "png"), "rb") as fh:
+                qr = fh.read()
+            code_page = base_url(request).split("://", 1)[-1] + "/s/"
+            return codes.event_card_png(event_name=link.event.name, qr_image_png=qr, code=link.code, code_page_url=code_page)
+        with storage.open(qr_key(link, name.split(".")[1]), "rb") as fh:
+            return fh.read()
+
+
+
+class StudioPolicyApi(StudioApi):
+    """The studio's retention period: everyone in the studio reads it, owners and admins change it."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "StudioPolicyInput"
+
+        retention_days = serializers.IntegerField(min_value=1, max_value=3650)
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "StudioPolicyOutput"
+
+        retention_days = serializers.IntegerField()
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request):
+        return Response(self.OutputSerializer(selectors.studio_policy_get(studio=self.studio)).data)
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def patch(self, request):
+        if self.membership.role not in (Role.OWNER, Role.ADMIN):
+            raise PermissionDenied("Only the studio's owners and admins change the retention period.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        policy = studio_policy_set(studio=self.studio, retention_days=data.validated_data["retention_days"])
+        return Response(self.OutputSerializer(policy).data)

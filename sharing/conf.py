@@ -1,0 +1,60 @@
+"""Sharing settings, read at call time so that tests and operators can change them.
+
+Each can be set in the Django settings (from the environment in production); the defaults
+are what a wedding-sized event needs.
+"""
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    seconds: int
+
+
+def _get(name: str, default):
+    return getattr(settings, name, default)
+
+
+def selfie_max_bytes() -> int:
+    # Phone selfies are 2-8 MB; 15 MB leaves room for HEIC->JPEG conversions without inviting abuse.
+    return _get("VISAGE_SELFIE_MAX_BYTES", 15 * 1024 * 1024)
+
+
+def guest_session_seconds() -> int:
+    # A guest's session (and its list of matched photos) lives at most a day.
+    return _get("VISAGE_GUEST_SESSION_SECONDS", 24 * 3600)
+
+
+def searches_per_link() -> Limit:
+    return Limit(*_get("VISAGE_GUEST_SEARCHES_PER_LINK", (120, 60)))
+
+
+def searches_per_client() -> Limit:
+    return Limit(*_get("VISAGE_GUEST_SEARCHES_PER_CLIENT", (10, 60)))
+
+
+def lookup_failures_per_client() -> Limit:
+    # Unknown tokens/codes from one client: 20 per 10 minutes keeps guessing an 8-character
+    # code (31^8 ~ 8.5e11) hopeless while forgiving a few typos.
+    return Limit(*_get("VISAGE_GUEST_LOOKUP_FAILURES_PER_CLIENT", (20, 600)))
+
+
+def pin_max_failures() -> int:
+    return _get("VISAGE_PIN_MAX_FAILURES", 5)
+
+
+def pin_lockout_seconds() -> int:
+    return _get("VISAGE_PIN_LOCKOUT_SECONDS", 15 * 60)
+
+
+def trusted_proxy_hops() -> int:
+    """How many reverse proxies append to X-Forwarded-For (0: use REMOTE_ADDR)."""
+    return _get("VISAGE_TRUSTED_PROXY_HOPS", 0)
+
+
+def public_url() -> str:
+    """The site's public base URL for links and QR codes; empty: taken from the request."""
+    return _get("VISAGE_PUBLIC_URL", "").rstrip("/")

@@ -1,0 +1,78 @@
+"""What can go wrong for a guest, with the status and a message a guest can act on.
+
+Services raise these; the guest API and the guest pages turn them into responses. None of
+them says anything about the event or its photos beyond what the guest already holds.
+"""
+
+
+class GuestError(Exception):
+    status = 400
+    code = "bad_request"
+    message = "Something is not right with this request."
+
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None):
+        self.message = message or self.message
+        self.retry_after = retry_after
+        super().__init__(self.message)
+
+
+class LinkNotFound(GuestError):
+    status, code = 404, "unknown_link"
+    message = "We don't know this link or code. Check it for typos, or ask the organizer for a new one."
+
+
+class LinkGone(GuestError):
+    status = 410
+    MESSAGES = {
+        "revoked": "This link has been switched off by the organizer.",
+        "expired": "This link has expired.",
+        "exhausted": "This link has been used as many times as the organizer allowed.",
+    }
+
+    def __init__(self, state: str):
+        self.code = f"link_{state}"
+        super().__init__(self.MESSAGES.get(state, "This link is no longer available."))
+
+
+class RateLimited(GuestError):
+    status, code = 429, "rate_limited"
+    message = "Too many attempts. Please wait a little and try again."
+
+
+class PinRequired(GuestError):
+    status, code = 403, "pin_required"
+    message = "This gallery is protected by a PIN. Enter the PIN you were given."
+
+
+class PinWrong(GuestError):
+    status, code = 403, "pin_wrong"
+    message = "That PIN is not right."
+
+
+class PinLocked(GuestError):
+    status, code = 429, "pin_locked"
+    message = "Too many wrong PINs. Please wait 15 minutes and try again."
+
+
+class ConsentMissing(GuestError):
+    status, code = 400, "consent_required"
+    message = "Please agree to face matching (consent=true) before we look at your selfie."
+
+
+class SelfieRejected(GuestError):
+    status, code = 400, "selfie_rejected"
+
+
+class SessionRequired(GuestError):
+    status, code = 403, "session_required"
+    message = "Your visit has ended or has not started yet. Open the link again to continue."
+
+
+class DownloadNotAllowed(GuestError):
+    status, code = 403, "download_not_allowed"
+    message = "The organizer has not allowed downloads through this link."
+
+
+class PhotoNotFound(GuestError):
+    status, code = 404, "photo_not_found"
+    message = "No such photo in your gallery."

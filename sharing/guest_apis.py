@@ -1,0 +1,190 @@
+"""Guest endpoints under /api/v1/guest/{token}/: the token (or short code) is the credential.
+
+Every photo a guest reaches is looked up inside their session's visible set
+(sharing.selectors.guest_photo_get); an id from another event or another guest is a 404.
+"""
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sharing import downloads, selectors
+from sharing.authentication import (
+    SESSION_HEADER, GuestAccess, IsShareLinkGuest, SharingAccessTokenAuthentication, session_cookie_name,
+    set_session_cookie,
+)
+from sharing.consent import CONSENT_TEXT, CONSENT_VERSION
+from sharing.errors import ConsentMissing, GuestError, SessionRequired
+from sharing.models import Download, GuestSession
+from sharing.services.access import guest_pin_verify, guest_session_start
+from sharing.services.guests import guest_forget, guest_search, guest_search_throttle
+
+_ERROR = inline_serializer("GuestError", {"detail": serializers.CharField(), "code": serializers.CharField()})
+
+
+class GuestApi(APIView):
+    authentication_classes = [SharingAccessTokenAuthentication]
+    permission_classes = [IsShareLinkGuest]
+    _new_secret: str | None = None
+
+    @property
+    def guest(self) -> GuestAccess:
+        return self.request.auth
+
+    def require_session(self) -> GuestSession:
+        if self.guest.session is None:
+            raise SessionRequired()
+        return self.guest.session
+
+    def start_session(self, *, consent: bool, pin: str | None) -> GuestSession:
+        """The live session, or a new one (consent first: no face is looked at without it)."""
+        if self.guest.session is not None:
+            return self.guest.session
+        if not consent:
+            raise ConsentMissing()
+        guest_pin_verify(link=self.guest.link, pin=pin, client=self.guest.client)
+        session, self._new_secret = guest_session_start(link=self.guest.link, consent=consent, client=self.guest.client)
+        self.guest.session = session
+        return session
+
+    def handle_exception(self, exc):
+        if isinstance(exc, GuestError):
+            response = Response({"detail": exc.message, "code": exc.code}, status=exc.status)
+            if exc.retry_after:
+                response["Retry-After"] = str(exc.retry_after)
+            return response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self._new_secret:  # even on a 400 (say, no face found) the guest keeps the session to retry
+            set_session_cookie(response, link=self.guest.link, session=self.guest.session, secret=self._new_secret)
+            response[SESSION_HEADER] = self._new_secret
+        return response
+
+
+def photo_payload(key: str, link, photo_id: int, confidence: float | None) -> dict:
+    original = reverse("api:guest-photo-original", args=[key, photo_id]) if link.download == Download.ORIGINALS else None
+    return {"photo_id": photo_id, "confidence": confidence,
+            "preview_url": reverse("api:guest-photo-preview", args=[key, photo_id]), "original_url": original}
+
+
+class GuestPhotoSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "GuestPhoto"
+
+    photo_id = serializers.IntegerField()
+    confidence = serializers.FloatField(allow_null=True, help_text="Percent; null for album photos.")
+    preview_url = serializers.CharField()
+    original_url = serializers.CharField(allow_null=True, help_text="Null when the link allows no original downloads.")
+
+
+class GuestLinkApi(GuestApi):
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "GuestLinkOutput"
+
+        event_name = serializers.CharField()
+        scope = serializers.CharField()
+        requires_pin = serializers.BooleanField()
+        download = serializers.CharField()
+        consent_version = serializers.CharField()
+        consent_text = serializers.CharField()
+        session_active = serializers.BooleanField()
+
+    @extend_schema(responses={200: OutputSerializer, 404: _ERROR, 410: _ERROR})
+    def get(self, request, token: str):
+        link = self.guest.link
+        return Response(self.OutputSerializer({
+            "event_name": link.event.name, "scope": link.scope, "requires_pin": link.has_pin, "download": link.download,
+            "consent_version": CONSENT_VERSION, "consent_text": CONSENT_TEXT, "session_active": self.guest.session is not None,
+        }).data)
+
+
+class GuestSessionApi(GuestApi):
+    """Give consent (and the PIN) to start a visit; person and event links need no selfie."""
+
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "GuestSessionInput"
+
+        consent = serializers.BooleanField(default=False)
+        pin = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+    @extend_schema(request=InputSerializer, responses={201: inline_serializer("GuestSessionOutput", {
+        "session": serializers.CharField(allow_null=True), "expires_at": serializers.DateTimeField()}), 400: _ERROR, 403: _ERROR})
+    def post(self, request, token: str):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = self.start_session(consent=data.validated_data["consent"], pin=data.validated_data.get("pin"))
+        created = self._new_secret is not None
+        body = {"session": self._new_secret, "expires_at": session.expires_at}
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class GuestSearchApi(GuestApi):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "GuestSearchInput"
+
+        consent = serializers.BooleanField(default=False)
+        pin = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+    @extend_schema(
+        request={"multipart/form-data": {"type": "object", "required": ["selfie", "consent"], "properties": {
+            "selfie": {"type": "string", "format": "binary"}, "consent": {"type": "boolean"}, "pin": {"type": "string"}}}},
+        responses={200: inline_serializer("GuestSearchOutput", {
+            "matches": GuestPhotoSerializer(many=True), "note": serializers.CharField(),
+            "session": serializers.CharField(allow_null=True)}), 400: _ERROR, 403: _ERROR, 410: _ERROR, 429: _ERROR},
+        description="The selfie is analysed and discarded, never stored.",
+    )
+    def post(self, request, token: str):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        guest_search_throttle(link=self.guest.link, client=self.guest.client)
+        session = self.start_session(consent=data.validated_data["consent"], pin=data.validated_data.get("pin"))
+        outcome = guest_search(session=session, selfie=request.FILES.get("selfie"))
+        matches = [photo_payload(token, self.guest.link, photo_id, conf) for photo_id, conf in outcome.matches]
+        return Response({"matches": matches, "note": outcome.note, "session": self._new_secret})
+
+
+class GuestPhotoListApi(GuestApi):
+    @extend_schema(responses={200: inline_serializer("GuestPhotoList", {"photos": GuestPhotoSerializer(many=True)}), 403: _ERROR})
+    def get(self, request, token: str):
+        photos = selectors.guest_photo_list(session=self.require_session())
+        return Response({"photos": [photo_payload(token, self.guest.link, p.photo.id, p.confidence) for p in photos]})
+
+
+class GuestPhotoFileApi(GuestApi):
+    kind = "preview"
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiResponse(description="The photo"), 302: None, 403: _ERROR, 404: None})
+    def get(self, request, token: str, photo_id: int):
+        photo = selectors.guest_photo_get(session=self.require_session(), photo_id=photo_id)
+        if self.kind == "original":
+            return downloads.original_download_response(link=self.guest.link, photo=photo)
+        return downloads.preview_response(link=self.guest.link, photo=photo)
+
+
+class GuestZipApi(GuestApi):
+    @extend_schema(responses={(200, "application/zip"): OpenApiResponse(description="Streamed zip"), 403: _ERROR})
+    def get(self, request, token: str):
+        photos = [item.photo for item in selectors.guest_photo_list(session=self.require_session())]
+        return downloads.zip_response(link=self.guest.link, photos=photos)
+
+
+class GuestForgetApi(GuestApi):
+    @extend_schema(request=None, responses={200: inline_serializer("GuestForgetOutput", {
+        "detail": serializers.CharField(), "faces_excluded": serializers.IntegerField()}), 403: _ERROR})
+    def post(self, request, token: str):
+        excluded = guest_forget(session=self.require_session())
+        detail = "Done. The faces matched to you are excluded from all further guest searches, and your consent is withdrawn."
+        response = Response({"detail": detail, "faces_excluded": excluded})
+        response.delete_cookie(session_cookie_name(self.guest.link), path="/")
+        return response

@@ -1,0 +1,133 @@
+"""Share links and what guests do with them: sessions, consent; and the studio's retention policy.
+
+Secrets (link tokens, guest session ids, PINs) are stored only as hashes: a database dump
+cannot be used to open a gallery.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from events.models import Event
+from recognition.models import Person
+from visage.tenancy.models import Studio
+
+DEFAULT_RETENTION_DAYS = 90
+
+
+class Scope(models.TextChoices):
+    SELFIE = "selfie", "Only the photos the guest is in (selfie search)"
+    PERSON = "person", "One person's album"
+    EVENT = "event", "The whole gallery"
+
+
+class Download(models.TextChoices):
+    ORIGINALS = "originals", "Originals"
+    PREVIEWS = "previews", "Previews only"
+    NONE = "none", "No downloads"
+
+
+class LinkState(models.TextChoices):
+    ACTIVE = "active", "Active"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+    EXHAUSTED = "exhausted", "All uses taken"
+
+
+class ShareLink(models.Model):
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="share_links")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    label = models.CharField(max_length=100, blank=True)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.SELFIE)
+    # SET_NULL: a person merged away or deleted leaves a link that shows nothing (never someone else).
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token; the token is shown once.")
+    code = models.CharField(max_length=16, unique=True, help_text="Short code for typing; grants what the link grants.")
+    pin_hash = models.CharField(max_length=128, blank=True, help_text="Django password hash of the PIN; empty: no PIN.")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    use_count = models.PositiveIntegerField(default=0, help_text="Guest sessions started.")
+    search_count = models.PositiveIntegerField(default=0)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    download = models.CharField(max_length=10, choices=Download.choices, default=Download.ORIGINALS)
+    watermark = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["event", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.get_scope_display()} link {self.id}"
+
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin_hash)
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return LinkState.REVOKED
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return LinkState.EXPIRED
+        if self.max_uses is not None and self.use_count >= self.max_uses:
+            return LinkState.EXHAUSTED
+        return LinkState.ACTIVE
+
+
+class GuestSession(models.Model):
+    """One guest's visit through a link (a "use"): what they matched, until it expires.
+
+    The id the guest holds (cookie or X-Guest-Session header) is a random secret; only its
+    hash is stored. Matched photo ids live here, server-side, so a guest can never widen
+    what they see by sending other ids.
+    """
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="sessions")
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Set when the guest asked to be forgotten.")
+    searched = models.BooleanField(default=False)
+    matches = models.JSONField(default=list, help_text="[[photo_id, face_id, confidence], ...] of the last search.")
+    matched_face_ids = models.JSONField(default=list, help_text="Every face this guest matched (for 'forget me').")
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"])]
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_at is None and self.expires_at > timezone.now()
+
+
+class GuestConsent(models.Model):
+    """The record that a guest agreed to face matching: which text, when, from where (hashed)."""
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="consents")
+    session = models.OneToOneField(GuestSession, null=True, on_delete=models.SET_NULL, related_name="consent")
+    text_version = models.CharField(max_length=40)
+    given_at = models.DateTimeField(default=timezone.now)
+    ip_hash = models.CharField(max_length=64, help_text="HMAC-SHA256 of the client IP under a server secret.")
+    user_agent = models.CharField(max_length=300, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+
+
+class StudioPolicy(models.Model):
+    """Studio-wide privacy settings. A studio without a row gets the defaults."""
+
+    studio = models.OneToOneField(Studio, on_delete=models.CASCADE, related_name="sharing_policy")
+    retention_days = models.PositiveIntegerField(
+        default=DEFAULT_RETENTION_DAYS,
+        help_text="Face data of an event is destroyed this many days after the event (or its creation).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "studio policies"

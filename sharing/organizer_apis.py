@@ -1,0 +1,57 @@
+"""Organizers of an event: invited by email by the studio's writers ("invite"), removed the same way."""
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from events.models import EventOrganizer
+from sharing import selectors
+from sharing.apis import base_url
+from sharing.services.organizers import organizer_invite, organizer_remove
+from visage.api import EventApi
+
+
+class OrganizerOutputSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "OrganizerOutput"
+
+    user_id = serializers.IntegerField()
+    email = serializers.EmailField(source="user.email")
+    invited_by = serializers.EmailField(source="invited_by.email", allow_null=True, default=None)
+    has_password = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_has_password(self, organizer: EventOrganizer) -> bool:
+        return organizer.user.has_usable_password()
+
+
+class OrganizerListCreateApi(EventApi):
+    required = "invite"
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OrganizerInviteInput"
+
+        email = serializers.EmailField()
+
+    @extend_schema(responses=OrganizerOutputSerializer(many=True))
+    def get(self, request, event_id: int):
+        return Response(OrganizerOutputSerializer(selectors.organizer_list(event=self.event), many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: OrganizerOutputSerializer})
+    def post(self, request, event_id: int):
+        """Invite by email: a new address gets an account and a set-password email."""
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organizer = organizer_invite(event=self.event, email=data.validated_data["email"], invited_by=request.user,
+                                     base_url=base_url(request))
+        return Response(OrganizerOutputSerializer(organizer).data, status=status.HTTP_201_CREATED)
+
+
+class OrganizerDeleteApi(EventApi):
+    required = "invite"
+
+    @extend_schema(responses={204: None, 404: None})
+    def delete(self, request, event_id: int, user_id: int):
+        if not organizer_remove(event=self.event, user_id=user_id):
+            return Response({"detail": "No such organizer."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,87 @@
+"""What a guest does inside a session: search with a selfie, and ask to be forgotten."""
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from recognition.index import index_invalidate
+from recognition.ml.images import ImageDecodeError
+from recognition.ml.pipeline import get_pipeline, largest_face
+from recognition.models import Face
+from recognition.search import event_search
+from sharing import conf, ratelimit
+from sharing.clients import Client
+from sharing.errors import SelfieRejected
+from sharing.models import GuestConsent, GuestSession, Scope, ShareLink
+from sharing.selectors import album_photo_ids
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    matches: list[tuple[int, float]]  # (photo_id, confidence %), best first
+    note: str
+
+
+def selfie_embedding(*, selfie) -> tuple[np.ndarray, str]:
+    """The embedding of the selfie's main face and a note for the guest; the bytes are not kept."""
+    if selfie is None:
+        raise SelfieRejected("Add a selfie: a photo of your face (multipart field 'selfie').")
+    limit_mb = conf.selfie_max_bytes() // (1024 * 1024)
+    if getattr(selfie, "visage_oversize", False) or selfie.size > conf.selfie_max_bytes():
+        raise SelfieRejected(f"That photo is too large. Please use one under {limit_mb} MB.")
+    try:
+        faces = get_pipeline().analyze(selfie.read())
+    except ImageDecodeError:
+        raise SelfieRejected("That file is not a photo we can read. Please take a selfie or choose a JPEG or PNG.") from None
+    if not faces:
+        raise SelfieRejected("We couldn't find a face in that photo. Try again facing the camera, in good light.")
+    face = largest_face(faces)
+    if not face.usable:
+        raise SelfieRejected("We found a face but couldn't see it clearly enough. Try again closer, facing the camera, in good light.")
+    note = ""
+    if len(faces) > 1:
+        note = f"We found {len(faces)} faces in your selfie and used the largest one."
+    return face.embedding, note
+
+
+def guest_search_throttle(*, link: ShareLink, client: Client) -> None:
+    """Count a search against the link and the client (429 past either limit). Called before a
+    session is started, so that a refused search never uses up one of the link's uses."""
+    ratelimit.hit(key=f"search-link:{link.id}", limit=conf.searches_per_link())
+    ratelimit.hit(key=f"search-client:{client.ip_hash}", limit=conf.searches_per_client())
+
+
+def guest_search(*, session: GuestSession, selfie) -> SearchOutcome:
+    """Replace the session's matches with the photos this selfie's face is in (within the link's scope)."""
+    link = session.link
+    embedding, note = selfie_embedding(selfie=selfie)
+    hits = event_search(event=link.event, embedding=embedding)
+    if link.scope == Scope.PERSON:
+        album = album_photo_ids(link=link)
+        hits = [hit for hit in hits if hit.photo_id in album]
+    session.matches = [[hit.photo_id, hit.face_id, round(hit.confidence, 1)] for hit in hits]
+    session.matched_face_ids = sorted(set(session.matched_face_ids) | {hit.face_id for hit in hits})
+    session.searched = True
+    session.save(update_fields=["matches", "matched_face_ids", "searched"])
+    ShareLink.objects.filter(id=link.id).update(search_count=F("search_count") + 1, last_used_at=timezone.now())
+    if not hits:
+        note = " ".join(filter(None, [note, "No photos matched your face yet."]))
+    return SearchOutcome(matches=[(hit.photo_id, round(hit.confidence, 1)) for hit in hits], note=note)
+
+
+@transaction.atomic
+def guest_forget(*, session: GuestSession) -> int:
+    """Exclude every face this guest matched from all further guest searches; withdraw consent.
+
+    Returns how many faces were excluded. The session ends: the guest sees nothing more.
+    """
+    link = session.link
+    now = timezone.now()
+    excluded = Face.objects.filter(event_id=link.event_id, id__in=session.matched_face_ids).update(guest_excluded=True)
+    GuestConsent.objects.filter(session=session, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    session.ended_at, session.matches = now, []
+    session.save(update_fields=["ended_at", "matches"])
+    transaction.on_commit(lambda: index_invalidate(event_id=link.event_id))
+    return excluded

@@ -1,0 +1,127 @@
+"""Creating, changing and revoking share links.
+
+The token (192 random bits) is returned once, by share_link_create; only its SHA-256 is
+stored. The QR code must encode it, so the QR (PNG + SVG) is rendered at creation and kept in
+object storage under the event's prefix (deleted with the event, or when the link is revoked),
+where only the link's managers can fetch it by link id.
+"""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from events.models import Event
+from events.storage import event_prefix, object_storage
+from recognition.models import Person
+from sharing import codes
+from sharing.models import Download, Scope, ShareLink
+from visage.tenancy.models import User
+
+TOKEN_BYTES = 24  # 192 bits, 32 URL-safe characters
+# No 0/O, 1/I/L: codes are read off a card and typed on a phone. 31^8 ~ 8.5e11 codes.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+UPDATABLE = ("label", "expires_at", "max_uses", "download", "watermark")
+
+
+class ShareLinkInvalid(ValueError):
+    """The requested link makes no sense (e.g. a person from another event); a 400."""
+
+
+@dataclass(frozen=True)
+class CreatedLink:
+    link: ShareLink
+    token: str
+    url: str
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def link_url(*, base_url: str, key: str) -> str:
+    return f"{base_url.rstrip('/')}/s/{key}"
+
+
+def qr_key(link: ShareLink, fmt: str) -> str:
+    return f"{event_prefix(studio_id=link.studio_id, event_id=link.event_id)}share-links/{link.id}/qr.{fmt}"
+
+
+def share_link_create(
+    *, event: Event, user: User | None, base_url: str, scope: str = Scope.SELFIE, person: Person | None = None,
+    label: str = "", expires_at: datetime | None = None, max_uses: int | None = None, pin: str = "",
+    download: str = Download.ORIGINALS, watermark: bool = False,
+) -> CreatedLink:
+    _check_scope(event=event, scope=scope, person=person)
+    _check_expiry(expires_at)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = _insert_with_unique_code(
+        studio_id=event.studio_id, event=event, created_by=user, label=label, scope=scope,
+        person=person if scope == Scope.PERSON else None, token_hash=token_hash(token),
+        pin_hash=make_password(pin) if pin else "", expires_at=expires_at, max_uses=max_uses,
+        download=download, watermark=watermark,
+    )
+    url = link_url(base_url=base_url, key=token)
+    storage = object_storage()
+    storage.save(qr_key(link, "png"), ContentFile(codes.qr_png(url)))
+    storage.save(qr_key(link, "svg"), ContentFile(codes.qr_svg(url)))
+    return CreatedLink(link=link, token=token, url=url)
+
+
+def _insert_with_unique_code(**fields) -> ShareLink:
+    for _ in range(5):  # a collision among 8.5e11 codes is rare; retrying is cheaper than checking
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        try:
+            with transaction.atomic():
+                return ShareLink.objects.create(code=code, **fields)
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not find a free share code")
+
+
+def share_link_update(*, link: ShareLink, pin: str | None = None, **fields) -> ShareLink:
+    """Change access attributes; `pin=""` removes the PIN, `pin=None` leaves it as it is."""
+    if link.revoked_at is not None:
+        raise ShareLinkInvalid("A revoked link cannot be changed; create a new one.")
+    if "expires_at" in fields:
+        _check_expiry(fields["expires_at"])
+    changed = [name for name in UPDATABLE if name in fields]
+    for name in changed:
+        setattr(link, name, fields[name])
+    if pin is not None:
+        link.pin_hash = make_password(pin) if pin else ""
+        changed.append("pin_hash")
+    link.save(update_fields=[*changed, "updated_at"])
+    return link
+
+
+def share_link_revoke(*, link: ShareLink) -> ShareLink:
+    """Switch the link off for good; its QR images (which carry the token) are deleted."""
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at", "updated_at"])
+    storage = object_storage()
+    for fmt in ("png", "svg"):
+        storage.delete(qr_key(link, fmt))
+    return link
+
+
+def _check_scope(*, event: Event, scope: str, person: Person | None) -> None:
+    if scope == Scope.PERSON and (person is None or person.event_id != event.id):
+        raise ShareLinkInvalid("A person link needs a person of this event.")
+    if scope != Scope.PERSON and person is not None:
+        raise ShareLinkInvalid("Only person links take a person.")
+
+
+def _check_expiry(expires_at: datetime | None) -> None:
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ShareLinkInvalid("The expiry must be in the future.")

@@ -1,0 +1,72 @@
+"""Retention: once an event is older than its studio's retention period, its face data goes.
+
+Crypto-shredding first (the event's data key is deleted, so every embedding ciphertext,
+including copies in backups, becomes noise), then the Face and Person rows themselves.
+Photos stay: they are the studio's; only the biometric data has a deadline. Expired guest
+sessions (lists of matched photo ids) are deleted too; consent records are kept as evidence.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from events.models import Event
+from recognition.index import index_invalidate
+from recognition.models import EventKey, Face, Person
+from recognition.services.keys import event_key_destroy
+from sharing.models import DEFAULT_RETENTION_DAYS, GuestSession, StudioPolicy
+from visage.tenancy.models import Studio
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    events: list[int]
+    faces: int
+    sessions: int
+
+
+def retention_deadline(*, event: Event, retention_days: int) -> date:
+    """The day after which the event's face data may no longer exist."""
+    anchor = event.starts_on or timezone.localdate(event.created_at)
+    return anchor + timedelta(days=retention_days)
+
+
+def studio_policy_set(*, studio: Studio, retention_days: int) -> StudioPolicy:
+    policy, _ = StudioPolicy.objects.update_or_create(studio=studio, defaults={"retention_days": retention_days})
+    return policy
+
+
+def events_past_retention(*, today: date) -> list[Event]:
+    """Events that still hold face data (a key or faces) and whose retention has run out."""
+    days = dict(StudioPolicy.objects.values_list("studio_id", "retention_days"))
+    with_data = Event.objects.filter(
+        Q(Exists(EventKey.objects.filter(event=OuterRef("pk")))) | Q(Exists(Face.objects.filter(event=OuterRef("pk"))))
+    ).order_by("id")
+    return [
+        event for event in with_data
+        if retention_deadline(event=event, retention_days=days.get(event.studio_id, DEFAULT_RETENTION_DAYS)) < today
+    ]
+
+
+@transaction.atomic
+def event_face_data_purge(*, event: Event) -> int:
+    """Destroy the event's data key, then its faces and people → number of faces deleted."""
+    event_key_destroy(event=event)
+    _, deleted = Face.objects.filter(event=event).delete()
+    Person.objects.filter(event=event).delete()
+    transaction.on_commit(lambda: index_invalidate(event_id=event.id))
+    return deleted.get(Face._meta.label, 0)
+
+
+def retention_purge(*, today: date | None = None, dry_run: bool = False) -> PurgeReport:
+    today = today or timezone.localdate()
+    events = events_past_retention(today=today)
+    sessions = GuestSession.objects.filter(expires_at__lt=timezone.now())
+    if dry_run:
+        faces = Face.objects.filter(event__in=events).count()
+        return PurgeReport(events=[e.id for e in events], faces=faces, sessions=sessions.count())
+    faces = sum(event_face_data_purge(event=event) for event in events)
+    _, deleted = sessions.delete()
+    return PurgeReport(events=[e.id for e in events], faces=faces, sessions=deleted.get(GuestSession._meta.label, 0))

@@ -1,0 +1,17 @@
+"""Periodic sharing work (scheduled by Celery beat): thin, calls the service."""
+import logging
+
+from celery import shared_task
+
+from sharing.services.retention import retention_purge
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="sharing.tasks.purge_expired", acks_late=True, soft_time_limit=1800, time_limit=1900)
+def purge_expired() -> dict:
+    """Idempotent: an event already purged has no key and no faces, so it is not selected again."""
+    report = retention_purge()
+    logger.info("retention: purged face data of %d event(s) (%d faces), %d expired guest session(s)",
+                len(report.events), report.faces, report.sessions)
+    return {"events": report.events, "faces": report.faces, "sessions": report.sessions}

@@ -1,0 +1,21 @@
+"""Guest and organizer pages, mounted at the site root (namespace "sharing").
+
+No trailing slashes after the key: the QR code encodes exactly /s/<token>.
+"""
+from django.urls import path
+
+from sharing import views
+
+app_name = "sharing"
+
+urlpatterns = [
+    path("s/", views.code_entry, name="code"),
+    path("s/<str:key>", views.landing, name="landing"),
+    path("s/<str:key>/pin", views.pin, name="pin"),
+    path("s/<str:key>/consent", views.consent, name="consent"),
+    path("s/<str:key>/selfie", views.selfie, name="selfie"),
+    path("s/<str:key>/photos", views.photos, name="photos"),
+    path("s/<str:key>/forget", views.forget, name="forget"),
+    path("organizer/set-password/done/", views.SetPasswordDoneView.as_view(), name="set-password-done"),
+    path("organizer/set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
+]

@@ -1,0 +1,159 @@
+"""Guest pages: code → landing → PIN → consent → selfie → photos → forget me. Mobile first.
+
+They call the same services as the guest API, and show every GuestError as a friendly page
+(404 unknown, 410 revoked/expired/used up, 429 slow down) — never a trace.
+"""
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from sharing import selectors
+from sharing.authentication import GuestAccess, guest_access_for, session_cookie_name, set_session_cookie
+from sharing.clients import client_from_request
+from sharing.consent import CONSENT_TEXT, CONSENT_VERSION
+from sharing.errors import GuestError, LinkNotFound
+from sharing.models import Download, Scope
+from sharing.services.access import guest_pin_verify, guest_session_start, share_link_resolve
+from sharing.services.guests import guest_forget, guest_search, guest_search_throttle
+from sharing.services.links import normalize_code
+
+_PIN_OK = "sharing:pin-ok:{link_id}"
+
+
+def _error_page(request, error: GuestError, *, key: str = ""):
+    response = render(request, "sharing/unavailable.html", {"error": error, "key": key}, status=error.status)
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def guest_page(view):
+    """Resolve the link (and the guest's session) for `key`, or answer with the error page."""
+    def wrapper(request, key: str):
+        try:
+            guest = guest_access_for(request, key)
+            return view(request, key, guest)
+        except GuestError as error:
+            return _error_page(request, error, key=key)
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+def _next_step(key: str, guest: GuestAccess, request) -> str:
+    link = guest.link
+    if guest.session is not None:
+        wants_selfie = link.scope == Scope.SELFIE and not guest.session.searched
+        return reverse("sharing:selfie" if wants_selfie else "sharing:photos", args=[key])
+    if link.has_pin and not request.session.get(_PIN_OK.format(link_id=link.id)):
+        return reverse("sharing:pin", args=[key])
+    return reverse("sharing:consent", args=[key])
+
+
+@require_http_methods(["GET", "POST"])
+def code_entry(request):
+    code = normalize_code(request.POST.get("code", ""))
+    if request.method == "GET":
+        return render(request, "sharing/code.html", {})
+    try:
+        share_link_resolve(key=code, client=client_from_request(request))
+    except LinkNotFound as error:
+        return render(request, "sharing/code.html", {"error": error.message, "code": request.POST.get("code", "")}, status=404)
+    except GuestError as error:
+        return _error_page(request, error, key=code)
+    return redirect("sharing:landing", key=code)
+
+
+@guest_page
+def landing(request, key: str, guest: GuestAccess):
+    return render(request, "sharing/landing.html", {"link": guest.link, "key": key, "next": _next_step(key, guest, request)})
+
+
+@require_http_methods(["GET", "POST"])
+@guest_page
+def pin(request, key: str, guest: GuestAccess):
+    if request.method == "POST":
+        try:
+            guest_pin_verify(link=guest.link, pin=request.POST.get("pin", "").strip(), client=guest.client)
+        except GuestError as error:
+            if error.status == 410:
+                raise
+            return render(request, "sharing/pin.html", {"link": guest.link, "key": key, "error": error.message}, status=error.status)
+        request.session[_PIN_OK.format(link_id=guest.link.id)] = True
+        return redirect("sharing:consent", key=key)
+    return render(request, "sharing/pin.html", {"link": guest.link, "key": key})
+
+
+@require_http_methods(["GET", "POST"])
+@guest_page
+def consent(request, key: str, guest: GuestAccess):
+    link = guest.link
+    if guest.session is not None or (link.has_pin and not request.session.get(_PIN_OK.format(link_id=link.id))):
+        return redirect(_next_step(key, guest, request))
+    context = {"link": link, "key": key, "consent_text": CONSENT_TEXT, "consent_version": CONSENT_VERSION}
+    if request.method == "GET":
+        return render(request, "sharing/consent.html", context)
+    if request.POST.get("consent") != "yes":
+        context["error"] = "Please tick the box to agree, or close this page."
+        return render(request, "sharing/consent.html", context, status=400)
+    guest.session, secret = guest_session_start(link=link, consent=True, client=guest.client)
+    response = redirect(_next_step(key, guest, request))
+    set_session_cookie(response, link=link, session=guest.session, secret=secret)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@guest_page
+def selfie(request, key: str, guest: GuestAccess):
+    if guest.session is None:
+        return redirect(_next_step(key, guest, request))
+    context = {"link": guest.link, "key": key}
+    if request.method == "GET":
+        return render(request, "sharing/selfie.html", context)
+    try:
+        guest_search_throttle(link=guest.link, client=guest.client)
+        outcome = guest_search(session=guest.session, selfie=request.FILES.get("selfie"))
+    except GuestError as error:
+        if error.status == 410:
+            raise
+        return render(request, "sharing/selfie.html", {**context, "error": error.message}, status=error.status)
+    if outcome.note:
+        messages.info(request, outcome.note)
+    return redirect("sharing:photos", key=key)
+
+
+@guest_page
+def photos(request, key: str, guest: GuestAccess):
+    if guest.session is None or (guest.link.scope == Scope.SELFIE and not guest.session.searched):
+        return redirect(_next_step(key, guest, request))
+    items = selectors.guest_photo_list(session=guest.session)
+    return render(request, "sharing/photos.html", {
+        "link": guest.link, "key": key, "items": items, "can_download": guest.link.download != Download.NONE,
+        "originals": guest.link.download == Download.ORIGINALS, "searched": guest.session.searched,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@guest_page
+def forget(request, key: str, guest: GuestAccess):
+    if guest.session is None:
+        return redirect(_next_step(key, guest, request))
+    if request.method == "GET":
+        return render(request, "sharing/forget.html", {"link": guest.link, "key": key})
+    guest_forget(session=guest.session)
+    response = render(request, "sharing/forgotten.html", {"link": guest.link, "key": key})
+    response.delete_cookie(session_cookie_name(guest.link), path="/")
+    return response
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """An invited organizer chooses a password (Django's one-time reset tokens)."""
+
+    template_name = "sharing/set_password.html"
+    success_url = reverse_lazy("sharing:set-password-done")
+
+
+class SetPasswordDoneView(auth_views.PasswordResetCompleteView):
+    template_name = "sharing/set_password_done.html"
+
