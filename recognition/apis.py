@@ -1,13 +1,18 @@
 """People, curation and analytics endpoints. Person/face lookups go through the event access layer."""
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from events.access import EventAccess, event_access_get
+from events.access import EventAccess
 from events.downloads import object_response
 from recognition import selectors
+from recognition.album_links import album_email_send, album_link_person
+from recognition.albums import album_zip, person_label
 from recognition.analytics import event_analytics
 from recognition.models import Person
 from recognition.services import curation
@@ -163,3 +168,47 @@ class FaceThumbnailApi(EventApi):
     def get(self, request, face_id: int):
         face = selectors.face_get(event_ids=[self.event.id], face_id=face_id)
         return object_response(face_thumbnail_key(face), f"face-{face.id}.jpg", "image/jpeg", as_attachment=False)
+
+
+def _zip_response(person) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(album_zip(person), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{person_label(person)}.zip"'
+    return response
+
+
+class PersonAlbumApi(PersonApi):
+    required_by_method = {"GET": "view"}
+
+    @extend_schema(responses={(200, "application/zip"): bytes})
+    def get(self, request, person_id: int):
+        """The person's originals (byte for byte) and a Faces index, as a streaming zip."""
+        return _zip_response(selectors.person_get(event=self.event, person_id=person_id))
+
+
+class PersonAlbumEmailApi(PersonApi):
+    required = "share"
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "AlbumEmailInput"
+
+        email = serializers.EmailField()
+
+    @extend_schema(request=InputSerializer, responses={202: {"type": "object"}})
+    def post(self, request, person_id: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = selectors.person_get(event=self.event, person_id=person_id)
+        album_email_send(person=person, email=data.validated_data["email"], base_url=request.build_absolute_uri("/"))
+        return Response({"sent_to": data.validated_data["email"]}, status=status.HTTP_202_ACCEPTED)
+
+
+class AlbumLinkDownloadApi(APIView):
+    """The emailed link: no login, the signed token is the permission."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={(200, "application/zip"): bytes})
+    def get(self, request, token: str):
+        return _zip_response(album_link_person(token))

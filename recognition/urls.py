@@ -11,5 +11,8 @@ urlpatterns = [
     path("people/<int:person_id>/merge/", apis.PersonMergeApi.as_view(), name="person-merge"),
     path("people/<int:person_id>/split/", apis.PersonSplitApi.as_view(), name="person-split"),
     path("people/<int:person_id>/reject/", apis.PersonRejectApi.as_view(), name="person-reject"),
+    path("people/<int:person_id>/album.zip", apis.PersonAlbumApi.as_view(), name="person-album"),
+    path("people/<int:person_id>/album/email/", apis.PersonAlbumEmailApi.as_view(), name="person-album-email"),
+    path("albums/<str:token>/download.zip", apis.AlbumLinkDownloadApi.as_view(), name="album-link-download"),
     path("faces/<int:face_id>/thumbnail", apis.FaceThumbnailApi.as_view(), name="face-thumbnail"),
 ]

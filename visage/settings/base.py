@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "visage.tenancy",
     "events",
     "recognition",
+    "sharing",
     "web",
 ]
 
@@ -166,6 +167,8 @@ CACHES = {
 # Master keys that wrap each event's data key: "k2:BASE64,k1:BASE64" (first wraps, all unwrap).
 VISAGE_MASTER_KEYS = env_str("VISAGE_MASTER_KEYS")
 VISAGE_EMBEDDER = env_str("VISAGE_EMBEDDER", "sface")
+VISAGE_ALBUM_LINK_DAYS = env_int("VISAGE_ALBUM_LINK_DAYS", 7)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Visage <no-reply@localhost>")
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,39 @@
+"""Time-limited album download links for email: a signed person id, no login needed."""
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.http import Http404
+from django.urls import reverse
+
+from recognition.albums import album_photos, person_label
+from recognition.models import Person
+
+_SALT = "visage.album-link"
+
+
+def album_link_token(person: Person) -> str:
+    return signing.dumps({"person": person.id, "event": person.event_id}, salt=_SALT, compress=True)
+
+
+def album_link_person(token: str) -> Person:
+    """The person a link points to; expired, tampered or stale links are a 404."""
+    try:
+        data = signing.loads(token, salt=_SALT, max_age=settings.VISAGE_ALBUM_LINK_DAYS * 86400)
+    except signing.BadSignature:
+        raise Http404("This album link is invalid or has expired.") from None
+    person = Person.objects.filter(id=data["person"], event_id=data["event"], hidden=False).first()
+    if person is None:
+        raise Http404("This album is no longer available.")
+    return person
+
+
+def album_email_send(*, person: Person, email: str, base_url: str) -> str:
+    url = base_url.rstrip("/") + reverse("api:album-link-download", args=[album_link_token(person)])
+    count = album_photos(person).count()
+    body = (
+        f"Hello,\n\nThe photos of {person_label(person)} from “{person.event.name}” are ready: {count} photo(s), "
+        f"as one zip of the original files.\n\nDownload: {url}\n\nThe link works for "
+        f"{settings.VISAGE_ALBUM_LINK_DAYS} days.\n"
+    )
+    send_mail(f"Your photos from {person.event.name}", body, None, [email])
+    return url
