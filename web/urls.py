@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import auth, events, studio
+from web.views import analytics, auth, events, people, studio
 
 app_name = "web"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("events/<int:event_id>/", events.event_detail, name="event-detail"),
     path("events/<int:event_id>/edit/", events.event_edit, name="event-edit"),
     path("events/<int:event_id>/delete/", events.event_delete, name="event-delete"),
+    path("events/<int:event_id>/people/", people.people, name="event-people"),
+    path("events/<int:event_id>/people/<int:person_id>/", people.person_detail, name="person-detail"),
+    path("events/<int:event_id>/analytics/", analytics.analytics, name="event-analytics"),
 ]

@@ -16,6 +16,15 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
+# Before a screenshot: scroll to the top (sticky header) and give images near the viewport a
+# moment to arrive (face thumbnails are cut on first request).
+SETTLE_IMAGES = """async () => {
+  window.scrollTo(0, 0);
+  document.getElementById('toast')?.setAttribute('hidden', '');
+  const near = [...document.images].filter((img) => img.getBoundingClientRect().top < innerHeight * 3);
+  const loaded = near.map((img) => img.decode().catch(() => null));
+  await Promise.race([Promise.all(loaded), new Promise((done) => setTimeout(done, 5000))]);
+}"""
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 DESKTOP = {"viewport": {"width": 1280, "height": 860}}
 PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -31,9 +40,21 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} not installed: make browser-deps"))
 
 
+@pytest.fixture(autouse=True)
+def one_upload_at_a_time_on_sqlite(settings):
+    """The live server shares one in-memory SQLite connection across its threads, so parallel
+    upload requests would interleave transactions; PostgreSQL (CI) keeps the default of 2."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        settings.VISAGE_UPLOAD_PARALLEL_REQUESTS = 1
+
+
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -43,18 +64,24 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """new_page("desktop" | "phone") → a fresh page in its own context (own cookies)."""
-    contexts = []
+    """new_page("desktop" | "phone") → a fresh page in its own context (own cookies).
+
+    A JavaScript error on any page fails the test: a broken script must not pass unnoticed.
+    """
+    contexts, errors = [], []
 
     def make(kind: str = "desktop"):
         context = browser.new_context(base_url=live_server.url, **(PHONE if kind == "phone" else DESKTOP))
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not errors, "JavaScript errors:\n" + "\n".join(errors)
 
 
 @pytest.fixture
@@ -64,7 +91,8 @@ def shot():
 
     def save(page, name: str) -> Path:
         path = SCREENSHOTS / f"{name}-{page.viewport_size['width']}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.evaluate(SETTLE_IMAGES)
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
         return path
 
     return save

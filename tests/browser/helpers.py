@@ -12,3 +12,8 @@ def login(page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def ready(page) -> None:
+    """Wait until the page's module script has run (it marks its root with data-ready)."""
+    page.locator("[data-ready='true']").first.wait_for(state="attached")

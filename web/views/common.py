@@ -25,7 +25,11 @@ def permissions(access: EventAccess) -> dict[str, bool]:
 
 def event_tabs(access: EventAccess, current: str) -> list[dict]:
     """The event's sub-pages this role may open (organizers see no curation)."""
-    tabs = [("photos", "Photos", "web:event-detail", "view")]
+    tabs = [
+        ("photos", "Photos", "web:event-detail", "view"),
+        ("people", "People", "web:event-people", "curate"),
+        ("analytics", "Analytics", "web:event-analytics", "view"),
+    ]
     return [
         {"key": key, "label": label, "url_name": url_name, "current": key == current}
         for key, label, url_name, action in tabs

@@ -1,4 +1,5 @@
 """Event pages: create, edit, delete, and the event page (upload, progress, gallery)."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,16 @@ def event_detail(request, event_id: int):
         "can": permissions(access),
         "counters": selectors.event_counters(event=access.event),
         "tabs": event_tabs(access, "photos"),
+        "upload": _upload_tuning(),
     })
+
+
+def _upload_tuning() -> dict[str, int]:
+    """Small batches (one failure costs a few files) and a couple of requests in flight."""
+    return {
+        "batch_files": max(1, min(4, settings.VISAGE_MAX_FILES_PER_REQUEST)),
+        "parallel": getattr(settings, "VISAGE_UPLOAD_PARALLEL_REQUESTS", 2),
+    }
 
 
 @login_required

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from events import selectors
+from web.selectors import event_cover_photo
 from web.views.common import membership_of
 
 
@@ -11,13 +12,19 @@ def dashboard(request):
     membership = membership_of(request)
     studio = membership.studio if membership else None
     events = list(selectors.event_list(studio=studio, user=request.user)[:200])
-    cards = [
-        {"event": event, "counters": selectors.event_counters(event=event), "organizer": event.studio_id != getattr(studio, "id", None)}
-        for event in events
-    ]
+    cards = [_card(event, studio) for event in events]
     return render(request, "web/dashboard.html", {
         "membership": membership,
         "studio": studio,
         "cards": cards,
         "can_create": bool(membership and membership.can_write),
     })
+
+
+def _card(event, studio) -> dict:
+    return {
+        "event": event,
+        "counters": selectors.event_counters(event=event),
+        "cover": event_cover_photo(event=event),
+        "organizer": event.studio_id != getattr(studio, "id", None),
+    }

@@ -30,3 +30,4 @@ if (root.dataset.canUpload === 'true') {
 
 gallery.loadPage(1);
 if (initial.photos_pending > 0) monitor.watch();
+root.dataset.ready = 'true';  // lets tests (and anyone) know the page script has wired itself

@@ -3,10 +3,9 @@
 import { csrfToken, detailOf } from './api.js';
 import { el, formatBytes, plural } from './ui.js';
 
-// Small batches: one lost connection or server error costs at most a few files, never the lot.
-const BATCH_FILES = 4;
+// Small batches (the page sets how many files, 4 by default): one lost connection or server
+// error costs at most a few files, never the lot.
 const BATCH_BYTES = 64 * 1024 * 1024;
-const PARALLEL_REQUESTS = 2;
 
 const BADGES = {
   queued: ['Waiting', ''],
@@ -22,6 +21,8 @@ export class Uploader {
   constructor(root, { url, onBatchDone = () => {} }) {
     this.url = url;
     this.onBatchDone = onBatchDone;
+    this.batchFiles = Number(root.dataset.batchFiles) || 4;
+    this.parallel = Number(root.dataset.parallel) || 2;
     this.items = [];
     this.active = 0;
     this.nextId = 1;
@@ -93,7 +94,7 @@ export class Uploader {
   }
 
   pump() {
-    while (this.active < PARALLEL_REQUESTS) {
+    while (this.active < this.parallel) {
       const batch = this.nextBatch();
       if (!batch.length) break;
       this.send(batch);
@@ -106,7 +107,7 @@ export class Uploader {
     let bytes = 0;
     for (const item of this.items) {
       if (item.status !== 'queued') continue;
-      if (batch.length && (batch.length >= BATCH_FILES || bytes + item.file.size > BATCH_BYTES)) break;
+      if (batch.length && (batch.length >= this.batchFiles || bytes + item.file.size > BATCH_BYTES)) break;
       batch.push(item);
       bytes += item.file.size;
     }
