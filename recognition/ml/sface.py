@@ -3,7 +3,9 @@
 The file is block-quantized int8 (``DequantizeLinear`` with ``block_size``). onnxruntime refuses it
 as shipped and onnx2torch needs torchvision, so the weights are dequantized once with numpy and
 the float graph (Conv, BatchNormalization, PRelu, Gemm, Flatten, Mul, Sub, Dropout) runs as a
-small ONNX interpreter over torch ops. Measured: equal to OpenCV's own output (cosine 1.00000).
+small ONNX interpreter over torch ops (Conv+BatchNormalization pairs folded). tests/recognition/
+test_embedders.py checks it against onnx.reference; MODELS.md found the same dequantization equal
+to OpenCV (cosine 1.00000).
 """
 from __future__ import annotations
 
@@ -97,6 +99,42 @@ def fold_constants(graph: onnx.GraphProto) -> tuple[dict[str, np.ndarray], list[
     return constants, compute_nodes
 
 
+def fold_batchnorm_into_conv(constants: dict[str, np.ndarray], nodes: list[onnx.NodeProto]) -> list[onnx.NodeProto]:
+    """Merge each Conv -> BatchNormalization pair into one Conv with bias (exact in inference).
+
+    SFace has 27 such pairs; folding removes a full pass over every feature map.
+    """
+    consumers: dict[str, int] = {}
+    for node in nodes:
+        for name in node.input:
+            consumers[name] = consumers.get(name, 0) + 1
+    folded: list[onnx.NodeProto] = []
+    conv_at: dict[str, int] = {}  # Conv output name -> its index in ``folded``
+    for node in nodes:
+        index = conv_at.get(node.input[0]) if node.op_type == "BatchNormalization" else None
+        if (index is not None and consumers[node.input[0]] == 1 and folded[index].input[1] in constants
+                and all(name in constants for name in node.input[1:])):
+            folded[index] = _folded_conv(folded[index], node, constants)
+            continue
+        if node.op_type == "Conv":
+            conv_at[node.output[0]] = len(folded)
+        folded.append(node)
+    return folded
+
+
+def _folded_conv(conv: onnx.NodeProto, bn: onnx.NodeProto, constants: dict[str, np.ndarray]) -> onnx.NodeProto:
+    gamma, beta, mean, var = (constants[name].astype(np.float64) for name in bn.input[1:5])
+    factor = gamma / np.sqrt(var + _attributes(bn).get("epsilon", 1e-5))
+    weight = constants[conv.input[1]].astype(np.float64)
+    bias = constants[conv.input[2]].astype(np.float64) if len(conv.input) > 2 and conv.input[2] else 0.0
+    weight_name, bias_name = f"{bn.output[0]}__folded_weight", f"{bn.output[0]}__folded_bias"
+    constants[weight_name] = (weight * factor.reshape(-1, *[1] * (weight.ndim - 1))).astype(np.float32)
+    constants[bias_name] = ((bias - mean) * factor + beta).astype(np.float32)
+    merged = onnx.helper.make_node("Conv", [conv.input[0], weight_name, bias_name], [bn.output[0]])
+    merged.attribute.extend(conv.attribute)
+    return merged
+
+
 class _Op(nn.Module):
     """One ONNX node: its constant inputs become buffers, the others come from the environment."""
 
@@ -137,7 +175,8 @@ _KERNELS = {
     "Conv": _conv,
     "BatchNormalization": lambda attrs, x, gamma, beta, mean, var: F.batch_norm(
         x, mean, var, gamma, beta, training=False, eps=attrs.get("epsilon", 1e-5)),
-    "PRelu": lambda attrs, x, slope: torch.where(x >= 0, x, x * slope),
+    "PRelu": lambda attrs, x, slope: (F.prelu(x, slope.reshape(-1)) if slope.dim() == 3 and x.dim() == 4
+                                      and slope.shape[0] == x.shape[1] else torch.where(x >= 0, x, x * slope)),
     "Gemm": _gemm,
     "Flatten": lambda attrs, x: torch.flatten(x, attrs.get("axis", 1)),
     "Mul": lambda attrs, a, b: a * b,
@@ -152,6 +191,7 @@ class OnnxGraphModule(nn.Module):
     def __init__(self, model: onnx.ModelProto):
         super().__init__()
         constants, nodes = fold_constants(model.graph)
+        nodes = fold_batchnorm_into_conv(constants, nodes)
         unsupported = sorted({n.op_type for n in nodes} - set(_KERNELS))
         if unsupported:
             raise NotImplementedError(f"ONNX ops not supported: {unsupported}")
