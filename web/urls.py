@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import analytics, auth, events, people, studio
+from web.views import analytics, auth, events, people, sharing, studio
 
 app_name = "web"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("events/<int:event_id>/people/", people.people, name="event-people"),
     path("events/<int:event_id>/people/<int:person_id>/", people.person_detail, name="person-detail"),
     path("events/<int:event_id>/analytics/", analytics.analytics, name="event-analytics"),
+    path("events/<int:event_id>/sharing/", sharing.sharing, name="event-sharing"),
 ]

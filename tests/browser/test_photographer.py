@@ -6,7 +6,9 @@ from playwright.sync_api import expect
 
 from events.models import Photo
 from recognition.models import Person
-from tests.browser.helpers import GROUP_PHOTO, PEOPLE_PHOTOS, login, ready
+from events import services as event_services
+from sharing.models import ShareLink
+from tests.browser.helpers import GROUP_PHOTO, PEOPLE_PHOTOS, SHARING_FIXES_PENDING, login, ready
 from visage.tenancy.services import studio_create
 
 
@@ -182,3 +184,36 @@ def _wait_for(condition, timeout=10.0):
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.1)
+
+
+@SHARING_FIXES_PENDING
+def test_photographer_creates_a_selfie_link_with_a_pin(new_page, shot):
+    """The end of journey 1, on its own event so that it needs no upload."""
+    studio, owner = studio_create(name="Lumen Weddings", owner_email="ana@lumen.example", owner_password="pw-ana-123")
+    event = event_services.event_create(studio=studio, user=owner, name="Penny & Leonard's wedding")
+    page = new_page("desktop")
+    login(page, "ana@lumen.example", "pw-ana-123")
+    page.goto(f"/events/{event.id}/sharing/")
+    ready(page)
+    expect(page.get_by_label("Selfie search")).to_be_checked()
+    page.get_by_label("Label").fill("Table cards")
+    page.get_by_label("PIN").fill("12")
+    page.get_by_role("button", name="Create link").click()
+    expect(page.locator("[data-role='link-error']")).to_contain_text("4 to 8 digits")
+    page.get_by_label("PIN").fill("4321")
+    page.get_by_role("button", name="Create link").click()
+    url = page.get_by_label("The new guest link")
+    expect(url).to_have_value(re.compile(r"^http://.+/s/[\w-]{20,}$"))
+    link = ShareLink.objects.get()
+    assert (link.scope, link.label, link.has_pin) == ("selfie", "Table cards", True)
+    item = page.locator(".link-item", has_text="Table cards")
+    expect(item).to_contain_text("PIN")
+    expect(item).to_contain_text("Active")
+    shot(page, "sharing")
+    item.get_by_role("button", name="Show QR code of Table cards").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    item.get_by_role("button", name="Revoke Table cards").click()
+    page.get_by_role("dialog").get_by_role("button", name="Revoke link").click()
+    expect(item).to_contain_text("Revoked")
+    assert ShareLink.objects.get().revoked_at is not None

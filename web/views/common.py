@@ -28,6 +28,7 @@ def event_tabs(access: EventAccess, current: str) -> list[dict]:
     tabs = [
         ("photos", "Photos", "web:event-detail", "view"),
         ("people", "People", "web:event-people", "curate"),
+        ("sharing", "Sharing", "web:event-sharing", "share"),
         ("analytics", "Analytics", "web:event-analytics", "view"),
     ]
     return [
