@@ -14,11 +14,11 @@ from PIL import Image
 # Smallest face (short side of the box, original px) we trust: below ~32 px the 112 px crop is
 # >3.5x upsampled (eyes ~12 px apart). Measured faces: bbt/people 120-138 px, bbt/group 40-99.
 MIN_FACE_PX = 32.0
-# MTCNN's last stage keeps boxes >= 0.7; on the test photos all 66 real faces score >= 0.93
-# (53 of them >= 0.99) and the spurious boxes seen (a tie, a flag, shirt folds) 0.70-0.85.
+# MTCNN's last stage keeps boxes >= 0.7; on the shared test photos all 71 real faces score >= 0.93
+# (69 of them >= 0.99) and the spurious boxes seen (a tie, background bits) 0.71-0.82.
 MIN_PROBABILITY = 0.90
-# Laplacian variance of the aligned crop's inner face: real faces on the test photos score 71-3500;
-# blurred copies (Gaussian sigma 3 px) 3-46, median 5; sigma 5 px at most 12.
+# Laplacian variance of the aligned crop's inner face: real faces on the test photos score 72-5800;
+# blurred copies (Gaussian sigma 3 px per 600 px of photo) 3-46, median 5; sigma 5 px at most 12.
 MIN_SHARPNESS = 30.0
 # The inner face (eyes to mouth) of the aligned crop, as fractions of its size: sharpness is measured
 # there, not on background or on the black fill where a close-up's crop runs past the photo's edge.
