@@ -89,6 +89,8 @@ class ShareLinkOutputSerializer(serializers.ModelSerializer):
 
 
 class ShareLinkCreatedSerializer(ShareLinkOutputSerializer):
+    """The creation answer's shape (for the schema): the link plus its token and URL."""
+
     token = serializers.CharField(help_text="Shown once: only its hash is stored.")
     url = serializers.CharField(help_text="The guest link (contains the token).")
 
@@ -134,8 +136,8 @@ class ShareLinkListCreateApi(EventApi):
                                                       person=person, **fields)
         except ShareLinkInvalid as exc:
             raise ValidationError({"detail": str(exc)}) from None
-        body = ShareLinkCreatedSerializer(created.link, context={"base_url": base_url(request)}).data
-        body.update(token=created.token, url=created.url)
+        body = ShareLinkOutputSerializer(created.link, context={"base_url": base_url(request)}).data
+        body.update(token=created.token, url=created.url)  # the only time the token is ever sent
         return Response(body, status=status.HTTP_201_CREATED)
 
 

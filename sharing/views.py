@@ -142,6 +142,7 @@ def forget(request, key: str, guest: GuestAccess):
     if request.method == "GET":
         return render(request, "sharing/forget.html", {"link": guest.link, "key": key})
     guest_forget(session=guest.session)
+    request.session.pop(_PIN_OK.format(link_id=guest.link.id), None)  # a later visit starts from the beginning
     response = render(request, "sharing/forgotten.html", {"link": guest.link, "key": key})
     response.delete_cookie(session_cookie_name(guest.link), path="/")
     return response

@@ -49,8 +49,9 @@ def selfie_embedding(*, selfie) -> tuple[np.ndarray, str]:
 def guest_search_throttle(*, link: ShareLink, client: Client) -> None:
     """Count a search against the link and the client (429 past either limit). Called before a
     session is started, so that a refused search never uses up one of the link's uses."""
-    ratelimit.hit(key=f"search-link:{link.id}", limit=conf.searches_per_link())
+    # The client first: one greedy client is refused before it eats into the link's budget.
     ratelimit.hit(key=f"search-client:{client.ip_hash}", limit=conf.searches_per_client())
+    ratelimit.hit(key=f"search-link:{link.id}", limit=conf.searches_per_link())
 
 
 def guest_search(*, session: GuestSession, selfie) -> SearchOutcome:

@@ -71,10 +71,17 @@ def share_link_create(
         download=download, watermark=watermark,
     )
     url = link_url(base_url=base_url, key=token)
-    storage = object_storage()
-    storage.save(qr_key(link, "png"), ContentFile(codes.qr_png(url)))
-    storage.save(qr_key(link, "svg"), ContentFile(codes.qr_svg(url)))
+    _store(qr_key(link, "png"), codes.qr_png(url))
+    _store(qr_key(link, "svg"), codes.qr_svg(url))
     return CreatedLink(link=link, token=token, url=url)
+
+
+def _store(key: str, content: bytes) -> None:
+    storage = object_storage()
+    if storage.exists(key):  # left by a rolled-back attempt: never serve a stale QR
+        storage.delete(key)
+    if storage.save(key, ContentFile(content)) != key:
+        raise RuntimeError(f"storage refused key {key!r}")
 
 
 def _insert_with_unique_code(**fields) -> ShareLink:

@@ -1,0 +1,137 @@
+"""Bad input and abuse: each a clear 4xx that exposes nothing. Link states and limits need no
+faces, so most of these run on a small event of generated photos."""
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from events.services import event_create, photos_upload
+from sharing.models import GuestConsent, GuestSession, ShareLink
+from tests.factories import jpeg_bytes
+from tests.sharing.conftest import guest_client, make_link, read_face, search
+
+AMY = "bbt/people/amy/amy1.png"
+
+
+@pytest.fixture
+def event(studio_a, alice):
+    event = event_create(studio=studio_a, user=alice, name="Ana & Ben")
+    photos_upload(event=event, user=alice, files=[SimpleUploadedFile("a.jpg", jpeg_bytes())])
+    return event
+
+
+def session_start(client, key, **data):
+    return client.post(f"/api/v1/guest/{key}/session", {"consent": True, **data}, format="json")
+
+
+def assert_error(response, status, code):
+    assert response.status_code == status, (response.status_code, response.content)
+    body = response.json()
+    assert body["code"] == code and body["detail"]
+    assert set(body) == {"detail", "code"}  # nothing else leaks out
+
+
+def test_unknown_token_and_code(db):
+    client = guest_client()
+    assert_error(client.get("/api/v1/guest/" + "x" * 32 + "/"), 404, "unknown_link")
+    assert_error(client.get("/api/v1/guest/ABCD-EFGH/"), 404, "unknown_link")
+
+
+def test_expired_revoked_exhausted(event):
+    expired, revoked, once = make_link(event), make_link(event), make_link(event, max_uses=1)
+    ShareLink.objects.filter(id=expired.link.id).update(expires_at=timezone.now() - timedelta(minutes=1))
+    ShareLink.objects.filter(id=revoked.link.id).update(revoked_at=timezone.now())
+    assert_error(guest_client().get(f"/api/v1/guest/{expired.token}/"), 410, "link_expired")
+    assert_error(search(guest_client(), revoked.token, b"x"), 410, "link_revoked")
+    first = guest_client("198.51.100.1")
+    assert session_start(first, once.token).status_code == 201
+    assert_error(session_start(guest_client("198.51.100.2"), once.token), 410, "link_exhausted")
+    assert first.get(f"/api/v1/guest/{once.token}/photos").status_code == 200  # the guest already in stays in
+    assert ShareLink.objects.get(id=once.link.id).use_count == 1
+
+
+def test_revoking_ends_running_sessions(event):
+    created = make_link(event)
+    client = guest_client()
+    session_start(client, created.token)
+    ShareLink.objects.filter(id=created.link.id).update(revoked_at=timezone.now())
+    assert_error(client.get(f"/api/v1/guest/{created.token}/photos"), 410, "link_revoked")
+
+
+def test_consent_missing(event):
+    created = make_link(event)
+    assert_error(search(guest_client(), created.token, jpeg_bytes(), consent="false"), 400, "consent_required")
+    assert_error(guest_client().post(f"/api/v1/guest/{created.token}/session", {}, format="json"), 400, "consent_required")
+    assert GuestSession.objects.count() == 0 and GuestConsent.objects.count() == 0
+    assert ShareLink.objects.get(id=created.link.id).use_count == 0
+
+
+def test_wrong_pin_then_lockout_per_client(event, settings):
+    created = make_link(event, pin="4821")
+    client = guest_client("198.51.100.1")
+    assert_error(session_start(client, created.token), 403, "pin_required")
+    for attempt in range(4):
+        assert_error(session_start(client, created.token, pin="0000"), 403, "pin_wrong")
+    locked = session_start(client, created.token, pin="0000")
+    assert_error(locked, 429, "pin_locked")
+    assert int(locked["Retry-After"]) == 15 * 60
+    assert_error(session_start(client, created.token, pin="4821"), 429, "pin_locked")  # even the right PIN, for now
+    assert session_start(guest_client("198.51.100.2"), created.token, pin="4821").status_code == 201
+    assert GuestSession.objects.count() == 1
+
+
+def test_pin_lock_expires(event, settings):
+    settings.VISAGE_PIN_LOCKOUT_SECONDS = 1
+    created = make_link(event, pin="4821")
+    client = guest_client()
+    for attempt in range(5):
+        session_start(client, created.token, pin="1111")
+    assert session_start(client, created.token, pin="4821").status_code == 429
+    import time
+
+    time.sleep(1.1)
+    assert session_start(client, created.token, pin="4821").status_code == 201
+
+
+def test_brute_force_on_codes_is_rate_limited(event):
+    created = make_link(event)
+    attacker = guest_client("192.0.2.66")
+    for guess in range(20):
+        assert attacker.get(f"/api/v1/guest/ZZZZ{guess:04d}/").status_code == 404
+    blocked = attacker.get(f"/api/v1/guest/{created.link.code}/")
+    assert_error(blocked, 429, "rate_limited")  # even a right code, once blocked
+    assert int(blocked["Retry-After"]) > 0
+    assert guest_client("192.0.2.67").get(f"/api/v1/guest/{created.link.code}/").status_code == 200
+
+
+def test_searches_are_rate_limited_per_client_and_per_link(event, settings):
+    settings.VISAGE_GUEST_SEARCHES_PER_CLIENT = (2, 60)
+    settings.VISAGE_GUEST_SEARCHES_PER_LINK = (3, 60)
+    created = make_link(event)
+    client = guest_client("198.51.100.1")
+    for attempt in range(2):
+        assert search(client, created.token, b"not an image").status_code == 400
+    assert_error(search(client, created.token, b"not an image"), 429, "rate_limited")
+    assert search(guest_client("198.51.100.2"), created.token, b"not an image").status_code == 400  # the link's 3rd
+    assert_error(search(guest_client("198.51.100.3"), created.token, b"not an image"), 429, "rate_limited")
+
+
+@pytest.mark.parametrize("selfie,message", [
+    (jpeg_bytes(320, 240), "couldn't find a face"),
+    (b"%PDF-1.4 definitely not a photo", "not a photo we can read"),
+    (None, "Add a selfie"),
+])
+def test_unusable_selfies(event, face_pipeline, selfie, message):
+    client = guest_client()
+    response = search(client, make_link(event).token, selfie)
+    assert_error(response, 400, "selfie_rejected")
+    assert message in response.json()["detail"]
+    assert client.cookies  # the session is kept, so the guest can try again without a new use
+
+
+def test_huge_selfie(event, settings):
+    settings.VISAGE_SELFIE_MAX_BYTES = 20_000
+    response = search(guest_client(), make_link(event).token, read_face(AMY) + bytes(20_000))
+    assert_error(response, 400, "selfie_rejected")
+    assert "too large" in response.json()["detail"]
