@@ -5,9 +5,9 @@ import re
 from playwright.sync_api import expect
 
 from events.models import Photo
-from recognition.models import Person
 from events import services as event_services
 from sharing.models import ShareLink
+from tests.browser.curation_steps import rename_and_merge_people, split_and_reject_faces
 from tests.browser.helpers import GROUP_PHOTO, PEOPLE_PHOTOS, SHARING_FIXES_PENDING, login, ready
 from visage.tenancy.services import studio_create
 
@@ -40,7 +40,8 @@ def test_photographer_uploads_and_curates(new_page, shot):
     _processing_reaches_done(page)
     _gallery_preview_and_hide(page)
     shot(page, "event")
-    _rename_and_merge_people(page, shot)
+    rename_and_merge_people(page, shot)
+    split_and_reject_faces(page, shot)
     page.get_by_role("link", name="Analytics").click()
     ready(page)
     expect(page.locator("[data-role='appearances'] svg rect.bar-chart__bar").first).to_be_visible()
@@ -51,13 +52,29 @@ def test_photographer_uploads_and_curates(new_page, shot):
     expect(card).to_contain_text("7 photos")
     shot(page, "dashboard")
 
-    phone = new_page("phone")
+    _phone_tour(new_page("phone"), event_url, shot)
+
+
+def _phone_tour(phone, event_url, shot):
+    """Every photographer page at 375 px: nothing may overflow sideways."""
+    phone.goto("/login/")
+    shot(phone, "login")
     login(phone, "ana@lumen.example", "pw-ana-123")
     shot(phone, "dashboard")
     phone.goto(event_url)
     ready(phone)
     expect(phone.locator(".gallery .photo img")).to_have_count(7)
     shot(phone, "event")
+    for tab in ("People", "Analytics"):
+        phone.get_by_role("link", name=tab, exact=True).click()
+        ready(phone)
+        shot(phone, tab.lower())
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.get_by_role("link", name="People", exact=True).click()
+    phone.locator(".person__review").first.click()
+    ready(phone)
+    shot(phone, "person")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 def _upload_with_one_lost_batch(page):
@@ -132,58 +149,6 @@ def _gallery_preview_and_hide(page):
     page.get_by_role("button", name="Hide howard1.png from guests").click()
     expect(page.get_by_role("button", name="Show howard1.png to guests")).to_be_visible()
     assert Photo.objects.get(original_filename="howard1.png").hidden
-
-
-def _rename_and_merge_people(page, shot):
-    page.get_by_role("link", name="People").click()
-    ready(page)
-    cards = page.locator(".people-grid .person")
-    count = Person.objects.count()
-    expect(cards).to_have_count(count)
-    shot(page, "people")
-
-    first = Person.objects.get(faces__photo__original_filename="leonard1.png")
-    name = page.get_by_label(f"Name of person {first.id}")
-    name.fill("Leonard Hofstadter")
-    name.press("Enter")
-    expect(page.locator("#toast")).to_contain_text("Named “Leonard Hofstadter”")
-    _wait_for(lambda: Person.objects.get(id=first.id).name == "Leonard Hofstadter")
-
-    a, b = _two_people_without_a_shared_photo()
-    page.get_by_label(f"Select {_label(a)}").check()
-    page.get_by_label(f"Select {_label(b)}").check()
-    page.get_by_role("button", name="Merge 2 people").click()
-    expect(page.locator("#toast")).to_contain_text("Merged 2 people")
-    expect(cards).to_have_count(count - 1)
-    page.locator("#toast").get_by_role("button", name="Undo").click()
-    expect(cards).to_have_count(count)
-    page.get_by_label(f"Select {_label(a)}").check()
-    page.get_by_label(f"Select {_label(b)}").check()
-    page.get_by_role("button", name="Merge 2 people").click()
-    expect(cards).to_have_count(count - 1)
-
-
-def _label(person):
-    return person.name or f"Person {person.id}"
-
-
-def _two_people_without_a_shared_photo():
-    people = list(Person.objects.order_by("id"))
-    photos = {p.id: set(p.faces.values_list("photo_id", flat=True)) for p in people}
-    for i, a in enumerate(people):
-        for b in people[i + 1:]:
-            if not photos[a.id] & photos[b.id]:
-                return a, b
-    raise AssertionError("every pair of people shares a photo")
-
-
-def _wait_for(condition, timeout=10.0):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.1)
 
 
 @SHARING_FIXES_PENDING

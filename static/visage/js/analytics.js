@@ -78,5 +78,4 @@ async function main() {
   });
 }
 
-main();
-root.dataset.ready = 'true';
+main().finally(() => { root.dataset.ready = 'true'; });

@@ -17,35 +17,42 @@ function whenSized(container, draw) {
 }
 
 // Horizontal bars, one row per item: avatar, label, bar, value. Rows with href are links.
+// Narrow containers (phones) put the label above its bar so names are not cut short.
 export function barChart(container, rows, { title, unit = '' } = {}) {
   whenSized(container, (width) => {
-    const rowHeight = 40;
-    const labelWidth = Math.min(190, Math.round(width * 0.36));
-    const valueWidth = 44;
-    const barLeft = labelWidth + 12;
-    const barMax = Math.max(40, width - barLeft - valueWidth);
+    const stacked = width < 480;
+    const rowHeight = stacked ? 58 : 40;
+    const labelWidth = stacked ? width - 60 : Math.min(190, Math.round(width * 0.36));
+    const barLeft = stacked ? 38 : labelWidth + 12;
+    const barMax = Math.max(40, width - barLeft - 44);
     const max = Math.max(1, ...rows.map((r) => r.value));
-    const chart = svg('svg', { width, height: rows.length * rowHeight, viewBox: `0 0 ${width} ${rows.length * rowHeight}`,
-      role: 'img', class: 'bar-chart' });
+    const height = rows.length * rowHeight;
+    const chart = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'bar-chart' });
     chart.append(svg('title', {}, title));
-    rows.forEach((row, index) => chart.append(barRow(row, index * rowHeight, { labelWidth, barLeft, barMax, max, unit })));
+    rows.forEach((row, index) => chart.append(barRow(row, index * rowHeight, { stacked, labelWidth, barLeft, barMax, max, unit })));
     container.replaceChildren(chart);
   });
 }
 
-function barRow(row, y, { labelWidth, barLeft, barMax, max, unit }) {
+function barRow(row, y, { stacked, labelWidth, barLeft, barMax, max, unit }) {
   const group = row.href ? svg('a', { href: row.href }) : svg('g');
-  const middle = y + 20;
+  const middle = y + (stacked ? 29 : 20);
+  const labelY = stacked ? y + 16 : middle;
+  const barY = stacked ? y + 34 : middle - 10;
   const textLeft = row.image ? 38 : 0;
   if (row.image) {
-    group.append(svg('clipPath', { id: `clip-${row.key}` }, undefined));
-    group.lastChild.append(svg('circle', { cx: 14, cy: middle, r: 14 }));
-    group.append(svg('image', { href: row.image, x: 0, y: middle - 14, width: 28, height: 28, 'clip-path': `url(#clip-${row.key})`, preserveAspectRatio: 'xMidYMid slice' }));
+    const clip = svg('clipPath', { id: `clip-${row.key}` });
+    clip.append(svg('circle', { cx: 14, cy: middle, r: 14 }));
+    group.append(clip, svg('image', { href: row.image, x: 0, y: middle - 14, width: 28, height: 28,
+      'clip-path': `url(#clip-${row.key})`, preserveAspectRatio: 'xMidYMid slice' }));
   }
-  const label = svg('text', { x: textLeft, y: middle, class: 'bar-chart__label', 'dominant-baseline': 'middle' }, truncate(row.label, labelWidth - textLeft));
+  const label = svg('text', { x: textLeft, y: labelY, class: 'bar-chart__label', 'dominant-baseline': 'middle' },
+    truncate(row.label, labelWidth - textLeft));
   const length = Math.max(3, (row.value / max) * barMax);
-  const bar = svg('rect', { x: barLeft, y: middle - 10, width: length, height: 20, rx: 5, class: `bar-chart__bar${row.muted ? ' is-muted' : ''}` });
-  const value = svg('text', { x: barLeft + length + 8, y: middle, class: 'bar-chart__value', 'dominant-baseline': 'middle' }, `${row.value}${unit}`);
+  const bar = svg('rect', { x: barLeft, y: barY, width: length, height: stacked ? 14 : 20, rx: 5,
+    class: `bar-chart__bar${row.muted ? ' is-muted' : ''}` });
+  const value = svg('text', { x: barLeft + length + 8, y: barY + (stacked ? 7 : 10), class: 'bar-chart__value',
+    'dominant-baseline': 'middle' }, `${row.value}${unit}`);
   group.append(svg('title', {}, `${row.label}: ${row.value}${unit}`), label, bar, value);
   return group;
 }

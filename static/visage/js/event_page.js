@@ -28,6 +28,6 @@ if (root.dataset.canUpload === 'true') {
   });
 }
 
-gallery.loadPage(1);
 if (initial.photos_pending > 0) monitor.watch();
-root.dataset.ready = 'true';  // lets tests (and anyone) know the page script has wired itself
+// data-ready: the page is wired and its first content is shown (the browser tests wait for it).
+gallery.loadPage(1).finally(() => { root.dataset.ready = 'true'; });

@@ -104,5 +104,4 @@ function paintSelection() {
 $('merge').addEventListener('click', merge);
 $('clear-selection').addEventListener('click', () => { selected.clear(); load(); });
 $('undo').addEventListener('click', () => undo(root.dataset.undoUrl, load));
-load();
-root.dataset.ready = 'true';
+load().finally(() => { root.dataset.ready = 'true'; });

@@ -141,6 +141,5 @@ $('link-form').addEventListener('change', (event) => { if (event.target.name ===
 document.querySelectorAll('[data-copy]').forEach((button) => button.addEventListener('click', () =>
   copyText(document.querySelector(button.dataset.copy).value, 'Link copied')));
 document.querySelectorAll('dialog [data-close]').forEach((button) => button.addEventListener('click', () => button.closest('dialog').close()));
-loadLinks();
 if (root.dataset.organizersUrl) import('./organizers.js').then((module) => module.start(root));
-root.dataset.ready = 'true';
+loadLinks().finally(() => { root.dataset.ready = 'true'; });
