@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import resource
 import sys
 import time
@@ -31,8 +32,13 @@ from recognition.clustering import (  # noqa: E402
     cannot_link_from_groups,
     cluster_faces,
 )
-from recognition.clustering.constraints import violated_pairs  # noqa: E402
-from recognition.clustering.metrics import bcubed_scores, mean_silhouette, pairwise_scores  # noqa: E402
+from recognition.clustering.constraints import normalise_cannot_link, violated_pairs  # noqa: E402
+from recognition.clustering.dbscan import cluster_dbscan  # noqa: E402
+from recognition.clustering.metrics import (  # noqa: E402
+    bcubed_scores,
+    mean_silhouette,
+    pairwise_scores,
+)
 from recognition.clustering.synthetic import synthetic_event  # noqa: E402
 
 HEADER = (f"{'data':<14}{'method':<18}{'thr':>5}{'faces':>8}{'people':>8}{'found':>8}"
@@ -76,6 +82,22 @@ def describe_synthetic(seed: int) -> None:
           + "/".join(f"{v:.2f}" for v in np.percentile(similarity[different], [50, 99, 100])))
 
 
+def dbscan_min_samples_sweep(size: int, thresholds, seed: int) -> None:
+    """How DBSCAN's one parameter moves its quality (it is fixed in recognition.clustering)."""
+    event = synthetic_event(size, seed=seed + size)
+    pairs = normalise_cannot_link(cannot_link_from_groups(event.photo_ids.tolist()), size)
+    print(f"\nDBSCAN min_samples on synthetic {size // 1000}k (pairF1 / B3F1):")
+    for threshold in thresholds:
+        graph = build_similarity_graph(event.embeddings, threshold=threshold)
+        cells = []
+        for min_samples in (2, 3, 5, 8):
+            found = cluster_dbscan(graph, event.embeddings, cannot_link=pairs,
+                                   min_samples=min_samples)
+            cells.append(f"{min_samples}: {pairwise_scores(event.labels, found).f1:.4f} / "
+                         f"{bcubed_scores(event.labels, found).f1:.4f}")
+        print(f"  threshold {threshold:.2f}   " + "   ".join(cells), flush=True)
+
+
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -111,8 +133,9 @@ def big_runs(methods, faces: int, threshold: float, seed: int) -> None:
         child.start()
         elapsed, cpu, baseline, peak, scores = results.get()
         child.join()
+        load = os.getloadavg()[0]  # other work on the machine inflates wall time, not CPU
         line = (f"  {method or 'graph only':<18}{elapsed:6.1f} s wall {cpu:6.1f} s CPU   "
-                f"peak RSS {peak:5.0f} MB (data alone {baseline:.0f} MB)")
+                f"load {load:4.1f}   peak RSS {peak:5.0f} MB (data alone {baseline:.0f} MB)")
         if scores:
             line += (f"   pairF1 {scores[0]:.4f}  B3F1 {scores[1]:.4f}   "
                      f"cannot-link violated {scores[2]}/{scores[3]}")
@@ -168,6 +191,8 @@ def parse_arguments():
     parser.add_argument("--embeddings", type=Path, help="(n, d) .npy of real embeddings")
     parser.add_argument("--labels", type=Path, help="(n,) .npy of their identities")
     parser.add_argument("--real", type=Path, help="folder of people/<name>/*.png to embed")
+    parser.add_argument("--dbscan-sweep", type=int, default=0, metavar="FACES",
+                        help="also compare DBSCAN min_samples on an event of this size")
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args()
 
@@ -199,6 +224,8 @@ def main() -> None:
         compare_methods(f"synthetic {size // 1000}k", event.embeddings, event.labels,
                         cannot_link_from_groups(event.photo_ids.tolist()),
                         arguments.thresholds, methods)
+    if arguments.dbscan_sweep:
+        dbscan_min_samples_sweep(arguments.dbscan_sweep, arguments.thresholds, arguments.seed)
     if arguments.big:
         big_runs(arguments.big_methods.split(","), arguments.big, arguments.big_threshold,
                  arguments.seed)

@@ -46,8 +46,9 @@ class _ClusterState:
         return self.means[others] @ self.means[cluster]
 
     def merge(self, keep: int, gone: int) -> None:
-        total = self.sizes[keep] + self.sizes[gone]
-        self.means[keep] = (self.means[keep] * self.sizes[keep] + self.means[gone] * self.sizes[gone]) / total
+        kept, absorbed = self.sizes[keep], self.sizes[gone]
+        total = kept + absorbed
+        self.means[keep] = (self.means[keep] * kept + self.means[gone] * absorbed) / total
         self.sizes[keep] = total
         self.parent[gone] = keep
         for other in self.neighbours[gone]:

@@ -67,7 +67,8 @@ def cluster_chinese_whispers(
     label_space = 2 * size  # labels >= size are fresh ones from _release_blocked
     sources, targets, weights = graph.sources(), graph.indices, graph.weights
     batch_of = np.empty(size, dtype=np.int64)
-    batch_of[np.random.default_rng(seed).permutation(size)] = np.arange(size) * BATCHES // max(size, 1)
+    shuffled = np.random.default_rng(seed).permutation(size)
+    batch_of[shuffled] = np.arange(size) * BATCHES // max(size, 1)
     edge_batches = _group_by_batch(sources, batch_of)
     constrained = np.concatenate([cannot_link[:, 0], cannot_link[:, 1]])
     partners = np.concatenate([cannot_link[:, 1], cannot_link[:, 0]])

@@ -123,7 +123,8 @@ def _tile_candidates(
     kk = min(k, tile.shape[0] - 1)
     by_column = np.argpartition(tile, -kk, axis=0)[-kk:, :]
     columns = np.tile(np.arange(tile.shape[1]), kk)
-    rows, cols = np.concatenate([rows, by_column.ravel()]), np.concatenate([by_row.ravel(), columns])
+    rows = np.concatenate([rows, by_column.ravel()])
+    cols = np.concatenate([by_row.ravel(), columns])
     flat = np.unique(rows * tile.shape[1] + cols)  # a pair can top its row and its column
     flat = flat[tile.ravel()[flat] > threshold]
     return np.divmod(flat, tile.shape[1])

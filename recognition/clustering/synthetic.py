@@ -70,7 +70,8 @@ def synthetic_event(
     rng = np.random.default_rng(seed)
     sizes = identity_sizes(faces, mean_faces_per_identity, rng)
     shared = _unit(rng.standard_normal(dim))
-    centres = _unit(SHARED_DIRECTION_WEIGHT * shared + _unit(rng.standard_normal((len(sizes), dim))))
+    own_directions = _unit(rng.standard_normal((len(sizes), dim)))
+    centres = _unit(SHARED_DIRECTION_WEIGHT * shared + own_directions)
     labels = np.repeat(np.arange(len(sizes)), sizes)
     energy = rng.uniform(*noise_energy, size=faces)
     noise = _unit(rng.standard_normal((faces, dim))) * np.sqrt(energy)[:, None]

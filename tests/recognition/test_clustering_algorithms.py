@@ -32,7 +32,9 @@ def same_partition(first, second):
 @pytest.fixture(scope="module")
 def separated_event():
     """10 identities, same-person cosines >= 0.69 and different-person <= 0.45."""
-    return synthetic_event(600, dim=128, mean_faces_per_identity=25, noise_energy=(0.1, 0.3), seed=3)
+    return synthetic_event(
+        600, dim=128, mean_faces_per_identity=25, noise_energy=(0.1, 0.3), seed=3
+    )
 
 
 # --- clustering ----------------------------------------------------------------------------
@@ -77,7 +79,9 @@ def test_dense_random_cannot_links_are_never_violated(method):
 def test_output_is_deterministic(method):
     event = synthetic_event(500, dim=32, seed=5)
     runs = [
-        cluster_faces(event.embeddings, threshold=0.45, method=method, cannot_link=event.cannot_link())
+        cluster_faces(
+            event.embeddings, threshold=0.45, method=method, cannot_link=event.cannot_link()
+        )
         for _ in range(2)
     ]
     np.testing.assert_array_equal(runs[0], runs[1])
@@ -200,7 +204,9 @@ def test_graph_keeps_each_face_top_k(monkeypatch, threshold):
 
 @pytest.fixture(scope="module")
 def people_and_newcomers():
-    event = synthetic_event(900, dim=32, mean_faces_per_identity=30, noise_energy=(0.1, 0.4), seed=9)
+    event = synthetic_event(
+        900, dim=32, mean_faces_per_identity=30, noise_energy=(0.1, 0.4), seed=9
+    )
     rng = np.random.default_rng(1)
     is_new = np.zeros(len(event.labels), dtype=bool)
     for person in np.unique(event.labels):
