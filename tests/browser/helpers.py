@@ -21,8 +21,8 @@ def ready(page) -> None:
     page.locator("[data-ready='true']").first.wait_for(state="attached")
 
 
-# Two bugs in sharing/ (reported to its owner): POST share-links serializes `token` from the model
-# (AttributeError → 500), and the guest pages' <meta name="referrer" content="no-referrer"> makes
-# Chromium send "Origin: null", so Django's CSRF check refuses every guest form (PIN, consent,
-# selfie). Remove this marker when both are fixed; the tests pass with them fixed.
-SHARING_FIXES_PENDING = pytest.mark.xfail(reason="waiting for two fixes in sharing/ (see helpers.py)", strict=False)
+# A bug in sharing/ (reported to its owner): the guest pages' <meta name="referrer"
+# content="no-referrer"> makes Chromium send "Origin: null" with form posts, so Django's CSRF
+# check refuses every guest form (PIN, consent, selfie) with a 403. "same-origin" keeps tokens
+# out of other sites' logs and lets the forms work. Remove this marker once it is fixed.
+GUEST_FORMS_FIX_PENDING = pytest.mark.xfail(reason="guest forms 403 in Chromium: referrer policy in templates/sharing/base.html", strict=False)

@@ -8,7 +8,7 @@ from events.models import Photo
 from events import services as event_services
 from sharing.models import ShareLink
 from tests.browser.curation_steps import rename_and_merge_people, split_and_reject_faces
-from tests.browser.helpers import GROUP_PHOTO, PEOPLE_PHOTOS, SHARING_FIXES_PENDING, login, ready
+from tests.browser.helpers import GROUP_PHOTO, PEOPLE_PHOTOS, login, ready
 from visage.tenancy.services import studio_create
 
 
@@ -151,7 +151,6 @@ def _gallery_preview_and_hide(page):
     assert Photo.objects.get(original_filename="howard1.png").hidden
 
 
-@SHARING_FIXES_PENDING
 def test_photographer_creates_a_selfie_link_with_a_pin(new_page, shot):
     """The end of journey 1, on its own event so that it needs no upload."""
     studio, owner = studio_create(name="Lumen Weddings", owner_email="ana@lumen.example", owner_password="pw-ana-123")
