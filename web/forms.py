@@ -26,16 +26,10 @@ class EmailLoginForm(AuthenticationForm):
 
 class EventForm(forms.Form):
     name = forms.CharField(
-        label="Event name", max_length=200,
+        label="Event name", max_length=200, error_messages={"required": "Give the event a name."},
         widget=forms.TextInput(attrs={"placeholder": "Ana & Ben's wedding", "autocomplete": "off"}),
     )
     starts_on = forms.DateField(
         label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Optional. Shown to guests on the event's page.",
     )
-
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Give the event a name.")
-        return name
