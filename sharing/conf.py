@@ -29,11 +29,14 @@ def guest_session_seconds() -> int:
 
 
 def searches_per_link() -> Limit:
-    return Limit(*_get("VISAGE_GUEST_SEARCHES_PER_LINK", (120, 60)))
+    # A link's whole audience: 300 a minute is a wedding's guests all scanning after the speeches.
+    return Limit(*_get("VISAGE_GUEST_SEARCHES_PER_LINK", (300, 60)))
 
 
 def searches_per_client() -> Limit:
-    return Limit(*_get("VISAGE_GUEST_SEARCHES_PER_CLIENT", (10, 60)))
+    # Per IP address, and guests at a venue often share one (Wi-Fi NAT): generous, still far
+    # below what it would take to map the event's faces with a stream of photos.
+    return Limit(*_get("VISAGE_GUEST_SEARCHES_PER_CLIENT", (30, 60)))
 
 
 def lookup_failures_per_client() -> Limit:
