@@ -29,6 +29,8 @@ def _upload_tuning() -> dict[str, int]:
     return {
         "batch_files": max(1, min(4, settings.VISAGE_MAX_FILES_PER_REQUEST)),
         "parallel": getattr(settings, "VISAGE_UPLOAD_PARALLEL_REQUESTS", 2),
+        "max_bytes": settings.VISAGE_MAX_UPLOAD_BYTES,
+        "max_mb": settings.VISAGE_MAX_UPLOAD_BYTES // (1024 * 1024),
     }
 
 

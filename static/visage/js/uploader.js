@@ -23,6 +23,7 @@ export class Uploader {
     this.onBatchDone = onBatchDone;
     this.batchFiles = Number(root.dataset.batchFiles) || 4;
     this.parallel = Number(root.dataset.parallel) || 2;
+    this.maxBytes = Number(root.dataset.maxBytes) || Infinity;
     this.items = [];
     this.active = 0;
     this.nextId = 1;
@@ -55,6 +56,9 @@ export class Uploader {
   add(files) {
     for (const file of files) {
       const item = { id: this.nextId++, file, status: 'queued', loaded: 0, reason: '' };
+      if (file.size > this.maxBytes) {  // the server would refuse it after the whole upload: say so now
+        Object.assign(item, { status: 'rejected', reason: `${file.name}: larger than the ${formatBytes(this.maxBytes)} limit per file` });
+      }
       item.row = this.buildRow(item);
       this.items.push(item);
       this.$('upload-list').append(item.row);
