@@ -55,6 +55,7 @@ def test_photo_records_metadata_and_tenant_prefixed_key(as_alice, event_id, stud
         assert (photo.width, photo.height) == image.size
     assert photo.size == OBAMA.stat().st_size and photo.content_type == "image/jpeg"
     assert photo.original_filename == "obama.jpg"
+    assert photo.taken_at.isoformat() == "2012-12-06T15:46:01+00:00"  # EXIF DateTimeOriginal
     assert photo.original_key.startswith(f"{studio_a.id}/events/{event_id}/originals/")
 
 

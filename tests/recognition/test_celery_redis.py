@@ -4,6 +4,7 @@ import time
 
 import pytest
 import redis
+from kombu import pools
 from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -37,9 +38,8 @@ def redis_worker(settings, face_pipeline):
 
 def _reset_connections() -> None:
     """Drop pooled connections so the next publish uses the broker_url just set."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    pools.reset()  # kombu's global pools are keyed by connection: drop them, not just close
+    app._pool = None
     app.amqp._producer_pool = None
 
 
