@@ -26,7 +26,7 @@ run: install
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-test: install
+test: install browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check-deploy: install
