@@ -154,6 +154,8 @@ CELERY_TASK_ROUTES = {
     "recognition.tasks.event_*": {"queue": "cluster"},
 }
 CELERY_TASK_IGNORE_RESULT = True
+# Retention: embeddings of events past their studio's retention are crypto-shredded.
+CELERY_BEAT_SCHEDULE = {"purge-expired": {"task": "sharing.tasks.purge_expired", "schedule": 6 * 3600}}
 
 CACHES = {
     "default": (
