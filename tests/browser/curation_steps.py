@@ -1,4 +1,5 @@
 """Journey 1's curation steps: rename and merge people, split and reject faces, each with undo."""
+from django.core import mail
 from playwright.sync_api import expect
 
 from recognition.models import Face, Person
@@ -32,6 +33,12 @@ def rename_and_merge_people(page, shot):
     page.get_by_label(f"Select {_label(b)}").check()
     page.get_by_role("button", name="Merge 2 people").click()
     expect(cards).to_have_count(count - 1)
+
+    page.get_by_role("button", name="Hide Leonard Hofstadter from guests").click()
+    expect(page.get_by_role("button", name="Show Leonard Hofstadter to guests")).to_be_visible()
+    assert Person.objects.get(id=first.id).hidden
+    page.get_by_role("button", name="Show Leonard Hofstadter to guests").click()
+    expect(page.get_by_role("button", name="Hide Leonard Hofstadter from guests")).to_be_visible()
 
 
 def _label(person):
@@ -83,3 +90,15 @@ def split_and_reject_faces(page, shot):
     page.get_by_role("button", name="Undo last change").click()
     expect(page.locator(".face")).to_have_count(len(faces))
     assert Face.objects.get(id=faces[-1].id).person_id == person.id
+    ready(page)
+    _album_download_and_email(page)
+
+
+def _album_download_and_email(page):
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download album (.zip)").click()
+    assert open(download.value.path(), "rb").read(4) == b"PK\x03\x04"
+    page.get_by_label("Email address to send the album to").fill("penny@example.com")
+    page.get_by_role("button", name="Email album").click()
+    expect(page.locator("#toast")).to_contain_text("Album link sent to penny@example.com")
+    assert [message.to for message in mail.outbox] == [["penny@example.com"]]
