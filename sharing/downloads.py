@@ -24,7 +24,7 @@ def preview_response(*, link: ShareLink, photo: Photo):
     if not link.watermark:
         response = derivative_response(photo, "preview")
     else:
-        response = HttpResponse(watermarked_preview(photo=photo, text=link.event.studio.name), content_type="image/jpeg")
+        response = HttpResponse(watermarked_preview(photo=photo, text=link.studio.name), content_type="image/jpeg")
     response["Cache-Control"] = _PRIVATE
     return response
 
@@ -58,7 +58,7 @@ def _entry(link: ShareLink, photo: Photo) -> ZipEntry:
                              size=photo.size, modified=modified)
     name = f"{PurePosixPath(photo.original_filename).stem}.jpg"
     if link.watermark:
-        text = link.event.studio.name
+        text = link.studio.name
         return ZipEntry(name=name, open=lambda: io.BytesIO(watermarked_preview(photo=photo, text=text)), modified=modified)
     return storage_entry(storage=object_storage(), key=photo.preview_key, name=name, modified=modified)
 

@@ -1,5 +1,6 @@
 """Bad input and abuse: each a clear 4xx that exposes nothing. Link states and limits need no
 faces, so most of these run on a small event of generated photos."""
+import time
 from datetime import timedelta
 
 import pytest
@@ -88,8 +89,6 @@ def test_pin_lock_expires(event, settings):
     for attempt in range(5):
         session_start(client, created.token, pin="1111")
     assert session_start(client, created.token, pin="4821").status_code == 429
-    import time
-
     time.sleep(1.1)
     assert session_start(client, created.token, pin="4821").status_code == 201
 

@@ -1,7 +1,6 @@
 """Retention: face data of events past their studio's retention is crypto-shredded, and only theirs."""
 from datetime import date, timedelta
 
-import pytest
 from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
