@@ -212,3 +212,25 @@ class AlbumLinkDownloadApi(APIView):
     @extend_schema(responses={(200, "application/zip"): bytes})
     def get(self, request, token: str):
         return _zip_response(album_link_person(token))
+
+
+class FaceOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    photo_id = serializers.IntegerField()
+    box = serializers.ListField(child=serializers.FloatField())
+    probability = serializers.FloatField()
+    usable = serializers.BooleanField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    def get_thumbnail_url(self, face) -> str:
+        return reverse("api:face-thumbnail", args=[face.id])
+
+
+class PersonFacesApi(PersonApi):
+    required_by_method = {"GET": "view"}
+
+    @extend_schema(responses=FaceOutputSerializer(many=True))
+    def get(self, request, person_id: int):
+        """The person's faces (ids for split and "not this person"), sharpest first."""
+        person = selectors.person_get(event=self.event, person_id=person_id)
+        return Response(FaceOutputSerializer(person.faces.order_by("-blur", "id"), many=True).data)

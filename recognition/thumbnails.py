@@ -16,12 +16,19 @@ def face_crop(face: Face, *, side: int = FACE_THUMB_SIDE) -> Image.Image:
     photo = face.photo
     image = open_original_for_display(photo, max(side * 4, 800))
     sx, sy = image.width / photo_display_width(photo), image.height / photo_display_height(photo)
-    w, h = face.x2 - face.x1, face.y2 - face.y1
-    half = max(w, h) * (0.5 + MARGIN)
-    cx, cy = (face.x1 + face.x2) / 2, (face.y1 + face.y2) / 2
-    box = ((cx - half) * sx, (cy - half) * sy, (cx + half) * sx, (cy + half) * sy)
-    crop = image.crop(tuple(round(v) for v in box))  # outside the photo is filled black
+    box = square_inside(face.box, photo_display_width(photo), photo_display_height(photo))
+    crop = image.crop(tuple(round(v * scale) for v, scale in zip(box, (sx, sy, sx, sy))))
     return crop.resize((side, side), Image.Resampling.LANCZOS)
+
+
+def square_inside(box, width: float, height: float, margin: float = MARGIN) -> tuple[float, float, float, float]:
+    """A square around the face with margin, shrunk and shifted to stay inside the photo
+    (a face at the edge of a tight portrait gets less margin, never a black band)."""
+    x1, y1, x2, y2 = box
+    half = min(max(x2 - x1, y2 - y1) * (0.5 + margin), width / 2, height / 2)
+    cx = min(max((x1 + x2) / 2, half), width - half)
+    cy = min(max((y1 + y2) / 2, half), height - half)
+    return cx - half, cy - half, cx + half, cy + half
 
 
 def photo_display_width(photo) -> int:

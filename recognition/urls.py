@@ -8,6 +8,7 @@ urlpatterns = [
     path("events/<int:event_id>/people/recluster/", apis.EventReclusterApi.as_view(), name="event-people-recluster"),
     path("events/<int:event_id>/analytics/", apis.EventAnalyticsApi.as_view(), name="event-analytics"),
     path("people/<int:person_id>/", apis.PersonDetailApi.as_view(), name="person-detail"),
+    path("people/<int:person_id>/faces/", apis.PersonFacesApi.as_view(), name="person-faces"),
     path("people/<int:person_id>/merge/", apis.PersonMergeApi.as_view(), name="person-merge"),
     path("people/<int:person_id>/split/", apis.PersonSplitApi.as_view(), name="person-split"),
     path("people/<int:person_id>/reject/", apis.PersonRejectApi.as_view(), name="person-reject"),

@@ -65,7 +65,9 @@ def test_rejected_face_never_returns_to_that_person(event, as_alice):
 
 def test_split_survives_recluster(event, as_alice):
     raj = person_named(event, "raj")
+    listed = as_alice.get(f"/api/v1/people/{raj.id}/faces/").json()
     face = raj.faces.get(photo__original_filename="raj3.png")
+    assert face.id in [row["id"] for row in listed] and len(listed) == 4
     response = as_alice.post(f"/api/v1/people/{raj.id}/split/", {"face_ids": [face.id]}, format="json")
     assert response.status_code == 201
     new_id = response.json()["id"]
@@ -98,7 +100,7 @@ def test_other_studio_gets_404_everywhere(event, as_charlie, as_vera):
     endpoints = [
         ("get", f"/api/v1/events/{event.id}/people/", None), ("get", f"/api/v1/events/{event.id}/analytics/", None),
         ("post", f"/api/v1/events/{event.id}/people/recluster/", None), ("post", f"/api/v1/events/{event.id}/people/undo/", None),
-        ("get", f"/api/v1/people/{amy.id}/", None), ("patch", f"/api/v1/people/{amy.id}/", {"name": "x"}),
+        ("get", f"/api/v1/people/{amy.id}/", None), ("get", f"/api/v1/people/{amy.id}/faces/", None), ("patch", f"/api/v1/people/{amy.id}/", {"name": "x"}),
         ("post", f"/api/v1/people/{amy.id}/merge/", {"person_ids": [amy.id + 1]}),
         ("post", f"/api/v1/people/{amy.id}/split/", {"face_ids": [face.id]}),
         ("post", f"/api/v1/people/{amy.id}/reject/", {"face_ids": [face.id]}),
@@ -111,3 +113,11 @@ def test_other_studio_gets_404_everywhere(event, as_charlie, as_vera):
             assert getattr(as_vera, method)(url, data, format="json").status_code == 403, (method, url)
     amy.refresh_from_db()
     assert amy.name == "" and amy.faces.count() == 4
+
+
+def test_face_thumbnails_stay_inside_the_photo():
+    from recognition.thumbnails import square_inside
+
+    assert square_inside((0, 0, 150, 150), 150, 150) == (0, 0, 150, 150)  # a face filling a crop
+    x1, y1, x2, y2 = square_inside((10, 20, 60, 90), 400, 300)
+    assert x1 >= 0 and y1 >= 0 and x2 - x1 == y2 - y1 and x2 - x1 > 70  # margin kept where there is room
