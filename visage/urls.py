@@ -9,6 +9,7 @@ api_patterns = [
     path("auth/token/", TokenCreateApi.as_view(), name="auth-token"),
     path("", include("events.urls")),
     path("", include("recognition.urls")),
+    path("", include("sharing.urls")),
 ]
 
 urlpatterns = [
@@ -17,5 +18,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", lambda request: JsonResponse({"ok": True}), name="healthz"),
+    path("", include("sharing.urls_pages")),
     path("", include("web.urls")),
 ]
