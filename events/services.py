@@ -46,17 +46,17 @@ def event_delete(*, event: Event) -> None:
     from recognition.services.keys import event_key_destroy
 
     event_key_destroy(event=event)
-    _delete_prefix(object_storage(), event_prefix(studio_id=event.studio_id, event_id=event.id))
+    delete_prefix(object_storage(), event_prefix(studio_id=event.studio_id, event_id=event.id))
     event.delete()
     _search_changed(event.id)
 
 
-def _delete_prefix(storage, prefix: str) -> None:
+def delete_prefix(storage, prefix: str) -> None:
     directories, files = storage.listdir(prefix) if _exists_dir(storage, prefix) else ([], [])
     for name in files:
         storage.delete(f"{prefix}{name}")
     for directory in directories:
-        _delete_prefix(storage, f"{prefix}{directory}/")
+        delete_prefix(storage, f"{prefix}{directory}/")
 
 
 def _exists_dir(storage, prefix: str) -> bool:

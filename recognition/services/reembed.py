@@ -47,6 +47,7 @@ def _photo_faces_remap(photo: Photo, faces: list[DetectedFace], pipeline: FacePi
     matches = _match_by_overlap([o.box for o in old], [list(map(float, f.box)) for f in faces])
     for new_index, old_index in matches.items():
         rows[new_index].person_id = old[old_index].person_id
+        rows[new_index].guest_excluded = old[old_index].guest_excluded  # "forget me" outlives the model
     Face.objects.filter(photo=photo).delete()
     created = Face.objects.bulk_create(rows)
     through = Face.rejected_people.through

@@ -1,7 +1,6 @@
 """Steps the browser journeys share."""
 from pathlib import Path
 
-import pytest
 
 BBT = Path(__file__).resolve().parents[3] / "shared" / "data" / "faces" / "bbt"
 PEOPLE_PHOTOS = [BBT / "people" / name / f"{name}1.png" for name in ("amy", "bernadette", "howard", "leonard", "penny", "raj")]
@@ -25,4 +24,3 @@ def ready(page) -> None:
 # content="no-referrer"> makes Chromium send "Origin: null" with form posts, so Django's CSRF
 # check refuses every guest form (PIN, consent, selfie) with a 403. "same-origin" keeps tokens
 # out of other sites' logs and lets the forms work. Remove this marker once it is fixed.
-GUEST_FORMS_FIX_PENDING = pytest.mark.xfail(reason="guest forms 403 in Chromium: referrer policy in templates/sharing/base.html", strict=False)

@@ -12,7 +12,7 @@ from events.models import Photo
 from recognition.models import Person
 from sharing.models import ShareLink
 from sharing.services.links import share_link_create
-from tests.browser.helpers import BBT, GROUP_PHOTO, GUEST_FORMS_FIX_PENDING
+from tests.browser.helpers import BBT, GROUP_PHOTO
 from visage.tenancy.services import studio_create
 
 EVENT_PHOTOS = [BBT / "people" / name / f"{name}1.png" for name in ("penny", "amy", "leonard")] + [GROUP_PHOTO]
@@ -28,7 +28,6 @@ def _event_with_link(live_server, **link_fields):
     return event, created
 
 
-@GUEST_FORMS_FIX_PENDING
 def test_guest_finds_their_photos_on_a_phone(live_server, new_page, shot):
     event, created = _event_with_link(live_server, photos=EVENT_PHOTOS, scope="selfie", pin="4321", label="Tables")
     penny = Person.objects.get(faces__photo__original_filename="penny1.png")

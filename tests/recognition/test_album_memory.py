@@ -29,8 +29,7 @@ def big_person(studio_a, alice, tmp_path):
     with open(source, "wb") as fh:
         for _ in range(FILE_MB):
             fh.write(chunk)
-    crc = 0
-    for n in range(ALBUM_MB // FILE_MB):
+    for _ in range(ALBUM_MB // FILE_MB):
         key = original_key(studio_id=studio_a.id, event_id=event.id, filename="same-name.jpg")
         with open(source, "rb") as fh:
             object_storage().save(key, File(fh))

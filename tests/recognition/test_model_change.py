@@ -19,6 +19,7 @@ def test_names_curation_and_rejections_survive_a_model_change(studio_a, alice, f
     rejected.person = None
     rejected.save()
     rejected.rejected_people.add(raj)
+    Face.objects.filter(event=event, photo__original_filename="amy3.png").update(guest_excluded=True)
     people_before = {p.id: (p.name, sorted(p.faces.values_list("photo_id", flat=True))) for p in Person.objects.filter(event=event)}
 
     call_command("reembed_event", "--event", str(event.id), "--embedder", "sface-fast")
@@ -29,7 +30,8 @@ def test_names_curation_and_rejections_survive_a_model_change(studio_a, alice, f
     new_rejected = Face.objects.get(event=event, photo__original_filename="raj2.png")
     assert new_rejected.person is None and list(new_rejected.rejected_people.all()) == [raj]
     assert "kept their person" in capsys.readouterr().out
+    assert Face.objects.get(event=event, photo__original_filename="amy3.png").guest_excluded
     # search now runs on the new vectors: a fresh sface-fast selfie of amy finds amy's photos
     selfie = pipeline_for("sface-fast").analyze(FACES_DIR / "bbt/people/amy/amy4.png")[0]
     found = {m.photo_id for m in event_search(event=event, embedding=selfie.embedding)}
-    assert found == set(Face.objects.filter(person=amy).values_list("photo_id", flat=True))
+    assert found == set(Face.objects.filter(person=amy, guest_excluded=False).values_list("photo_id", flat=True))

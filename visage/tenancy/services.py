@@ -32,3 +32,18 @@ def membership_add(*, studio: Studio, email: str, password: str | None, role: st
     user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(email=email, password=password)
     membership, _ = Membership.objects.update_or_create(studio=studio, user=user, defaults={"role": role})
     return membership
+
+
+def studio_delete(*, studio: Studio) -> int:
+    """Each event first (data key, then objects, then rows), then whatever else the studio
+    stored under its prefix, then the studio and its memberships. Returns events deleted."""
+    from events.models import Event
+    from events.services import delete_prefix, event_delete
+    from events.storage import object_storage
+
+    events = list(Event.objects.filter(studio=studio))
+    for event in events:
+        event_delete(event=event)
+    delete_prefix(object_storage(), f"{studio.id}/")
+    studio.delete()
+    return len(events)
