@@ -4,7 +4,7 @@ import statistics
 from django.db.models import Count, F, Q
 
 from events.models import Event, Photo, PhotoState
-from recognition.models import Face, Person
+from recognition.models import Face, Person, SearchLog
 
 TOP_N = 10
 
@@ -24,7 +24,7 @@ def event_analytics(*, event: Event) -> dict:
         "most_photographed": appearances[:TOP_N],
         "photos": _photo_coverage(event),
         "faces": _face_split(event),
-        "timings": {"processing_seconds": _processing_seconds(event)},
+        "timings": {"processing_seconds": _processing_seconds(event), "search_ms": _search_ms(event)},
     }
 
 
@@ -53,8 +53,17 @@ def _processing_seconds(event: Event) -> dict:
         for delta in Photo.objects.filter(event=event, processed_at__isnull=False)
         .annotate(wait=F("processed_at") - F("created_at")).values_list("wait", flat=True)
     ]
-    if not waits:
-        return {"photos": 0, "median": None, "p95": None}
-    waits.sort()
-    return {"photos": len(waits), "median": round(statistics.median(waits), 3),
-            "p95": round(waits[min(len(waits) - 1, int(0.95 * len(waits)))], 3)}
+    return {"photos": len(waits), **_median_p95(waits)}
+
+
+def _search_ms(event: Event) -> dict:
+    """Face searches (guest selfies) of the event: the in-memory search step, in milliseconds."""
+    times = list(SearchLog.objects.filter(event=event).values_list("search_ms", flat=True))
+    return {"searches": len(times), **_median_p95(times)}
+
+
+def _median_p95(values: list[float]) -> dict:
+    if not values:
+        return {"median": None, "p95": None}
+    values = sorted(values)
+    return {"median": round(statistics.median(values), 3), "p95": round(values[min(len(values) - 1, int(0.95 * len(values)))], 3)}

@@ -88,3 +88,13 @@ class CurationAction(models.Model):
 
     class Meta:
         ordering = ["-id"]
+
+
+class SearchLog(models.Model):
+    """One face search (e.g. a guest selfie), for the event's analytics: when, how long, how many."""
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="search_logs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    search_ms = models.FloatField()
+    matches = models.PositiveIntegerField()

@@ -1,4 +1,5 @@
 """Find the photos a face (a guest's selfie) appears in: cosine top-k over the event index."""
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -6,6 +7,7 @@ import numpy as np
 from events.models import Event
 from recognition.index import event_index
 from recognition.ml.calibration import DEFAULT_MATCH_THRESHOLD, confidence
+from recognition.models import SearchLog
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,15 @@ def event_search(
     exclude_face_ids: frozenset[int] = frozenset(),
 ) -> list[SearchMatch]:
     """Photos with a face at or above `threshold`, best first, one match (the best face) per photo."""
+    started = time.perf_counter()
+    matches = _search(event, embedding, threshold, limit, exclude_face_ids)
+    SearchLog.objects.create(
+        studio_id=event.studio_id, event=event, search_ms=(time.perf_counter() - started) * 1000, matches=len(matches)
+    )
+    return matches
+
+
+def _search(event: Event, embedding: np.ndarray, threshold: float, limit: int, exclude_face_ids) -> list[SearchMatch]:
     index = event_index(event=event)
     if len(index.face_ids) == 0:
         return []

@@ -95,4 +95,18 @@ def test_analytics(event, as_alice, as_charlie):
     assert sum(row["photos"] for row in data["appearances"]) >= 4 + 2 + 4  # amy, raj, bbt4's others
     assert data["photos"]["processed"] == 5 and data["photos"]["without_recognised_person"] == 0
     assert data["faces"]["assigned"] >= 10 and data["faces"]["unknown"] == 0
+    assert data["timings"]["processing_seconds"]["photos"] == 5 and data["timings"]["search_ms"]["searches"] == 0
+    from recognition.search import event_search
+
+    assert len(event_search(event=event, embedding=_raj_vector(event))) == 2  # raj1 and bbt4
+    searched = as_alice.get(f"/api/v1/events/{event.id}/analytics/").json()["timings"]["search_ms"]
+    assert searched["searches"] == 1 and searched["median"] >= 0
     assert as_charlie.get(f"/api/v1/events/{event.id}/analytics/").status_code == 404
+
+
+def _raj_vector(event):
+    from recognition.services.faces import face_embeddings
+    from recognition.services.keys import event_data_key
+
+    face = Face.objects.get(event=event, photo__original_filename="raj1.png")
+    return face_embeddings([face], data_key=event_data_key(event=event), event_id=event.id)[0]

@@ -10,11 +10,13 @@ const TOP = 10;
 function tiles(data, peopleCount) {
   const { processed, with_recognised_person: known } = data.photos;
   const median = data.timings.processing_seconds.median;
+  const search = data.timings.search_ms;
   const values = {
     processed: processed.toLocaleString(),
     coverage: processed ? `${Math.round((100 * known) / processed)}%` : '–',
     people: peopleCount.toLocaleString(),
     median: median === null ? '–' : median < 60 ? `${median.toFixed(1)} s` : `${(median / 60).toFixed(1)} min`,
+    searches: search.searches ? `${search.searches.toLocaleString()} · p95 ${search.p95.toFixed(1)} ms` : '0',
   };
   for (const [key, value] of Object.entries(values)) root.querySelector(`[data-tile="${key}"]`).textContent = value;
   $('tiles').setAttribute('aria-busy', 'false');
