@@ -19,7 +19,9 @@ UNASSIGNED = -1
 
 def normalise_cannot_link(pairs: Iterable[tuple[int, int]], size: int) -> np.ndarray:
     """(m, 2) int64 array of distinct pairs with low < high; rejects out-of-range ids."""
-    array = np.asarray(list(pairs), dtype=np.int64).reshape(-1, 2)
+    if not isinstance(pairs, np.ndarray):  # list() of an array would make m small arrays
+        pairs = list(pairs)
+    array = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     if array.size and (array.min() < 0 or array.max() >= size):
         raise ValueError(f"cannot-link pair refers to a face outside 0..{size - 1}")
     if (array[:, 0] == array[:, 1]).any():
