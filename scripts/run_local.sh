@@ -5,12 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
 PY=.venv/bin/python
-DJANGO_SETTINGS_MODULE=visage.settings.local "$PY" - <<'PYEOF'
-import django, os
-django.setup()
-from visage.celery import ensure_filesystem_broker_folders
-ensure_filesystem_broker_folders()
-PYEOF
 DJANGO_SETTINGS_MODULE=visage.settings.local .venv/bin/celery -A visage worker -Q ingest,gpu,cluster \
   --pool solo --loglevel INFO &
 WORKER=$!

@@ -1,14 +1,21 @@
 """Embedded default: SQLite, filesystem storage, filesystem Celery broker, no services."""
+from pathlib import Path
+
 from visage.settings.base import *  # noqa: F401,F403
-from visage.settings.base import VAR_DIR, VISAGE_MASTER_KEYS
-from visage.settings.keys import local_master_keys
+from visage.settings.base import CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_BROKER_URL, VAR_DIR, VISAGE_MASTER_KEYS
 from visage.settings.env import env_bool
+from visage.settings.keys import local_master_keys
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-# The embedded default keeps its database, objects and broker folders here.
+# The embedded default keeps its database, objects and broker folders here; the filesystem
+# broker needs its folders before the first message is sent.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+if CELERY_BROKER_URL == "filesystem://":
+    for folder in CELERY_BROKER_TRANSPORT_OPTIONS.values():
+        if isinstance(folder, str):
+            Path(folder).mkdir(parents=True, exist_ok=True)
 
 # No VISAGE_MASTER_KEYS on the embedded default: keep a generated key beside the database.
 if not VISAGE_MASTER_KEYS:
