@@ -17,12 +17,12 @@ from PIL import Image
 
 from recognition.clustering import cluster_faces
 from recognition.ml.calibration import Calibration, calibration_for
+from recognition.ml.facecrop import square_inside
 from recognition.ml.images import ImageDecodeError, load_image
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff", ".heic", ".avif"}
 FACES_DIR_NAME = "Faces"
-FACE_IMAGE_MARGIN = 0.4  # extra context around the box on each side, as a fraction of its size
 FACE_IMAGE_MAX_SIDE = 512
 
 
@@ -165,12 +165,7 @@ def frontality(landmarks: np.ndarray) -> float:
 def save_face_image(original: Path, face: DetectedFace, target: Path) -> None:
     """A square crop around the face with margin, from the full-resolution original."""
     image = load_image(original)
-    x1, y1, x2, y2 = face.box
-    half = max(x2 - x1, y2 - y1) * (0.5 + FACE_IMAGE_MARGIN)
-    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
-    box = (max(0, round(cx - half)), max(0, round(cy - half)),
-           min(image.width, round(cx + half)), min(image.height, round(cy + half)))
-    crop = image.crop(box)
+    crop = image.crop(tuple(round(v) for v in square_inside(face.box, image.width, image.height)))
     crop.thumbnail((FACE_IMAGE_MAX_SIDE, FACE_IMAGE_MAX_SIDE), Image.Resampling.LANCZOS)
     target.parent.mkdir(parents=True, exist_ok=True)
     crop.save(target, "JPEG", quality=92)

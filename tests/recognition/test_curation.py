@@ -116,7 +116,7 @@ def test_other_studio_gets_404_everywhere(event, as_charlie, as_vera):
 
 
 def test_face_thumbnails_stay_inside_the_photo():
-    from recognition.thumbnails import square_inside
+    from recognition.ml.facecrop import square_inside
 
     assert square_inside((0, 0, 150, 150), 150, 150) == (0, 0, 150, 150)  # a face filling a crop
     x1, y1, x2, y2 = square_inside((10, 20, 60, 90), 400, 300)
