@@ -19,3 +19,21 @@ def face_crop(face: Face, *, side: int = FACE_THUMB_SIDE) -> Image.Image:
     box = square_inside(face.box, photo_display_width(photo), photo_display_height(photo))
     crop = image.crop(tuple(round(v * scale) for v, scale in zip(box, (sx, sy, sx, sy))))
     return crop.resize((side, side), Image.Resampling.LANCZOS)
+
+
+def photo_display_width(photo) -> int:
+    return photo.height if photo.orientation in (5, 6, 7, 8) else photo.width
+
+
+def photo_display_height(photo) -> int:
+    return photo.width if photo.orientation in (5, 6, 7, 8) else photo.height
+
+
+def face_thumbnail_key(face: Face) -> str:
+    key = derivative_key(studio_id=face.studio_id, event_id=face.event_id, photo_id=face.photo_id, kind=f"face-{face.id}")
+    storage = object_storage()
+    if not storage.exists(key):
+        out = io.BytesIO()
+        face_crop(face).save(out, "JPEG", quality=88)
+        storage.save(key, ContentFile(out.getvalue()))
+    return key
