@@ -68,7 +68,7 @@ def _exists_dir(storage, prefix: str) -> bool:
 
 
 def _search_changed(event_id: int) -> None:
-    from recognition.index import index_invalidate
+    from recognition.index_version import index_invalidate
 
     index_invalidate(event_id=event_id)
 

@@ -8,14 +8,13 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from django.core.cache import cache
 
 from events.models import Event
+from recognition.index_version import index_version
 from recognition.models import Face
 from recognition.services.faces import face_embeddings
 from recognition.services.keys import event_data_key
 
-_VERSION_KEY = "recognition:index-version:{event_id}"
 _local: dict[int, "EventIndex"] = {}
 _lock = threading.Lock()
 MAX_CACHED_EVENTS = 8  # ~50 MB each at 100k faces × 128-D float32
@@ -29,21 +28,8 @@ class EventIndex:
     photo_ids: np.ndarray  # (n,) int64
 
 
-def index_invalidate(*, event_id: int) -> None:
-    key = _VERSION_KEY.format(event_id=event_id)
-    if not cache.add(key, 1, timeout=None):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=None)
-
-
-def _version(event_id: int) -> int:
-    return cache.get(_VERSION_KEY.format(event_id=event_id), 0)
-
-
 def event_index(*, event: Event) -> EventIndex:
-    version = _version(event.id)
+    version = index_version(event.id)
     cached = _local.get(event.id)
     if cached is not None and cached.version == version:
         return cached

@@ -108,7 +108,8 @@ def row(name: str, values: list[float]) -> str:
 
 
 def bench_search(event, centres, repeats: int) -> tuple[list[float], list[float], int]:
-    from recognition.index import event_index, index_invalidate
+    from recognition.index import event_index
+    from recognition.index_version import index_invalidate
     from recognition.search import event_search
 
     rng = np.random.default_rng(11)
@@ -141,7 +142,7 @@ def bench_requests(event, requests: int) -> tuple[dict[str, list[float]], list[f
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
-    from recognition.index import index_invalidate
+    from recognition.index_version import index_invalidate
     from recognition.ml.pipeline import get_pipeline
     from sharing.services.links import share_link_create
 

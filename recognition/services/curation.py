@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from events.models import Event
-from recognition.index import index_invalidate
+from recognition.index_version import index_invalidate
 from recognition.models import CurationAction, Face, Person
 from recognition.services.people import people_refresh_covers
 

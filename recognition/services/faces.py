@@ -7,6 +7,7 @@ from events.models import Photo, PhotoState
 from events.processing import photo_done
 from events.storage import object_storage
 from recognition import crypto
+from recognition.index_version import index_invalidate
 from recognition.ml.embedders import Embedder
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 from recognition.models import Face
@@ -33,6 +34,7 @@ def photo_faces_replace(*, photo: Photo, faces: list[DetectedFace], embedder: Em
         Face.objects.filter(photo=photo).delete()
         created = Face.objects.bulk_create(rows)
         photo_done(photo_id=photo.id)
+        transaction.on_commit(lambda: index_invalidate(event_id=photo.event_id))  # searchable at once
     return created
 
 

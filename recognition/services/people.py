@@ -11,7 +11,7 @@ from django.db.models import F, Q
 
 from events.models import Event, PhotoState
 from recognition.clustering import UNASSIGNED, assign_to_people, cannot_link_from_groups, cluster_faces
-from recognition.index import index_invalidate
+from recognition.index_version import index_invalidate
 from recognition.ml.calibration import DEFAULT_MATCH_THRESHOLD
 from recognition.models import Face, Person
 from recognition.services.faces import face_embeddings

@@ -7,7 +7,7 @@ import logging
 from django.db import transaction
 
 from events.models import Event, Photo, PhotoState
-from recognition.index import index_invalidate
+from recognition.index_version import index_invalidate
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 from recognition.models import Face
 from recognition.services.faces import face_row, photo_faces_detect

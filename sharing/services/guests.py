@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from recognition.index import index_invalidate
+from recognition.index_version import index_invalidate
 from recognition.ml.images import ImageDecodeError
 from recognition.ml.pipeline import get_pipeline, largest_face
 from recognition.models import Face

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from events.models import Event
-from recognition.index import index_invalidate
+from recognition.index_version import index_invalidate
 from recognition.models import EventKey, Face, Person
 from recognition.services.keys import event_key_destroy
 from sharing.models import DEFAULT_RETENTION_DAYS, GuestSession, StudioPolicy
