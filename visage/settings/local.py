@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from visage.settings.base import *  # noqa: F401,F403
-from visage.settings.base import CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_BROKER_URL, VAR_DIR, VISAGE_MASTER_KEYS
+from visage.settings.base import CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_BROKER_URL, REDIS_URL, VAR_DIR, VISAGE_MASTER_KEYS
 from visage.settings.env import env_bool
 from visage.settings.keys import local_master_keys
 
@@ -16,6 +16,11 @@ if CELERY_BROKER_URL == "filesystem://":
     for folder in CELERY_BROKER_TRANSPORT_OPTIONS.values():
         if isinstance(folder, str):
             Path(folder).mkdir(parents=True, exist_ok=True)
+
+# The web server and the local worker are two processes: without Redis they share a file cache,
+# so search-index invalidation, debouncing and rate limits reach both.
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
 
 # No VISAGE_MASTER_KEYS on the embedded default: keep a generated key beside the database.
 if not VISAGE_MASTER_KEYS:
