@@ -6,6 +6,7 @@ from PIL import Image, ImageOps
 
 from events.models import Photo
 from events.storage import derivative_key, object_storage
+from recognition.ml.images import to_rgb
 
 JPEG_QUALITY = 85
 
@@ -25,20 +26,9 @@ def open_original_for_display(photo: Photo, long_side: int) -> Image.Image:
         image.draft("RGB", (long_side, long_side))
         image = ImageOps.exif_transpose(image)
         if image.mode != "RGB":
-            image = _to_rgb(image)
+            image = to_rgb(image)
         image.load()
     return image
-
-
-def _to_rgb(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, "white")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        return image.point(lambda v: v / 256).convert("L").convert("RGB")
-    return image.convert("RGB")
 
 
 def photo_derivatives_make(*, photo: Photo, preview_side: int, thumbnail_side: int) -> None:
