@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class RecognitionConfig(AppConfig):
     name = "recognition"
     verbose_name = "Faces and people"
+
+    def ready(self):
+        from django.conf import settings
+
+        from recognition.ml import images
+
+        # One pixel limit for the whole product: a photo the upload accepted is one the workers decode.
+        images.MAX_PIXELS = settings.VISAGE_MAX_IMAGE_PIXELS

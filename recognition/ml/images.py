@@ -15,7 +15,8 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 # 150 MP covers 100 MP medium-format originals; beyond that a "photo" is more likely a
-# decompression bomb (a small file that expands to gigabytes of pixels).
+# decompression bomb (a small file that expands to gigabytes of pixels). Inside Django the
+# recognition app sets it to VISAGE_MAX_IMAGE_PIXELS, so what uploads accept, workers decode.
 MAX_PIXELS = 150_000_000
 # MTCNN's smallest detectable face is 12 px and our default minimum is 20 px.
 MIN_SIDE = 20
@@ -80,11 +81,11 @@ def read_source(source: ImageSource) -> bytes | Image.Image:
 
 
 def decode(source: ImageSource, *, long_side: int | None = None,
-           max_pixels: int = MAX_PIXELS) -> DecodedImage:
+           max_pixels: int | None = None) -> DecodedImage:
     """Decode to upright RGB; with ``long_side``, no larger than that (JPEG uses draft decoding)."""
     raw = read_source(source)
     image = raw if isinstance(raw, Image.Image) else _open(raw)
-    _check_size(image, max_pixels)
+    _check_size(image, max_pixels or MAX_PIXELS)
     orientation = _orientation(image)
     original_size = _oriented_size(image.size, orientation)
     try:
@@ -103,7 +104,7 @@ def decode(source: ImageSource, *, long_side: int | None = None,
     return DecodedImage(image=rgb, original_size=original_size)
 
 
-def load_image(source: ImageSource, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
+def load_image(source: ImageSource, *, max_pixels: int | None = None) -> Image.Image:
     """The full-resolution upright RGB image."""
     return decode(source, max_pixels=max_pixels).image
 

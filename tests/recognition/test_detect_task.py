@@ -71,3 +71,10 @@ def test_partial_face_yields_at_most_one_usable_face(studio_a, alice, face_pipel
     faces = detect_into_event(studio_a, alice, [name], face_pipeline)
     assert len([face for face in faces if face.usable]) <= 1
     assert all(face.quality_reasons for face in faces if not face.usable)
+
+
+def test_workers_decode_every_photo_the_upload_accepts(settings):
+    """Same pixel limit on both sides: a 180 MP upload must not fail later as a "bomb"."""
+    from recognition.ml import images
+
+    assert images.MAX_PIXELS == settings.VISAGE_MAX_IMAGE_PIXELS == 200_000_000
