@@ -52,19 +52,14 @@ def event_delete(*, event: Event) -> None:
 
 
 def delete_prefix(storage, prefix: str) -> None:
-    directories, files = storage.listdir(prefix) if _exists_dir(storage, prefix) else ([], [])
+    try:
+        directories, files = storage.listdir(prefix)
+    except FileNotFoundError:  # nothing was ever stored there (S3 lists an empty prefix instead)
+        return
     for name in files:
         storage.delete(f"{prefix}{name}")
     for directory in directories:
         delete_prefix(storage, f"{prefix}{directory}/")
-
-
-def _exists_dir(storage, prefix: str) -> bool:
-    try:
-        storage.listdir(prefix)
-    except FileNotFoundError:
-        return False
-    return True
 
 
 def _search_changed(event_id: int) -> None:
