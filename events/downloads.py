@@ -1,8 +1,11 @@
 """Handing out stored bytes: streamed from the filesystem, or a short-lived presigned S3 URL."""
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from collections.abc import Iterable
+
+from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 
 from events.models import Photo
 from events.storage import is_filesystem, object_storage
+from events.zipstream import ZipEntry, zip_stream
 
 
 def original_response(photo: Photo, *, as_attachment: bool = True):
@@ -30,3 +33,10 @@ def object_response(key: str, filename: str, content_type: str, as_attachment: b
 
 def _ascii(filename: str) -> str:
     return filename.encode("ascii", "replace").decode().replace('"', "_")
+
+
+def zip_response(entries: Iterable[ZipEntry], filename: str) -> StreamingHttpResponse:
+    """A streaming, uncompressed zip download (memory stays at one chunk)."""
+    response = StreamingHttpResponse(zip_stream(entries), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{_ascii(filename)}"'
+    return response

@@ -1,7 +1,8 @@
 """Per-person albums: the person's originals (byte for byte) plus a "Faces" index image.
 
-One list of entries feeds both outputs: a streaming zip (download, email link) and a folder
-on disk (`export_people`, the seeds' OUT/<person>/ + OUT/Faces/ layout).
+One list of entries feeds both outputs: a streaming zip (events.downloads.zip_response, for the
+download and the email link) and a folder on disk (`export_people`, the seeds' OUT/<person>/ +
+OUT/Faces/ layout).
 """
 import io
 import shutil
@@ -12,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from events.models import Photo
 from events.storage import CHUNK_SIZE, object_storage
-from events.zipstream import ZipEntry, safe_name, storage_entry, unique_name, zip_stream
+from events.zipstream import ZipEntry, safe_name, storage_entry, unique_name
 from recognition.models import Face, Person
 from recognition.thumbnails import face_crop
 
@@ -39,11 +40,6 @@ def album_entries(person: Person, *, with_index: bool = True) -> list[ZipEntry]:
     if index is not None:
         entries.append(ZipEntry(name=unique_name(f"Faces/{person_label(person)}.jpg", taken), open=lambda: io.BytesIO(index)))
     return entries
-
-
-def album_zip(person: Person):
-    """An iterator of zip bytes; memory stays at one chunk whatever the album's size."""
-    return zip_stream(album_entries(person))
 
 
 def faces_index_jpeg(person: Person) -> bytes | None:

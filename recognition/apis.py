@@ -1,5 +1,4 @@
 """People, curation and analytics endpoints. Person/face lookups go through the event access layer."""
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -9,10 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events.access import EventAccess
-from events.downloads import object_response
+from events.downloads import object_response, zip_response
 from recognition import selectors
 from recognition.album_links import album_email_send, album_link_person
-from recognition.albums import album_zip, person_label
+from recognition.albums import album_entries, person_label
 from recognition.analytics import event_analytics
 from recognition.models import Person
 from recognition.services import curation
@@ -170,10 +169,8 @@ class FaceThumbnailApi(EventApi):
         return object_response(face_thumbnail_key(face), f"face-{face.id}.jpg", "image/jpeg", as_attachment=False)
 
 
-def _zip_response(person) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(album_zip(person), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{person_label(person)}.zip"'
-    return response
+def _zip_response(person):
+    return zip_response(album_entries(person), f"{person_label(person)}.zip")
 
 
 class PersonAlbumApi(PersonApi):

@@ -11,9 +11,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from events.derivatives import JPEG_QUALITY
 from events.downloads import derivative_response, original_response
+from events.downloads import zip_response as zip_download
 from events.models import Photo
 from events.storage import object_storage
-from events.zipstream import ZipEntry, storage_entry, zip_stream
+from events.zipstream import ZipEntry, storage_entry
 from sharing.errors import DownloadNotAllowed
 from sharing.models import Download, ShareLink
 
@@ -43,10 +44,8 @@ def zip_response(*, link: ShareLink, photos: list[Photo]) -> StreamingHttpRespon
         raise DownloadNotAllowed()
     if not photos:
         raise Http404("There are no photos to download yet.")
-    entries = [_entry(link, photo) for photo in photos]
-    response = StreamingHttpResponse(zip_stream(entries), content_type="application/zip")
     name = slugify(link.event.name) or "photos"
-    response["Content-Disposition"] = f'attachment; filename="{name}-photos.zip"'
+    response = zip_download([_entry(link, photo) for photo in photos], f"{name}-photos.zip")
     response["Cache-Control"] = "private, no-store"
     return response
 
