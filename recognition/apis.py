@@ -13,11 +13,11 @@ from recognition import selectors
 from recognition.album_links import album_email_send, album_link_person
 from recognition.albums import album_entries, person_label
 from recognition.analytics import event_analytics
-from recognition.models import Person
+from recognition.models import Face, Person
 from recognition.services import curation
 from recognition.services.people import event_recluster
 from recognition.thumbnails import face_thumbnail_key
-from visage.api import EventApi
+from visage.api import EventApi, EventObjectApi
 
 
 class PersonOutputSerializer(serializers.ModelSerializer):
@@ -47,16 +47,12 @@ class PersonListApi(EventApi):
         return Response(PersonOutputSerializer(people, many=True, context=context).data)
 
 
-class PersonApi(EventApi):
+class PersonApi(EventObjectApi):
     """Base for /people/{person_id}/…: the person's event decides access (404 for strangers)."""
 
+    event_object = (Person, "person_id")
     required = "curate"
     required_by_method = {"GET": "view"}
-
-    def initial(self, request, *args, **kwargs):
-        person = Person.objects.filter(id=kwargs["person_id"]).only("event_id").first()
-        kwargs["event_id"] = person.event_id if person else 0
-        super().initial(request, *args, **kwargs)
 
 
 def _person_response(access: EventAccess, person_id: int, code: int = status.HTTP_200_OK) -> Response:
@@ -155,13 +151,8 @@ class EventAnalyticsApi(EventApi):
         return Response(event_analytics(event=self.event))
 
 
-class FaceThumbnailApi(EventApi):
-    def initial(self, request, *args, **kwargs):
-        from recognition.models import Face
-
-        face = Face.objects.filter(id=kwargs["face_id"]).only("event_id").first()
-        kwargs["event_id"] = face.event_id if face else 0
-        super().initial(request, *args, **kwargs)
+class FaceThumbnailApi(EventObjectApi):
+    event_object = (Face, "face_id")
 
     @extend_schema(responses={(200, "image/jpeg"): bytes})
     def get(self, request, face_id: int):

@@ -73,6 +73,18 @@ class EventApi(APIView):
             raise PermissionDenied(f"Your role on this event ({self.access.role}) does not allow this ({action}).")
 
 
+class EventObjectApi(EventApi):
+    """EventApi for routes keyed by another object's id (/people/{person_id}/…): that object's
+    event decides access, so a stranger's id is a 404 exactly like a missing one."""
+
+    event_object: tuple[type, str]  # (a model with an event_id, the URL kwarg holding its id)
+
+    def initial(self, request, *args, **kwargs):
+        model, kwarg = self.event_object
+        row = model.objects.filter(id=kwargs[kwarg]).only("event_id").first()
+        super().initial(request, *args, **{**kwargs, "event_id": row.event_id if row else 0})
+
+
 class PhotoApi(EventApi):
     """Like EventApi, for endpoints under /photos/{photo_id}/; sets self.photo."""
 
