@@ -2,6 +2,7 @@
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -130,8 +131,19 @@ class PhotoListUploadApi(EventApi):
         files = request.FILES.getlist("files")
         if not files:
             return Response({"detail": "No files: send one or more in the multipart field 'files'."}, status=400)
-        outcomes = services.photos_upload(event=self.event, user=request.user, files=files)
+        try:
+            outcomes = services.photos_upload(event=self.event, user=request.user, files=files)
+        except services.StorageUnavailable as exc:
+            raise StorageUnavailableError(str(exc)) from exc
         return Response(_upload_body(outcomes), status=_upload_status(outcomes))
+
+
+class StorageUnavailableError(APIException):
+    """503: object storage is down; nothing of the failing file was stored, a retry is safe."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "storage_unavailable"
+    default_detail = "Object storage is unavailable; retry the upload in a moment."
 
 
 def _upload_body(outcomes: list[services.UploadOutcome]) -> dict:

@@ -48,11 +48,18 @@ class Photo(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # The ingest engine's claim (events/claims.py): the database, not the broker, says who works
+    # on a photo. A lease that runs out (a killed worker) makes the photo claimable again.
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker claimed this photo.")
+    claimed_by = models.CharField(max_length=200, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["event", "sha256"], name="photo_unique_sha256_per_event")]
-        indexes = [models.Index(fields=["event", "state"])]
+        indexes = [models.Index(fields=["event", "state"]), models.Index(fields=["state", "lease_until"])]
 
     def __str__(self) -> str:
         return self.original_filename

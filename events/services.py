@@ -6,12 +6,18 @@ from datetime import date
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
+from events.claims import TRANSIENT_ERRORS
 from events.inspection import PhotoInfo, RejectedFile, inspect_photo, size_limit_message
 from events.models import Event, Photo
 from events.storage import event_prefix, object_storage, original_key
+from events.wake import ingest_wake
 from visage.tenancy.models import Studio, User
 
 logger = logging.getLogger(__name__)
+
+
+class StorageUnavailable(Exception):
+    """Object storage could not take the bytes: nothing of that file was stored; retry later."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,22 @@ def _search_changed(event_id: int) -> None:
 
 
 def photos_upload(*, event: Event, user: User | None, files: list[UploadedFile]) -> list[UploadOutcome]:
-    """Store each file independently: one bad file never spoils the others."""
-    return [photo_upload(event=event, user=user, uploaded=uploaded) for uploaded in files]
+    """Store each file independently: one bad file never spoils the others.
+
+    Stored photos wait in the database as ``queued``; workers are woken once the rows are
+    committed (a broker outage only delays them: the reconciler wakes workers later). If storage
+    fails, StorageUnavailable is raised: files stored before it stay (and are woken), the failing
+    one left nothing, so retrying the whole request is safe (stored ones come back "duplicate").
+    """
+    outcomes: list[UploadOutcome] = []
+    try:
+        for uploaded in files:
+            outcomes.append(photo_upload(event=event, user=user, uploaded=uploaded))
+    finally:
+        created = sum(outcome.status == "created" for outcome in outcomes)
+        if created:
+            transaction.on_commit(lambda: ingest_wake(photos=created))
+    return outcomes
 
 
 def photo_upload(*, event: Event, user: User | None, uploaded: UploadedFile) -> UploadOutcome:
@@ -100,6 +120,18 @@ def _photo_store(*, event: Event, user: User | None, uploaded: UploadedFile, fil
     """Row and object together: if storing the bytes fails, the row is rolled back."""
     storage = object_storage()
     key = original_key(studio_id=event.studio_id, event_id=event.id, filename=filename)
+    try:
+        return _photo_row_and_object(event=event, user=user, uploaded=uploaded, filename=filename, info=info,
+                                     storage=storage, key=key)
+    except TRANSIENT_ERRORS as exc:
+        logger.warning("upload of %s to event %s: storage unavailable: %s", filename, event.id, exc)
+        raise StorageUnavailable(
+            f"{filename}: object storage is unavailable, so nothing of this file was stored; "
+            "retry the upload in a moment (files already stored will come back as duplicates)") from exc
+
+
+def _photo_row_and_object(*, event: Event, user: User | None, uploaded: UploadedFile, filename: str,
+                          info: PhotoInfo, storage, key: str) -> Photo:
     with transaction.atomic():
         photo = Photo.objects.create(
             studio_id=event.studio_id, event=event, original_filename=filename, original_key=key,
@@ -112,11 +144,4 @@ def _photo_store(*, event: Event, user: User | None, uploaded: UploadedFile, fil
         if stored_key != key:  # storage renamed it: never expected with unique keys, so fail loudly
             storage.delete(stored_key)
             raise RuntimeError(f"storage refused key {key!r}")
-        transaction.on_commit(lambda: _queue_processing(photo.id))
     return photo
-
-
-def _queue_processing(photo_id: int) -> None:
-    from events.tasks import photo_make_derivatives
-
-    photo_make_derivatives.delay(photo_id)

@@ -2,49 +2,40 @@
 import logging
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
-
+from django.conf import settings
 from django.core.cache import cache
 
-from events.models import Event, Photo, PhotoState
-from events.processing import TRANSIENT_ERRORS, photo_fail
-from recognition.ml.images import ImageDecodeError
-from recognition.ml.pipeline import get_pipeline
-from recognition.services.faces import photo_faces_detect, photo_faces_replace
+from events.models import Event
+from events.wake import ingest_wake
+from recognition.ingest.engine import ingest_run
 from recognition.services.people import event_people_update, event_recluster
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3, soft_time_limit=240, time_limit=300)
-def photo_detect_faces(self, photo_id: int) -> None:
-    """Detect, embed, encrypt and store a photo's faces; GPU when torch sees one."""
-    photo = Photo.objects.select_related("event").filter(id=photo_id, state=PhotoState.PROCESSING).first()
-    if photo is None:  # already done (redelivery) or deleted
-        return
-    pipeline = get_pipeline()
-    try:
-        faces = photo_faces_detect(photo=photo, pipeline=pipeline)
-    except ImageDecodeError as exc:
-        photo_fail(photo_id=photo_id, reason=f"cannot read the image for face detection: {exc.reason}")
-        return
-    except TRANSIENT_ERRORS as exc:
-        raise self.retry(exc=exc, countdown=min(60, 2 ** self.request.retries))
-    except SoftTimeLimitExceeded:
-        photo_fail(photo_id=photo_id, reason="face detection took too long")
-        return
-    photo_faces_replace(photo=photo, faces=faces, embedder=pipeline.embedder)
-    logger.info("photo %s: %d face(s)", photo_id, len(faces))
-    queue_people_update(photo.event_id)
+@shared_task(name="recognition.tasks.ingest_run", acks_late=True, reject_on_worker_lost=True,
+             soft_time_limit=settings.VISAGE_INGEST_TASK_SECONDS + 120,
+             time_limit=settings.VISAGE_INGEST_TASK_SECONDS + 180)
+def ingest_run_task() -> None:
+    """Woken by uploads and the reconciler: process waiting photos in batches (recognition/ingest).
+
+    The message carries no photo: the database says what is waiting, so a lost, duplicated or
+    redelivered wake changes nothing but timing.
+    """
+    report = ingest_run()
+    for event_id in report.events:
+        queue_people_update(event_id)
+    if report.more_waiting:
+        ingest_wake()  # hand over to a fresh task rather than hold one for ever
 
 
 PEOPLE_UPDATE_DELAY_S = 5  # let a burst of finished photos share one people update
 
 
-def queue_people_update(event_id: int) -> None:
+def queue_people_update(event_id: int, delay_s: int = PEOPLE_UPDATE_DELAY_S) -> None:
     """Debounced: at most one pending people update per event."""
-    if cache.add(f"recognition:people-update:{event_id}", 1, timeout=PEOPLE_UPDATE_DELAY_S * 4):
-        event_people_update_task.apply_async((event_id,), countdown=PEOPLE_UPDATE_DELAY_S)
+    if cache.add(f"recognition:people-update:{event_id}", 1, timeout=delay_s + PEOPLE_UPDATE_DELAY_S * 4):
+        event_people_update_task.apply_async((event_id,), countdown=delay_s)
 
 
 @shared_task(name="recognition.tasks.event_people_update", acks_late=True, reject_on_worker_lost=True,
@@ -52,8 +43,12 @@ def queue_people_update(event_id: int) -> None:
 def event_people_update_task(event_id: int) -> None:
     cache.delete(f"recognition:people-update:{event_id}")  # later photos queue a fresh run
     event = Event.objects.filter(id=event_id).first()
-    if event is not None:
-        logger.info("event %s: people update %s", event_id, event_people_update(event=event))
+    if event is None:
+        return
+    result = event_people_update(event=event)
+    logger.info("event %s: people update %s", event_id, result)
+    if result["retry_in"]:  # leftovers wait for more photos; cluster them when the wait is over
+        queue_people_update(event_id, delay_s=result["retry_in"])
 
 
 @shared_task(name="recognition.tasks.event_recluster", acks_late=True, reject_on_worker_lost=True,

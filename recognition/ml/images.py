@@ -9,7 +9,7 @@ import io
 import os
 import warnings
 from dataclasses import dataclass
-from typing import BinaryIO, Union
+from typing import BinaryIO, Callable, Union
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -33,6 +33,9 @@ _ORIENTATION_FIX = {
 }
 
 ImageSource = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO, Image.Image]
+# A long side in pixels, or a rule that picks it from the upright original size (read from the
+# header before any pixel is decoded).
+LongSide = Union[int, None, Callable[[tuple[int, int]], int | None]]
 
 
 class ImageDecodeError(ValueError):
@@ -80,7 +83,7 @@ def read_source(source: ImageSource) -> bytes | Image.Image:
     raise TypeError(f"unsupported image source: {type(source).__name__}")
 
 
-def decode(source: ImageSource, *, long_side: int | None = None,
+def decode(source: ImageSource, *, long_side: LongSide = None,
            max_pixels: int | None = None) -> DecodedImage:
     """Decode to upright RGB; with ``long_side``, no larger than that (JPEG uses draft decoding)."""
     raw = read_source(source)
@@ -88,6 +91,8 @@ def decode(source: ImageSource, *, long_side: int | None = None,
     _check_size(image, max_pixels or MAX_PIXELS)
     orientation = _orientation(image)
     original_size = _oriented_size(image.size, orientation)
+    if callable(long_side):
+        long_side = long_side(original_size)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit applies
@@ -100,7 +105,7 @@ def decode(source: ImageSource, *, long_side: int | None = None,
     for step in _ORIENTATION_FIX.get(orientation, []):
         rgb = rgb.transpose(step)
     if long_side is not None and max(rgb.size) > long_side:
-        rgb = _fit_long_side(rgb, long_side)
+        rgb = fit_long_side(rgb, long_side)
     return DecodedImage(image=rgb, original_size=original_size)
 
 
@@ -152,7 +157,7 @@ def _draft(image: Image.Image, long_side: int) -> None:
     image.draft("RGB", (max(1, round(image.width * ratio)), max(1, round(image.height * ratio))))
 
 
-def _fit_long_side(image: Image.Image, long_side: int) -> Image.Image:
+def fit_long_side(image: Image.Image, long_side: int) -> Image.Image:
     ratio = long_side / max(image.size)
     size = (max(1, round(image.width * ratio)), max(1, round(image.height * ratio)))
     return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)

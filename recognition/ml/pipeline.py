@@ -18,7 +18,7 @@ from PIL import Image
 from recognition.ml.align import align_face, source_coverage, template_scale
 from recognition.ml.detector import Detection, FaceDetector
 from recognition.ml.embedders import Embedder, get_embedder
-from recognition.ml.images import DecodedImage, ImageDecodeError, ImageSource, decode, read_source
+from recognition.ml.images import DecodedImage, ImageDecodeError, ImageSource, decode, fit_long_side, read_source
 from recognition.ml.quality import QualityThresholds, assess_face
 
 DETECT_LONG_SIDE = 1024  # MTCNN ~0.15 s per image at this size on 2 CPU cores (MODELS.md)
@@ -46,8 +46,13 @@ class DetectedFace:
 
 
 @dataclass
-class _Photo:
-    """Work in progress for one input: its bytes, detection decode and faces found."""
+class PhotoInput:
+    """One photo ready for analysis: its bytes and one reduced decode (the "work" decode).
+
+    The ingest engine makes the work decode large enough for the web preview too, so a photo is
+    decoded once for everything; detection resizes it down, alignment uses it where it has enough
+    pixels for the face (else the bytes are decoded again, larger, for that photo only).
+    """
 
     raw: bytes | Image.Image
     decoded: DecodedImage
@@ -82,7 +87,7 @@ class FacePipeline:
 
         Photos are analysed ``batch_size`` at a time, so a large folder never sits in memory.
         """
-        batch: list[tuple[ImageSource, _Photo | ImageDecodeError]] = []
+        batch: list[tuple[ImageSource, PhotoInput | ImageDecodeError]] = []
         for source in sources:
             batch.append((source, self._try_decode(source)))
             if len(batch) >= batch_size:
@@ -91,23 +96,45 @@ class FacePipeline:
         yield from self._analyze_batch(batch)
 
     def _analyze_batch(self, batch):
-        photos = [item for _, item in batch if isinstance(item, _Photo)]
+        photos = [item for _, item in batch if isinstance(item, PhotoInput)]
         results = iter(self._analyze(photos))
         for source, item in batch:
             yield source, (item if isinstance(item, ImageDecodeError) else next(results))
 
-    def _try_decode(self, source: ImageSource) -> "_Photo | ImageDecodeError":
+    def _try_decode(self, source: ImageSource) -> "PhotoInput | ImageDecodeError":
         try:
             return self._decode(source)
         except ImageDecodeError as error:
             return error
 
-    def _analyze(self, photos: list[_Photo]) -> list[list[DetectedFace]]:
+    def analyze_inputs(self, photos: list[PhotoInput]) -> list[list[DetectedFace]]:
+        """Faces per prepared photo (see ``prepare``): detection batched, one embedding pass."""
+        return self._analyze(photos)
+
+    def prepare(self, source: ImageSource, *, min_long_side: int = 0) -> PhotoInput:
+        """Decode once, at least ``min_long_side`` (e.g. the preview) and what detection needs."""
+        raw = read_source(source)
+        return PhotoInput(raw=raw, decoded=decode(raw, long_side=lambda size: max(
+            min_long_side, self.detection_side(size))))
+
+    def detection_side(self, original_size: tuple[int, int]) -> int:
+        """Long side of the image MTCNN runs on, for a photo of this (upright) size."""
+        return min(max(original_size), self.detect_long_side)
+
+    def _detection_image(self, photo: PhotoInput) -> DecodedImage:
+        side = self.detection_side(photo.decoded.original_size)
+        image = photo.decoded.image
+        if max(image.size) > side:
+            image = fit_long_side(image, side)
+        return DecodedImage(image=image, original_size=photo.decoded.original_size)
+
+    def _analyze(self, photos: list[PhotoInput]) -> list[list[DetectedFace]]:
         if not photos:
             return []
-        found = self.detector.detect_batch([photo.decoded.image for photo in photos])
-        for photo, detections in zip(photos, found):
-            photo.detections = [_to_original(d, photo.decoded) for d in detections]
+        views = [self._detection_image(photo) for photo in photos]
+        found = self.detector.detect_batch([view.image for view in views])
+        for photo, view, detections in zip(photos, views, found):
+            photo.detections = [_to_original(d, view) for d in detections]
         crops = [self._align_photo(photo) for photo in photos]
         flat = [crop for photo_crops in crops for crop in photo_crops]
         vectors = iter(self.embedder.embed(flat))
@@ -115,11 +142,10 @@ class FacePipeline:
                  for d, crop in zip(photo.detections, photo_crops)]
                 for photo, photo_crops in zip(photos, crops)]
 
-    def _decode(self, source: ImageSource) -> _Photo:
-        raw = read_source(source)
-        return _Photo(raw=raw, decoded=decode(raw, long_side=self.detect_long_side))
+    def _decode(self, source: ImageSource) -> PhotoInput:
+        return self.prepare(source)
 
-    def _align_photo(self, photo: _Photo) -> list[Image.Image]:
+    def _align_photo(self, photo: PhotoInput) -> list[Image.Image]:
         """Aligned crops, from a decode with enough pixels that no crop is upsampled needlessly."""
         if not photo.detections:
             return []

@@ -4,10 +4,12 @@ Curated people (any user change) are fixed points: their faces are never moved b
 machine, and they are never renamed, merged or split; new faces may still join them.
 """
 from collections import Counter, defaultdict
+from datetime import timedelta
 
 import numpy as np
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from events.models import Event, PhotoState
 from recognition.clustering import UNASSIGNED, assign_to_people, cannot_link_from_groups, cluster_faces
@@ -18,20 +20,36 @@ from recognition.services.faces import face_embeddings
 from recognition.services.keys import event_data_key
 
 
+# While photos are still arriving, unassigned faces wait this long for more of the same person
+# (clustering a handful at a time would split people); then they are clustered anyway, so people
+# form during a live event and one stuck photo never holds the rest back.
+CLUSTER_WAIT = timedelta(seconds=30)
+
+
 def event_people_update(*, event: Event, recluster_unassigned: bool | None = None) -> dict[str, int]:
-    """Assign new faces to existing people; once no photo is pending, cluster what is left."""
-    if recluster_unassigned is None:
-        recluster_unassigned = not event.photos.exclude(state__in=[PhotoState.DONE, PhotoState.FAILED]).exists()
+    """Assign new faces to existing people; cluster what is left once ingest is idle or the
+    leftovers have waited CLUSTER_WAIT. ``retry_in`` (seconds) says when to run again, if ever."""
     with transaction.atomic():
         Event.objects.select_for_update().filter(id=event.id).first()  # one people update per event at a time
         faces, matrix = _usable_faces(event)
         free = [i for i, face in enumerate(faces) if face.person_id is None]
         assigned = _assign(faces, matrix, free)
         remaining = [i for i in free if faces[i].person_id is None]
-        created = _cluster_into_new_people(event, faces, matrix, remaining) if recluster_unassigned else 0
+        wait = _cluster_wait(event, [faces[i] for i in remaining]) if recluster_unassigned is None else (
+            timedelta(0) if recluster_unassigned else None)
+        created = _cluster_into_new_people(event, faces, matrix, remaining) if wait == timedelta(0) else 0
         people_refresh_covers(event=event)
     transaction.on_commit(lambda: index_invalidate(event_id=event.id))
-    return {"assigned": assigned, "new_people": created, "unassigned": sum(f.person_id is None for f in faces)}
+    return {"assigned": assigned, "new_people": created, "unassigned": sum(f.person_id is None for f in faces),
+            "retry_in": int(wait.total_seconds()) + 1 if wait else 0}
+
+
+def _cluster_wait(event: Event, leftovers: list[Face]) -> timedelta:
+    """How long the leftovers should still wait for more photos (0: cluster now)."""
+    if not leftovers or not event.photos.exclude(state__in=[PhotoState.DONE, PhotoState.FAILED]).exists():
+        return timedelta(0)
+    waited = timezone.now() - min(face.created_at for face in leftovers)
+    return max(timedelta(0), CLUSTER_WAIT - waited)
 
 
 def event_recluster(*, event: Event) -> dict[str, int]:

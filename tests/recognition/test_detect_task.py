@@ -1,4 +1,4 @@
-"""The photo_detect_faces task on real photos: states, idempotency, bad input reaching the worker."""
+"""The ingest engine on real photos: states, idempotency, bad input reaching the worker."""
 import io
 
 import pytest
@@ -9,7 +9,8 @@ from events.models import Photo, PhotoState
 from events.services import event_create, photos_upload
 from events.storage import object_storage
 from recognition.models import Face
-from recognition.tasks import photo_detect_faces
+from recognition.ingest.engine import ingest_run
+from recognition.tasks import ingest_run_task
 from tests.recognition.helpers import detect_into_event
 
 
@@ -28,9 +29,7 @@ def test_photo_without_a_face_is_done_with_zero_faces(studio_a, alice, face_pipe
     out = io.BytesIO()
     Image.linear_gradient("L").resize((640, 480)).convert("RGB").save(out, "JPEG")
     (outcome,) = photos_upload(event=event, user=alice, files=[SimpleUploadedFile("sky.jpg", out.getvalue())])
-    from events.tasks import photo_make_derivatives
-
-    photo_make_derivatives.delay(outcome.photo.id)
+    ingest_run_task.delay()
     outcome.photo.refresh_from_db()
     assert outcome.photo.state == PhotoState.DONE and Face.objects.filter(photo=outcome.photo).count() == 0
 
@@ -39,15 +38,15 @@ def test_redelivered_message_changes_nothing(studio_a, alice, face_pipeline):
     faces = detect_into_event(studio_a, alice, ["portraits/obama.jpg"], face_pipeline)
     photo = faces[0].photo
     ids = list(Face.objects.filter(photo=photo).values_list("id", flat=True))
-    photo_detect_faces.delay(photo.id)  # the same message again, after the photo is done
+    ingest_run_task.delay()  # a wake again, after the photo is done
     assert list(Face.objects.filter(photo=photo).values_list("id", flat=True)) == ids
 
 
 def test_crashed_worker_rerun_replaces_faces_instead_of_duplicating(studio_a, alice, face_pipeline):
     faces = detect_into_event(studio_a, alice, ["portraits/obama.jpg"], face_pipeline)
     photo = faces[0].photo
-    Photo.objects.filter(id=photo.id).update(state=PhotoState.PROCESSING)  # as if the ack was lost
-    photo_detect_faces.delay(photo.id)
+    Photo.objects.filter(id=photo.id).update(state=PhotoState.QUEUED)  # as if a worker died before storing
+    ingest_run(pipeline=face_pipeline)
     assert Face.objects.filter(photo=photo).count() == len(faces)
     photo.refresh_from_db()
     assert photo.state == PhotoState.DONE
@@ -59,8 +58,8 @@ def test_corrupt_original_reaching_the_worker_fails_with_a_reason(studio_a, alic
     storage = object_storage()
     with open(storage.path(photo.original_key), "r+b") as fh:
         fh.truncate(2000)  # the stored object got damaged after upload
-    Photo.objects.filter(id=photo.id).update(state=PhotoState.PROCESSING)
-    photo_detect_faces.delay(photo.id)
+    Photo.objects.filter(id=photo.id).update(state=PhotoState.QUEUED)
+    ingest_run(pipeline=face_pipeline)
     photo.refresh_from_db()
     assert photo.state == PhotoState.FAILED and "cannot read the image" in photo.failure_reason
 

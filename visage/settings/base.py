@@ -120,6 +120,10 @@ VISAGE_MAX_FILES_PER_REQUEST = env_int("VISAGE_MAX_FILES_PER_REQUEST", 100)
 DATA_UPLOAD_MAX_NUMBER_FILES = VISAGE_MAX_FILES_PER_REQUEST
 # 200 MP covers medium-format cameras (~150 MP); anything larger is treated as a decompression bomb.
 VISAGE_MAX_IMAGE_PIXELS = env_int("VISAGE_MAX_IMAGE_PIXELS", 200_000_000)
+# Memory one image may take to decode (events.inspection.decode_cost_bytes). JPEG decodes at 1/8
+# scale, so 200 MP JPEGs pass; WebP/PNG/TIFF decode at full size (8 bytes a pixel with the RGB
+# copy): 1 GiB admits ~130 MP of them and refuses a 177 MP WebP "bomb" (1.4 GB).
+VISAGE_DECODE_BUDGET_BYTES = env_int("VISAGE_DECODE_BUDGET_BYTES", 1024 * 1024 * 1024)
 VISAGE_PREVIEW_LONG_SIDE = 1600
 VISAGE_THUMBNAIL_LONG_SIDE = 400
 
@@ -150,12 +154,36 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TASK_ROUTES = {
     "events.tasks.*": {"queue": "ingest"},
-    "recognition.tasks.photo_detect_faces": {"queue": "gpu"},
+    "recognition.tasks.ingest_run": {"queue": env_str("VISAGE_INGEST_QUEUE", "ingest")},
     "recognition.tasks.event_*": {"queue": "cluster"},
 }
 CELERY_TASK_IGNORE_RESULT = True
+# A broker that is down must not hold an upload request for long: the photo is already stored
+# and queued in the database, and the reconciler wakes workers once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Retention: embeddings of events past their studio's retention are crypto-shredded.
-CELERY_BEAT_SCHEDULE = {"purge-expired": {"task": "sharing.tasks.purge_expired", "schedule": 6 * 3600}}
+# Reconcile: wake workers for photos left queued (a lost wake) or past their lease (a killed worker).
+VISAGE_RECONCILE_SECONDS = env_int("VISAGE_RECONCILE_SECONDS", 60)
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired": {"task": "sharing.tasks.purge_expired", "schedule": 6 * 3600},
+    "reconcile": {"task": "events.tasks.reconcile", "schedule": VISAGE_RECONCILE_SECONDS},
+}
+
+# --- Ingest engine (events/claims.py, recognition/ingest/) -------------------------------------
+# Workers claim photos from the database in batches, under a lease. A batch is decoded once,
+# detected and embedded together; bigger batches pay off on a GPU (set VISAGE_INGEST_BATCH=64
+# and run one worker process per GPU), 8 keeps a CPU worker's memory well under 1.5 GB at 24 MP.
+VISAGE_INGEST_QUEUE = env_str("VISAGE_INGEST_QUEUE", "ingest")  # "gpu" on stacks with GPU workers
+VISAGE_INGEST_BATCH = env_int("VISAGE_INGEST_BATCH", 8)
+# How long a claim holds before another worker may take the photo (a killed worker's photos come
+# back after this); a CPU batch of 8 takes ~10 s, so 120 s leaves a wide margin.
+VISAGE_INGEST_LEASE_SECONDS = env_int("VISAGE_INGEST_LEASE_SECONDS", 120)
+VISAGE_INGEST_MAX_ATTEMPTS = env_int("VISAGE_INGEST_MAX_ATTEMPTS", 3)
+# One task keeps claiming batches for this long, then hands over to a fresh wake (fair queues,
+# bounded time limits); at most this many wakes are sent for one upload request.
+VISAGE_INGEST_TASK_SECONDS = env_int("VISAGE_INGEST_TASK_SECONDS", 240)
+VISAGE_INGEST_MAX_WAKES = env_int("VISAGE_INGEST_MAX_WAKES", 4)
 
 CACHES = {
     "default": (
@@ -183,7 +211,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "visage.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "visage.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# Hostile JSON (visage.parsers): bodies over 1 MiB or nested deeper than 32 levels are a 400/413.
+VISAGE_MAX_JSON_BYTES = env_int("VISAGE_MAX_JSON_BYTES", 1024 * 1024)
+VISAGE_MAX_JSON_DEPTH = env_int("VISAGE_MAX_JSON_DEPTH", 32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Visage API",
     "DESCRIPTION": "Event photos, face recognition and guest sharing.",

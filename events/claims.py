@@ -1,0 +1,124 @@
+"""Who processes which photo: claims with leases, in the database (the source of truth).
+
+Celery messages only wake workers; a worker claims a batch of photos with a conditional UPDATE
+and a lease. A worker that dies (SIGKILL, OOM, a lost node) simply stops renewing: when the lease
+runs out the photo is claimable again, its attempt counted. After ``max_attempts`` claims the
+photo ends ``failed`` with a reason; every path ends in ``done`` or ``failed``.
+"""
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from events.models import Photo, PhotoState
+
+try:  # network/storage hiccups worth a retry; everything else is the photo's own fault
+    from botocore.exceptions import ConnectionError as BotoConnectionError, EndpointConnectionError
+
+    TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError, BotoConnectionError, EndpointConnectionError)
+except ImportError:  # pragma: no cover - boto3 is in base requirements
+    TRANSIENT_ERRORS = (ConnectionError, TimeoutError)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A batch of photos held by one worker until ``lease_until``."""
+
+    token: uuid.UUID
+    photos: list[Photo]
+
+    @property
+    def photo_ids(self) -> list[int]:
+        return [photo.id for photo in self.photos]
+
+
+def _claimable(now) -> Q:
+    return Q(state=PhotoState.QUEUED) | Q(state=PhotoState.PROCESSING, lease_until__lt=now)
+
+
+def photos_claim(*, worker: str, limit: int, lease_seconds: int | None = None,
+                 max_attempts: int | None = None) -> Claim | None:
+    """Claim up to ``limit`` photos, oldest first; None when there is nothing to do.
+
+    A photo whose previous worker died mid-batch is claimed alone, so one photo that kills its
+    worker (a poison image) uses up only its own attempts, never its batch-mates'.
+    """
+    lease_seconds = lease_seconds or settings.VISAGE_INGEST_LEASE_SECONDS
+    max_attempts = max_attempts or settings.VISAGE_INGEST_MAX_ATTEMPTS
+    photos_give_up_interrupted(max_attempts=max_attempts)
+    now = timezone.now()
+    token = uuid.uuid4()
+    with transaction.atomic():
+        # SKIP LOCKED lets concurrent workers pick different rows on PostgreSQL; SQLite
+        # serialises writers, and the conditional UPDATE below is the real guard on both.
+        pending = Photo.objects.select_for_update(skip_locked=True).filter(attempts__lt=max_attempts).order_by("id")
+        ids = list(pending.filter(state=PhotoState.PROCESSING, lease_until__lt=now).values_list("id", flat=True)[:1])
+        if not ids:
+            ids = list(pending.filter(state=PhotoState.QUEUED).values_list("id", flat=True)[:limit])
+        if not ids:
+            return None
+        Photo.objects.filter(_claimable(now), id__in=ids).update(
+            state=PhotoState.PROCESSING, attempts=F("attempts") + 1, claimed_by=worker[:200],
+            claimed_at=now, lease_until=now + timedelta(seconds=lease_seconds), lease_token=token)
+    photos = list(Photo.objects.select_related("event").filter(lease_token=token).order_by("id"))
+    return Claim(token=token, photos=photos) if photos else None
+
+
+def claim_renew(*, claim: Claim, lease_seconds: int | None = None) -> None:
+    lease_seconds = lease_seconds or settings.VISAGE_INGEST_LEASE_SECONDS
+    Photo.objects.filter(lease_token=claim.token, state=PhotoState.PROCESSING).update(
+        lease_until=timezone.now() + timedelta(seconds=lease_seconds))
+
+
+def claim_owned(*, token: uuid.UUID, photo_ids: list[int]):
+    """Rows still held under ``token``, locked (call inside ``transaction.atomic``).
+
+    A worker whose lease ran out and whose photos were claimed again finds them gone here,
+    so it never writes over the new owner's work.
+    """
+    return Photo.objects.select_for_update().filter(id__in=photo_ids, lease_token=token, state=PhotoState.PROCESSING)
+
+
+def photo_done(*, photo_id: int, **fields) -> None:
+    Photo.objects.filter(id=photo_id).update(
+        state=PhotoState.DONE, failure_reason="", processed_at=timezone.now(), lease_token=None, lease_until=None,
+        **fields)
+
+
+def photo_fail(*, photo_id: int, reason: str, token: uuid.UUID | None = None) -> None:
+    """End the photo ``failed`` with a reason a person can read (only if still ours, given a token)."""
+    rows = Photo.objects.filter(id=photo_id)
+    if token is not None:
+        rows = rows.filter(lease_token=token)
+    rows.update(state=PhotoState.FAILED, failure_reason=reason[:2000], processed_at=timezone.now(),
+                lease_token=None, lease_until=None)
+
+
+def photo_release(*, photo_id: int, token: uuid.UUID, reason: str, max_attempts: int | None = None) -> None:
+    """A transient failure (storage away): back to the queue, or failed once attempts are used up."""
+    max_attempts = max_attempts or settings.VISAGE_INGEST_MAX_ATTEMPTS
+    rows = Photo.objects.filter(id=photo_id, lease_token=token, state=PhotoState.PROCESSING)
+    rows.filter(attempts__gte=max_attempts).update(
+        state=PhotoState.FAILED, processed_at=timezone.now(), lease_token=None, lease_until=None,
+        failure_reason=f"gave up after {max_attempts} attempts; last error: {reason}"[:2000])
+    rows.update(state=PhotoState.QUEUED, failure_reason=f"retrying after: {reason}"[:2000],
+                lease_token=None, lease_until=None)
+
+
+def photos_give_up_interrupted(*, max_attempts: int | None = None) -> int:
+    """Photos whose every attempt was interrupted (lease ran out each time) end failed."""
+    max_attempts = max_attempts or settings.VISAGE_INGEST_MAX_ATTEMPTS
+    return Photo.objects.filter(
+        state=PhotoState.PROCESSING, lease_until__lt=timezone.now(), attempts__gte=max_attempts,
+    ).update(state=PhotoState.FAILED, processed_at=timezone.now(), lease_token=None, lease_until=None,
+             failure_reason=(f"processing was interrupted {max_attempts} times (the worker was killed or ran "
+                             "out of memory on this photo); upload it again or ask support"))
+
+
+def photos_waiting(*, now=None) -> int:
+    """Photos a worker could claim now (queued, or held under a lease that ran out)."""
+    return Photo.objects.filter(_claimable(now or timezone.now())).count()

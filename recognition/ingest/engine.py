@@ -1,0 +1,93 @@
+"""The ingest loop a worker runs when woken: claim → load → analyze → store, batch after batch.
+
+Loading (storage read, one reduced decode, preview and thumbnail) of the next batch runs on a
+thread while the models work on the current one; Pillow and torch release the GIL, so on a GPU
+node the decoder keeps the device fed. The database is the source of truth throughout: what a
+killed worker held comes back when its lease runs out (events/claims.py).
+"""
+import logging
+import os
+import socket
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from events.claims import Claim, claim_renew, photo_fail, photo_release, photos_claim
+from recognition.ingest.analysis import analyze_batch
+from recognition.ingest.loading import LoadedPhoto, load_batch
+from recognition.ingest.store import store_batch
+from recognition.ml.pipeline import FacePipeline, get_pipeline
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RunReport:
+    batches: int = 0
+    done: int = 0
+    failed: int = 0
+    released: int = 0
+    events: set[int] = field(default_factory=set)
+    more_waiting: bool = False  # stopped on the time budget with work left
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def ingest_run(*, budget_s: float | None = None, batch_size: int | None = None,
+               pipeline: FacePipeline | None = None) -> RunReport:
+    """Process waiting photos until none is left or ``budget_s`` has passed."""
+    budget_s = settings.VISAGE_INGEST_TASK_SECONDS if budget_s is None else budget_s
+    batch_size = batch_size or settings.VISAGE_INGEST_BATCH
+    pipeline = pipeline or get_pipeline()
+    deadline = time.monotonic() + budget_s
+    report, worker = RunReport(), worker_name()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-loader") as loader:
+        pending = _claim_and_load(loader, worker, batch_size, pipeline)
+        while pending is not None:
+            claim, loading = pending
+            loaded = loading.result()
+            # Claim and start loading the next batch before the models run on this one.
+            pending = _claim_and_load(loader, worker, batch_size, pipeline) if time.monotonic() < deadline else None
+            _process(claim, loaded, pipeline, report)
+        report.more_waiting = time.monotonic() >= deadline
+    return report
+
+
+def _claim_and_load(loader: ThreadPoolExecutor, worker: str, batch_size: int,
+                    pipeline: FacePipeline) -> tuple[Claim, Future] | None:
+    claim = photos_claim(worker=worker, limit=batch_size)
+    if claim is None:
+        return None
+    return claim, loader.submit(_load_in_thread, claim.photos, pipeline)
+
+
+def _load_in_thread(photos, pipeline: FacePipeline) -> list[LoadedPhoto]:
+    try:
+        return load_batch(photos, pipeline)
+    finally:
+        close_old_connections()  # the loader thread may touch the database through storage
+
+
+def _process(claim: Claim, loaded: list[LoadedPhoto], pipeline: FacePipeline, report: RunReport) -> None:
+    claim_renew(claim=claim)  # loading may have waited behind the previous batch
+    faces = analyze_batch(loaded, pipeline)
+    for item in loaded:
+        if item.transient:
+            photo_release(photo_id=item.photo.id, token=claim.token, reason=item.transient)
+            report.released += 1
+        elif item.failure:
+            photo_fail(photo_id=item.photo.id, token=claim.token, reason=item.failure)
+            report.failed += 1
+            report.events.add(item.photo.event_id)  # its people may have been waiting for it
+    events = store_batch(claim=claim, loaded=loaded, faces=faces, embedder=pipeline.embedder)
+    report.batches += 1
+    report.done += sum(1 for item in loaded if item.photo.id in faces and not item.failure)
+    report.events.update(events)
+    logger.info("ingest batch of %d: %d done, %d failed, %d released", len(loaded),
+                sum(1 for item in loaded if item.photo.id in faces and not item.failure),
+                sum(1 for item in loaded if item.failure), sum(1 for item in loaded if item.transient))

@@ -1,0 +1,51 @@
+"""Stage 1 of a batch, run on a loader thread while the models work on the previous batch:
+read each original once, decode it once (reduced), render and store the preview and thumbnail."""
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from events.claims import TRANSIENT_ERRORS
+from events.derivatives import derivatives_store, render_derivatives
+from events.models import Photo
+from events.storage import object_storage
+from recognition.ml.images import ImageDecodeError
+from recognition.ml.pipeline import FacePipeline, PhotoInput
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedPhoto:
+    """A claimed photo after loading: ready (``input`` set) or with the reason it is not."""
+
+    photo: Photo
+    input: PhotoInput | None = None
+    derivative_keys: dict[str, str] = field(default_factory=dict)
+    failure: str = ""  # the photo's own fault: ends failed, never retried
+    transient: str = ""  # storage away: released for a later attempt
+
+
+def load_batch(photos: list[Photo], pipeline: FacePipeline) -> list[LoadedPhoto]:
+    return [load_photo(photo, pipeline) for photo in photos]
+
+
+def load_photo(photo: Photo, pipeline: FacePipeline) -> LoadedPhoto:
+    loaded = LoadedPhoto(photo=photo)
+    try:
+        with object_storage().open(photo.original_key, "rb") as handle:
+            raw = handle.read()
+        loaded.input = pipeline.prepare(raw, min_long_side=settings.VISAGE_PREVIEW_LONG_SIDE)
+        renders = render_derivatives(loaded.input.decoded.image, preview_side=settings.VISAGE_PREVIEW_LONG_SIDE,
+                                     thumbnail_side=settings.VISAGE_THUMBNAIL_LONG_SIDE)
+        loaded.derivative_keys = derivatives_store(photo=photo, renders=renders)
+    except ImageDecodeError as exc:
+        loaded.input, loaded.failure = None, f"cannot read the image: {exc.reason}"
+    except TRANSIENT_ERRORS as exc:
+        loaded.input, loaded.transient = None, f"storage unavailable ({exc.__class__.__name__}: {exc})"
+    except FileNotFoundError:
+        loaded.input, loaded.failure = None, "the original is missing from storage"
+    except Exception as exc:  # noqa: BLE001 - an unexpected error is this photo's, with its reason
+        logger.exception("photo %s: loading failed", photo.id)
+        loaded.input, loaded.failure = None, f"could not prepare the photo ({exc.__class__.__name__}: {exc})"
+    return loaded

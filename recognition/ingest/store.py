@@ -1,0 +1,41 @@
+"""Stage 3 of a batch: encrypt every face and store faces + photo states in one transaction."""
+from collections import defaultdict
+
+from django.db import transaction
+
+from events.claims import Claim, claim_owned, photo_done
+from recognition.index_version import index_invalidate
+from recognition.ingest.loading import LoadedPhoto
+from recognition.ml.embedders import Embedder
+from recognition.ml.pipeline import DetectedFace
+from recognition.models import Face
+from recognition.services.faces import face_row
+from recognition.services.keys import event_data_key
+
+
+def store_batch(*, claim: Claim, loaded: list[LoadedPhoto], faces: dict[int, list[DetectedFace]],
+                embedder: Embedder) -> list[int]:
+    """Store the faces of the photos that got through; returns the ids of the events touched.
+
+    Only photos still held under the claim are written (a worker whose lease ran out and whose
+    photos went to another worker writes nothing), and old faces are replaced, never added to.
+    """
+    done = [item for item in loaded if item.photo.id in faces and not item.failure]
+    keys: dict[int, bytes] = {}
+    rows: dict[int, list[Face]] = defaultdict(list)
+    for item in done:
+        photo = item.photo
+        if photo.event_id not in keys:
+            keys[photo.event_id] = event_data_key(event=photo.event)
+        rows[photo.id] = [face_row(photo, face, embedder, keys[photo.event_id]) for face in faces[photo.id]]
+    with transaction.atomic():
+        owned = set(claim_owned(token=claim.token, photo_ids=[item.photo.id for item in done]).values_list("id", flat=True))
+        Face.objects.filter(photo_id__in=owned).delete()
+        Face.objects.bulk_create([row for photo_id in owned for row in rows[photo_id]], batch_size=500)
+        for item in done:
+            if item.photo.id in owned:
+                photo_done(photo_id=item.photo.id, **item.derivative_keys)
+        events = sorted({item.photo.event_id for item in done if item.photo.id in owned})
+        for event_id in events:
+            transaction.on_commit(lambda event_id=event_id: index_invalidate(event_id=event_id))
+    return events
