@@ -98,3 +98,28 @@ class SearchLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     search_ms = models.FloatField()
     matches = models.PositiveIntegerField()
+
+
+class SearchIndexState(models.Model):
+    """The version of an event's search index, in the database so no cache eviction can reset it.
+
+    `version` moves on every change; `removals_version` only on changes other than added faces,
+    so a process that sees only the first move can append instead of re-reading every face.
+    `generation` is random per row: an event id reused after a delete never matches old caches.
+    """
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.BigIntegerField(default=0)
+    removals_version = models.BigIntegerField(default=0)
+    generation = models.UUIDField(default=uuid.uuid4, editable=False)
+
+
+class SearchIndexAddition(models.Model):
+    """Faces stored by one append-only change: the log a cached index replays instead of rebuilding."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    version = models.BigIntegerField()
+    face_ids = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "version"], name="search_index_addition_version")]

@@ -7,7 +7,7 @@ from events.models import Photo, PhotoState
 from events.processing import photo_done
 from events.storage import object_storage
 from recognition import crypto
-from recognition.index_version import index_invalidate
+from recognition.index_version import index_faces_added, index_invalidate
 from recognition.ml.embedders import Embedder
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 from recognition.models import Face
@@ -31,10 +31,13 @@ def photo_faces_replace(*, photo: Photo, faces: list[DetectedFace], embedder: Em
         locked = Photo.objects.select_for_update().filter(id=photo.id, state=PhotoState.PROCESSING).first()
         if locked is None:  # done meanwhile by another delivery, or deleted
             return []
-        Face.objects.filter(photo=photo).delete()
+        removed, _ = Face.objects.filter(photo=photo).delete()
         created = Face.objects.bulk_create(rows)
         photo_done(photo_id=photo.id)
-        transaction.on_commit(lambda: index_invalidate(event_id=photo.event_id))  # searchable at once
+        # Searchable at once: faces that only add are appended by cached indexes; replacing old ones invalidates.
+        added_ids = [face.id for face in created]
+        transaction.on_commit(lambda: index_invalidate(event_id=photo.event_id) if removed
+                              else index_faces_added(event_id=photo.event_id, face_ids=added_ids))
     return created
 
 
