@@ -8,7 +8,10 @@ from visage.settings.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VISAGE_VAR_DIR", str(BASE_DIR / "var")))
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-local-development-key-change-me")
+# No default here: production requires it, the embedded default generates one per install into
+# var/ (settings/local.py), tests use a fixed one. A key in the repository would let anyone sign
+# album links and session cookies for every install that kept it.
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
@@ -22,6 +25,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "csp",
     "visage.tenancy",
     "events",
     "recognition",
@@ -38,7 +42,20 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "visage.middleware.PermissionsPolicyMiddleware",
 ]
+
+# Strict CSP: scripts and styles only from our own static files (no inline code anywhere in
+# templates/), images also from blob: (the selfie preview) and data: (generated charts), no
+# framing. The API docs page alone loosens it (visage/urls.py) for Swagger UI's CDN.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"], "connect-src": ["'self'"], "font-src": ["'self'"],
+    "object-src": ["'none'"], "base-uri": ["'self'"], "form-action": ["'self'"], "frame-ancestors": ["'none'"],
+}}
+# The guest selfie uses <input capture>, which needs no camera permission: every powerful feature is off.
+VISAGE_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 ROOT_URLCONF = "visage.urls"
 WSGI_APPLICATION = "visage.wsgi.application"
@@ -68,6 +85,14 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default has a web server and several worker processes on one file: WAL lets
+    # readers work beside a writer, IMMEDIATE takes the write lock at BEGIN (no lock-upgrade
+    # deadlocks between claims), and writers wait up to 30 s instead of failing "locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE", "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -203,7 +228,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Visage <no-reply@localhost>"
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "visage.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -220,6 +245,11 @@ REST_FRAMEWORK = {
 # Hostile JSON (visage.parsers): bodies over 1 MiB or nested deeper than 32 levels are a 400/413.
 VISAGE_MAX_JSON_BYTES = env_int("VISAGE_MAX_JSON_BYTES", 1024 * 1024)
 VISAGE_MAX_JSON_DEPTH = env_int("VISAGE_MAX_JSON_DEPTH", 32)
+# API tokens expire (visage.authentication); a password change ends them at once.
+VISAGE_API_TOKEN_SECONDS = env_int("VISAGE_API_TOKEN_SECONDS", 30 * 86400)
+# Sign-in attempts (web and API) per account and per client address: (count, seconds).
+VISAGE_LOGIN_FAILURES_PER_ACCOUNT = (env_int("VISAGE_LOGIN_FAILURES_PER_ACCOUNT", 10), 900)
+VISAGE_LOGIN_FAILURES_PER_CLIENT = (env_int("VISAGE_LOGIN_FAILURES_PER_CLIENT", 50), 900)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Visage API",
     "DESCRIPTION": "Event photos, face recognition and guest sharing.",
