@@ -39,9 +39,11 @@ def event_access_get(*, user, event_id: int) -> EventAccess:
 
 def photo_access_get(*, user, photo_id: int) -> tuple[Photo, EventAccess]:
     photo = Photo.objects.filter(id=photo_id).only("event_id").first()
-    if photo is None:
-        raise Http404("No such photo.")
-    access = event_access_get(user=user, event_id=photo.event_id)
+    try:
+        # One answer for a missing photo and another studio's: the message must not tell them apart.
+        access = event_access_get(user=user, event_id=photo.event_id if photo else 0)
+    except Http404:
+        raise Http404("No such photo.") from None
     return Photo.objects.select_related("event").get(id=photo_id), access
 
 

@@ -2,7 +2,7 @@
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -130,7 +130,7 @@ class PhotoListUploadApi(EventApi):
     def post(self, request, event_id: int):
         files = request.FILES.getlist("files")
         if not files:
-            return Response({"detail": "No files: send one or more in the multipart field 'files'."}, status=400)
+            raise ValidationError({"files": ["No files: send one or more in the multipart field 'files'."]})
         try:
             outcomes = services.photos_upload(event=self.event, user=request.user, files=files)
         except services.StorageUnavailable as exc:

@@ -23,6 +23,10 @@ class RejectedFile(Exception):
     """The file is not stored; the message says why in words a user understands."""
 
 
+class ImageTooLarge(RejectedFile):
+    """Too many pixels, or too much memory to decode: refused from the header alone."""
+
+
 @dataclass(frozen=True)
 class PhotoInfo:
     sha256: str
@@ -48,9 +52,10 @@ def inspect_photo(fileobj: BinaryIO, size: int) -> PhotoInfo:
         raise RejectedFile("the file is empty (0 bytes)")
     if size > settings.VISAGE_MAX_UPLOAD_BYTES:
         raise RejectedFile(size_limit_message())
-    with _open_image(fileobj) as image:
+    with open_bounded(fileobj, max_pixels=settings.VISAGE_MAX_IMAGE_PIXELS,
+                      budget_bytes=settings.VISAGE_DECODE_BUDGET_BYTES) as image:
         _check_decodes(image)  # first, because PNG's verify() must follow open() directly
-    with _open_image(fileobj) as image:
+    with _open_image(fileobj, max_pixels=settings.VISAGE_MAX_IMAGE_PIXELS) as image:
         fmt, (width, height), exif = image.format, image.size, image.getexif()
     fileobj.seek(0)
     return PhotoInfo(
@@ -63,25 +68,61 @@ def size_limit_message() -> str:
     return f"the file is larger than the limit of {settings.VISAGE_MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
 
 
-def _open_image(fileobj: BinaryIO) -> Image.Image:
+def open_bounded(fileobj: BinaryIO, *, max_pixels: int, budget_bytes: int, draft_long_side: int | None = None
+                 ) -> Image.Image:
+    """Open an image reading only its header, and refuse it before any pixel is decoded when its
+    dimensions pass `max_pixels` or decoding it would cost more than `budget_bytes` of memory.
+
+    A 7 KB WebP can declare 177 megapixels: Pillow decodes WebP, PNG and TIFF at full size (no
+    draft mode), so their cost is known from the header alone and checked here. JPEG decodes at
+    1/8 scale with draft, so a big JPEG stays cheap and the pixel limit bounds it.
+    """
+    image = _open_image(fileobj, max_pixels=max_pixels)
+    cost = decode_cost_bytes(image, draft_long_side=draft_long_side)
+    if cost > budget_bytes:
+        width, height = image.size
+        image.close()
+        raise ImageTooLarge(
+            f"the image is {width}×{height} pixels of {image.format}, which would take {cost // 2**20:,} MB of memory "
+            f"to decode (the limit is {budget_bytes // 2**20:,} MB); send a JPEG or a smaller image"
+        )
+    return image
+
+
+def decode_cost_bytes(image: Image.Image, *, draft_long_side: int | None = None) -> int:
+    """Memory to decode `image` and convert it to RGB, from its header alone (an estimate from
+    Pillow's layout: 1 byte a pixel for L/P/1, 2 for 16-bit, 4 for every multi-band mode)."""
+    width, height = image.size
+    if image.format in {"JPEG", "MPO"}:
+        scale = 8 if draft_long_side is None else _draft_scale(max(width, height), draft_long_side)
+        return -(-width // scale) * -(-height // scale) * 8
+    pixel = 1 if image.mode in {"1", "L", "P"} else 2 if image.mode.startswith("I;16") else 4
+    return width * height * (pixel + 4)
+
+
+def _draft_scale(long_side: int, target: int) -> int:
+    """The JPEG DCT scale draft() picks: the largest of 8, 4, 2 that keeps the long side ≥ target."""
+    return next((scale for scale in (8, 4, 2) if long_side // scale >= target), 1)
+
+
+def _open_image(fileobj: BinaryIO, *, max_pixels: int) -> Image.Image:
     fileobj.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(fileobj)
     except Image.DecompressionBombError:
-        raise RejectedFile("the image has too many pixels (possible decompression bomb)") from None
+        raise ImageTooLarge("the image has too many pixels (possible decompression bomb)") from None
     except (UnidentifiedImageError, OSError):
         raise RejectedFile("the file is not an image we can read (JPEG, PNG, WebP or TIFF)") from None
     if image.format not in ACCEPTED_FORMATS:
         image.close()
         raise RejectedFile(f"unsupported image type {image.format}; send JPEG, PNG, WebP or TIFF")
     width, height = image.size
-    if width * height > settings.VISAGE_MAX_IMAGE_PIXELS:
+    if width * height > max_pixels:
         image.close()
-        raise RejectedFile(
-            f"the image is {width}×{height} pixels, over the limit of {settings.VISAGE_MAX_IMAGE_PIXELS:,} "
-            "(possible decompression bomb)"
+        raise ImageTooLarge(
+            f"the image is {width}×{height} pixels, over the limit of {max_pixels:,} (possible decompression bomb)"
         )
     return image
 

@@ -10,6 +10,9 @@ class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
     for that file by name while the rest of the batch goes on.
     """
 
+    def max_bytes(self) -> int:
+        return settings.VISAGE_MAX_UPLOAD_BYTES
+
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.received = 0
@@ -17,7 +20,7 @@ class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > settings.VISAGE_MAX_UPLOAD_BYTES:
+        if self.received > self.max_bytes():
             if not self.oversize:
                 self.oversize = True
                 self.file.truncate(0)

@@ -1,13 +1,14 @@
 from django.urls import path
 
 from events import apis
+from visage import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
     path("events/", apis.EventListCreateApi.as_view(), name="event-list"),
-    path("events/<int:event_id>/", apis.EventDetailApi.as_view(), name="event-detail"),
-    path("events/<int:event_id>/photos/", apis.PhotoListUploadApi.as_view(), name="event-photos"),
-    path("photos/<int:photo_id>/", apis.PhotoDetailApi.as_view(), name="photo-detail"),
-    path("photos/<int:photo_id>/original", apis.PhotoOriginalApi.as_view(), name="photo-original"),
-    path("photos/<int:photo_id>/preview", apis.PhotoDerivativeApi.as_view(kind="preview"), name="photo-preview"),
-    path("photos/<int:photo_id>/thumbnail", apis.PhotoDerivativeApi.as_view(kind="thumbnail"), name="photo-thumbnail"),
+    path("events/<id:event_id>/", apis.EventDetailApi.as_view(), name="event-detail"),
+    path("events/<id:event_id>/photos/", apis.PhotoListUploadApi.as_view(), name="event-photos"),
+    path("photos/<id:photo_id>/", apis.PhotoDetailApi.as_view(), name="photo-detail"),
+    path("photos/<id:photo_id>/original", apis.PhotoOriginalApi.as_view(), name="photo-original"),
+    path("photos/<id:photo_id>/preview", apis.PhotoDerivativeApi.as_view(kind="preview"), name="photo-preview"),
+    path("photos/<id:photo_id>/thumbnail", apis.PhotoDerivativeApi.as_view(kind="thumbnail"), name="photo-thumbnail"),
 ]

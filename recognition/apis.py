@@ -64,7 +64,7 @@ def _run(service, **kwargs):
     try:
         return service(**kwargs)
     except curation.CurationError as exc:
-        raise ValidationError({"detail": str(exc)}) from exc
+        raise ValidationError(str(exc)) from exc
 
 
 class PersonDetailApi(PersonApi):

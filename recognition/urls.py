@@ -1,19 +1,20 @@
 from django.urls import path
 
 from recognition import apis
+from visage import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
-    path("events/<int:event_id>/people/", apis.PersonListApi.as_view(), name="event-people"),
-    path("events/<int:event_id>/people/undo/", apis.CurationUndoApi.as_view(), name="event-people-undo"),
-    path("events/<int:event_id>/people/recluster/", apis.EventReclusterApi.as_view(), name="event-people-recluster"),
-    path("events/<int:event_id>/analytics/", apis.EventAnalyticsApi.as_view(), name="event-analytics"),
-    path("people/<int:person_id>/", apis.PersonDetailApi.as_view(), name="person-detail"),
-    path("people/<int:person_id>/faces/", apis.PersonFacesApi.as_view(), name="person-faces"),
-    path("people/<int:person_id>/merge/", apis.PersonMergeApi.as_view(), name="person-merge"),
-    path("people/<int:person_id>/split/", apis.PersonSplitApi.as_view(), name="person-split"),
-    path("people/<int:person_id>/reject/", apis.PersonRejectApi.as_view(), name="person-reject"),
-    path("people/<int:person_id>/album.zip", apis.PersonAlbumApi.as_view(), name="person-album"),
-    path("people/<int:person_id>/album/email/", apis.PersonAlbumEmailApi.as_view(), name="person-album-email"),
+    path("events/<id:event_id>/people/", apis.PersonListApi.as_view(), name="event-people"),
+    path("events/<id:event_id>/people/undo/", apis.CurationUndoApi.as_view(), name="event-people-undo"),
+    path("events/<id:event_id>/people/recluster/", apis.EventReclusterApi.as_view(), name="event-people-recluster"),
+    path("events/<id:event_id>/analytics/", apis.EventAnalyticsApi.as_view(), name="event-analytics"),
+    path("people/<id:person_id>/", apis.PersonDetailApi.as_view(), name="person-detail"),
+    path("people/<id:person_id>/faces/", apis.PersonFacesApi.as_view(), name="person-faces"),
+    path("people/<id:person_id>/merge/", apis.PersonMergeApi.as_view(), name="person-merge"),
+    path("people/<id:person_id>/split/", apis.PersonSplitApi.as_view(), name="person-split"),
+    path("people/<id:person_id>/reject/", apis.PersonRejectApi.as_view(), name="person-reject"),
+    path("people/<id:person_id>/album.zip", apis.PersonAlbumApi.as_view(), name="person-album"),
+    path("people/<id:person_id>/album/email/", apis.PersonAlbumEmailApi.as_view(), name="person-album-email"),
     path("albums/<str:token>/download.zip", apis.AlbumLinkDownloadApi.as_view(), name="album-link-download"),
-    path("faces/<int:face_id>/thumbnail", apis.FaceThumbnailApi.as_view(), name="face-thumbnail"),
+    path("faces/<id:face_id>/thumbnail", apis.FaceThumbnailApi.as_view(), name="face-thumbnail"),
 ]

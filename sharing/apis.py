@@ -135,7 +135,7 @@ class ShareLinkListCreateApi(EventApi):
             created = link_services.share_link_create(event=self.event, user=request.user, base_url=base_url(request),
                                                       person=person, **fields)
         except ShareLinkInvalid as exc:
-            raise ValidationError({"detail": str(exc)}) from None
+            raise ValidationError(str(exc)) from None
         body = ShareLinkOutputSerializer(created.link, context={"base_url": base_url(request)}).data
         body.update(token=created.token, url=created.url)  # the only time the token is ever sent
         return Response(body, status=status.HTTP_201_CREATED)
@@ -173,7 +173,7 @@ class ShareLinkDetailApi(EventApi):
         try:
             link = link_services.share_link_update(link=link, **fields)
         except ShareLinkInvalid as exc:
-            raise ValidationError({"detail": str(exc)}) from None
+            raise ValidationError(str(exc)) from None
         return Response(ShareLinkOutputSerializer(link, context={"base_url": base_url(request)}).data)
 
 

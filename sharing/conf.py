@@ -3,15 +3,9 @@
 Each can be set in the Django settings (from the environment in production); the defaults
 are what a wedding-sized event needs.
 """
-from dataclasses import dataclass
-
 from django.conf import settings
 
-
-@dataclass(frozen=True)
-class Limit:
-    count: int
-    seconds: int
+from visage.ratelimit import Limit
 
 
 def _get(name: str, default):
@@ -53,6 +47,23 @@ def pin_lockout_seconds() -> int:
     return _get("VISAGE_PIN_LOCKOUT_SECONDS", 15 * 60)
 
 
+def pin_failures_per_link() -> Limit:
+    # Every client together: rotating addresses must not get 10,000 tries at a 4-digit PIN.
+    # 30 wrong PINs lock the link's PIN for an hour (guests already in keep their sessions):
+    # at most 720 guesses a day, ~7 % of a 4-digit space; use 6-8 digits for anything sensitive.
+    return Limit(*_get("VISAGE_PIN_FAILURES_PER_LINK", (30, 3600)))
+
+
+def selfie_max_pixels() -> int:
+    # Phone selfie cameras are 8-32 MP; a selfie is analysed at 1024 px anyway.
+    return _get("VISAGE_SELFIE_MAX_PIXELS", 40_000_000)
+
+
+def selfie_decode_budget_bytes() -> int:
+    # What one selfie may cost to decode on the public endpoint (see events.inspection).
+    return _get("VISAGE_SELFIE_DECODE_BUDGET_BYTES", 128 * 1024 * 1024)
+
+
 def trusted_proxy_hops() -> int:
     """How many reverse proxies append to X-Forwarded-For (0: use REMOTE_ADDR)."""
     return _get("VISAGE_TRUSTED_PROXY_HOPS", 0)
@@ -61,3 +72,9 @@ def trusted_proxy_hops() -> int:
 def public_url() -> str:
     """The site's public base URL for links and QR codes; empty: taken from the request."""
     return _get("VISAGE_PUBLIC_URL", "").rstrip("/")
+
+
+def forget_requests_per_client() -> Limit:
+    # "Forget me" files a request the studio must review: a few a day per client and link is
+    # plenty for real guests and keeps one client from burying the studio in requests.
+    return Limit(*_get("VISAGE_FORGET_REQUESTS_PER_CLIENT", (3, 86400)))

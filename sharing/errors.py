@@ -3,17 +3,11 @@
 Services raise these; the guest API and the guest pages turn them into responses. None of
 them says anything about the event or its photos beyond what the guest already holds.
 """
+from visage.errors import DomainError
 
 
-class GuestError(Exception):
-    status = 400
-    code = "bad_request"
-    message = "Something is not right with this request."
-
-    def __init__(self, message: str | None = None, *, retry_after: int | None = None):
-        self.message = message or self.message
-        self.retry_after = retry_after
-        super().__init__(self.message)
+class GuestError(DomainError):
+    """A guest-facing domain error (status, stable code, message; visage.api_errors renders it)."""
 
 
 class LinkNotFound(GuestError):
@@ -51,7 +45,7 @@ class PinWrong(GuestError):
 
 class PinLocked(GuestError):
     status, code = 429, "pin_locked"
-    message = "Too many wrong PINs. Please wait 15 minutes and try again."
+    message = "Too many wrong PINs. Please wait and try again later."
 
 
 class ConsentMissing(GuestError):

@@ -6,7 +6,7 @@ Every photo a guest reaches is looked up inside their session's visible set
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,12 +16,15 @@ from sharing.authentication import (
     set_session_cookie,
 )
 from sharing.consent import CONSENT_TEXT, CONSENT_VERSION
-from sharing.errors import ConsentMissing, GuestError, SessionRequired
+from sharing.errors import ConsentMissing, SessionRequired
 from sharing.models import Download, GuestSession
 from sharing.services.access import guest_pin_verify, guest_session_start
-from sharing.services.guests import guest_forget, guest_search, guest_search_throttle
+from sharing.services.guests import guest_search, guest_search_throttle
+from sharing.services.removals import guest_forget
+from visage.parsers import BoundedJSONParser
+from visage.schema import ERROR_SCHEMA
 
-_ERROR = inline_serializer("GuestError", {"detail": serializers.CharField(), "code": serializers.CharField()})
+_ERROR = ERROR_SCHEMA
 
 
 class GuestApi(APIView):
@@ -48,14 +51,6 @@ class GuestApi(APIView):
         session, self._new_secret = guest_session_start(link=self.guest.link, consent=consent, client=self.guest.client)
         self.guest.session = session
         return session
-
-    def handle_exception(self, exc):
-        if isinstance(exc, GuestError):
-            response = Response({"detail": exc.message, "code": exc.code}, status=exc.status)
-            if exc.retry_after:
-                response["Retry-After"] = str(exc.retry_after)
-            return response
-        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -106,7 +101,7 @@ class GuestLinkApi(GuestApi):
 class GuestSessionApi(GuestApi):
     """Give consent (and the PIN) to start a visit; person and event links need no selfie."""
 
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -181,10 +176,17 @@ class GuestZipApi(GuestApi):
 
 class GuestForgetApi(GuestApi):
     @extend_schema(request=None, responses={200: inline_serializer("GuestForgetOutput", {
-        "detail": serializers.CharField(), "faces_excluded": serializers.IntegerField()}), 403: _ERROR})
+        "message": serializers.CharField(), "faces_hidden": serializers.IntegerField(),
+        "request_state": serializers.CharField(allow_null=True)}), 403: _ERROR, 429: _ERROR},
+        description="Ends the visit and withdraws consent at once; the faces your own last selfie matched are "
+                    "hidden from guest searches until the studio confirms or rejects the request.")
     def post(self, request, token: str):
-        excluded = guest_forget(session=self.require_session())
-        detail = "Done. The faces matched to you are excluded from all further guest searches, and your consent is withdrawn."
-        response = Response({"detail": detail, "faces_excluded": excluded})
+        removal = guest_forget(session=self.require_session(), client=self.guest.client)
+        response = Response({"message": FORGET_DONE, "faces_hidden": len(removal.face_ids) if removal else 0,
+                             "request_state": removal.state if removal else None})
         response.delete_cookie(session_cookie_name(self.guest.link), path="/")
         return response
+
+
+FORGET_DONE = ("Done. Your visit has ended and your consent is withdrawn. The photos matched to your selfie are hidden "
+               "from guest searches, and the studio has been asked to remove them for good.")

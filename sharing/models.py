@@ -131,3 +131,44 @@ class StudioPolicy(models.Model):
 
     class Meta:
         verbose_name_plural = "studio policies"
+
+
+class RemovalState(models.TextChoices):
+    PENDING = "pending", "Waiting for the studio"
+    CONFIRMED = "confirmed", "Confirmed: hidden for good"
+    REJECTED = "rejected", "Rejected: faces restored"
+
+
+class RemovalRequest(models.Model):
+    """A guest's "forget me": the faces their own selfie matched (one person's at most), hidden
+    from guest searches at once and until the studio confirms (for good) or rejects (restored)."""
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="removal_requests")
+    link = models.ForeignKey(ShareLink, null=True, on_delete=models.SET_NULL, related_name="removal_requests")
+    consent = models.OneToOneField(GuestConsent, null=True, on_delete=models.SET_NULL, related_name="removal_request")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               help_text="The person the hidden faces belong to, when they had been grouped.")
+    face_ids = models.JSONField(default=list, help_text="Faces hidden from guest searches by this request.")
+    state = models.CharField(max_length=10, choices=RemovalState.choices, default=RemovalState.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["event", "state"])]
+
+
+class RemovalLog(models.Model):
+    """The audit trail of a removal request: filed, confirmed, rejected — by whom, when."""
+
+    request = models.ForeignKey(RemovalRequest, on_delete=models.CASCADE, related_name="log")
+    action = models.CharField(max_length=20)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    faces = models.PositiveIntegerField(default=0, help_text="Faces hidden (filed, confirmed) or restored (rejected).")
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -1,4 +1,5 @@
 """Organizers of an event: invited by email by the studio's writers ("invite"), removed the same way."""
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -53,5 +54,5 @@ class OrganizerDeleteApi(EventApi):
     @extend_schema(responses={204: None, 404: None})
     def delete(self, request, event_id: int, user_id: int):
         if not organizer_remove(event=self.event, user_id=user_id):
-            return Response({"detail": "No such organizer."}, status=status.HTTP_404_NOT_FOUND)
+            raise Http404("No such organizer.")
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,36 +1,22 @@
-"""Fixed-window counters in the shared cache (Redis in production, so limits hold across workers)."""
-import time
-
-from django.core.cache import cache
-
-from sharing.conf import Limit
+"""The guest side of visage.ratelimit: the same atomic counters, refusals as a GuestError (429)."""
 from sharing.errors import RateLimited
+from visage import ratelimit
+from visage.ratelimit import Limit
 
-_PREFIX = "sharing:rl:"
+__all__ = ["Limit", "check", "hit"]
 
 
-def hit(*, key: str, limit: Limit) -> None:
+def hit(*, key: str, limit: Limit) -> int:
     """Count one request; raise RateLimited once the window's count passes the limit."""
-    now = time.time()
-    bucket = f"{_PREFIX}{key}:{int(now // limit.seconds)}"
-    if cache.add(bucket, 1, timeout=limit.seconds + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(bucket)
-        except ValueError:  # expired between add and incr
-            cache.set(bucket, 1, timeout=limit.seconds + 5)
-            count = 1
-    if count > limit.count:
-        raise RateLimited(retry_after=_seconds_left(now, limit))
+    try:
+        return ratelimit.hit(key=f"sharing:{key}", limit=limit)
+    except ratelimit.Throttled as exc:
+        raise RateLimited(retry_after=exc.retry_after) from None
 
 
 def check(*, key: str, limit: Limit) -> None:
-    """Raise RateLimited if the window is already over the limit, without counting."""
-    now = time.time()
-    if cache.get(f"{_PREFIX}{key}:{int(now // limit.seconds)}", 0) >= limit.count:
-        raise RateLimited(retry_after=_seconds_left(now, limit))
-
-
-def _seconds_left(now: float, limit: Limit) -> int:
-    return max(1, int(limit.seconds - now % limit.seconds))
+    """Raise RateLimited if the window is already full, without counting."""
+    try:
+        ratelimit.check(key=f"sharing:{key}", limit=limit)
+    except ratelimit.Throttled as exc:
+        raise RateLimited(retry_after=exc.retry_after) from None

@@ -1,24 +1,30 @@
 """API routes, mounted under /api/v1/ (namespace "api")."""
 from django.urls import path
 
-from sharing import apis, guest_apis, organizer_apis
+from sharing import apis, guest_apis, organizer_apis, removal_apis
+from visage import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
-    path("events/<int:event_id>/share-links/", apis.ShareLinkListCreateApi.as_view(), name="share-link-list"),
-    path("events/<int:event_id>/share-links/<int:link_id>/", apis.ShareLinkDetailApi.as_view(), name="share-link-detail"),
-    path("events/<int:event_id>/share-links/<int:link_id>/revoke/", apis.ShareLinkRevokeApi.as_view(), name="share-link-revoke"),
-    path("events/<int:event_id>/share-links/<int:link_id>/<str:name>", apis.ShareLinkPrintableApi.as_view(),
+    path("events/<id:event_id>/removal-requests/", removal_apis.RemovalRequestListApi.as_view(), name="removal-request-list"),
+    path("events/<id:event_id>/removal-requests/<id:request_id>/confirm/",
+         removal_apis.RemovalRequestDecideApi.as_view(confirm=True), name="removal-request-confirm"),
+    path("events/<id:event_id>/removal-requests/<id:request_id>/reject/",
+         removal_apis.RemovalRequestDecideApi.as_view(confirm=False), name="removal-request-reject"),
+    path("events/<id:event_id>/share-links/", apis.ShareLinkListCreateApi.as_view(), name="share-link-list"),
+    path("events/<id:event_id>/share-links/<id:link_id>/", apis.ShareLinkDetailApi.as_view(), name="share-link-detail"),
+    path("events/<id:event_id>/share-links/<id:link_id>/revoke/", apis.ShareLinkRevokeApi.as_view(), name="share-link-revoke"),
+    path("events/<id:event_id>/share-links/<id:link_id>/<str:name>", apis.ShareLinkPrintableApi.as_view(),
          name="share-link-printable"),
-    path("events/<int:event_id>/organizers/", organizer_apis.OrganizerListCreateApi.as_view(), name="organizer-list"),
-    path("events/<int:event_id>/organizers/<int:user_id>/", organizer_apis.OrganizerDeleteApi.as_view(), name="organizer-detail"),
+    path("events/<id:event_id>/organizers/", organizer_apis.OrganizerListCreateApi.as_view(), name="organizer-list"),
+    path("events/<id:event_id>/organizers/<id:user_id>/", organizer_apis.OrganizerDeleteApi.as_view(), name="organizer-detail"),
     path("studio/sharing-policy/", apis.StudioPolicyApi.as_view(), name="studio-sharing-policy"),
     path("guest/<str:token>/", guest_apis.GuestLinkApi.as_view(), name="guest-link"),
     path("guest/<str:token>/session", guest_apis.GuestSessionApi.as_view(), name="guest-session"),
     path("guest/<str:token>/search", guest_apis.GuestSearchApi.as_view(), name="guest-search"),
     path("guest/<str:token>/photos", guest_apis.GuestPhotoListApi.as_view(), name="guest-photos"),
-    path("guest/<str:token>/photos/<int:photo_id>/preview", guest_apis.GuestPhotoFileApi.as_view(kind="preview"),
+    path("guest/<str:token>/photos/<id:photo_id>/preview", guest_apis.GuestPhotoFileApi.as_view(kind="preview"),
          name="guest-photo-preview"),
-    path("guest/<str:token>/photos/<int:photo_id>/original", guest_apis.GuestPhotoFileApi.as_view(kind="original"),
+    path("guest/<str:token>/photos/<id:photo_id>/original", guest_apis.GuestPhotoFileApi.as_view(kind="original"),
          name="guest-photo-original"),
     path("guest/<str:token>/download.zip", guest_apis.GuestZipApi.as_view(), name="guest-download-zip"),
     path("guest/<str:token>/forget", guest_apis.GuestForgetApi.as_view(), name="guest-forget"),

@@ -16,7 +16,8 @@ from sharing.consent import CONSENT_TEXT, CONSENT_VERSION
 from sharing.errors import GuestError, LinkNotFound
 from sharing.models import Download, Scope
 from sharing.services.access import guest_pin_verify, guest_session_start, share_link_resolve
-from sharing.services.guests import guest_forget, guest_search, guest_search_throttle
+from sharing.services.guests import guest_search, guest_search_throttle
+from sharing.services.removals import guest_forget
 from sharing.services.links import normalize_code
 
 _PIN_OK = "sharing:pin-ok:{link_id}"
@@ -141,7 +142,7 @@ def forget(request, key: str, guest: GuestAccess):
         return redirect(_next_step(key, guest, request))
     if request.method == "GET":
         return render(request, "sharing/forget.html", {"link": guest.link, "key": key})
-    guest_forget(session=guest.session)
+    guest_forget(session=guest.session, client=guest.client)
     request.session.pop(_PIN_OK.format(link_id=guest.link.id), None)  # a later visit starts from the beginning
     response = render(request, "sharing/forgotten.html", {"link": guest.link, "key": key})
     response.delete_cookie(session_cookie_name(guest.link), path="/")

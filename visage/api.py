@@ -1,27 +1,25 @@
 """API plumbing shared by every app: the tenant-scoped base view, errors, token login."""
-from django.contrib.auth import authenticate
+from datetime import timedelta
+
 from django.conf import settings
-from django.core.exceptions import TooManyFilesSent
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from events.access import EventAccess, event_access_get, photo_access_get
+from visage.api_errors import exception_handler  # noqa: F401  (the REST_FRAMEWORK setting's target)
+from visage.authentication import token_issue
+from visage.errors import DomainError
+from visage.logins import login_attempt
+from visage.schema import ERROR_SCHEMA
 from visage.tenancy.models import Membership, Studio
 from visage.tenancy.selectors import membership_for_request
 
 
-def exception_handler(exc, context):
-    if isinstance(exc, TooManyFilesSent):
-        limit = settings.VISAGE_MAX_FILES_PER_REQUEST
-        detail = f"Too many files in one request (the limit is {limit}). Nothing was stored; send smaller batches."
-        return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+_TOKEN = inline_serializer("Token", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()})
 
 
 class StudioApi(APIView):
@@ -95,7 +93,7 @@ class PhotoApi(EventApi):
 
 
 class TokenCreateApi(APIView):
-    """POST {email|username, password} → {token}."""
+    """POST {email|username, password} → {token, expires_at}; throttled per account and client."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -104,22 +102,39 @@ class TokenCreateApi(APIView):
         class Meta:
             ref_name = "TokenCreateInput"
 
-        email = serializers.CharField(required=False)
-        username = serializers.CharField(required=False)
-        password = serializers.CharField(trim_whitespace=False)
+        email = serializers.CharField(required=False, max_length=254)
+        username = serializers.CharField(required=False, max_length=254)
+        password = serializers.CharField(trim_whitespace=False, max_length=1024)
 
         def validate(self, attrs):
             if not (attrs.get("email") or attrs.get("username")):
                 raise serializers.ValidationError("Give your email (or username) and password.")
             return attrs
 
-    @extend_schema(request=InputSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()}))
+    @extend_schema(request=InputSerializer, responses={200: _TOKEN, 400: ERROR_SCHEMA, 429: ERROR_SCHEMA})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        email = (data.validated_data.get("email") or data.validated_data["username"]).strip().lower()
-        user = authenticate(request, email=email, password=data.validated_data["password"])
-        if user is None or not user.is_active:
-            return Response({"detail": "Wrong email or password."}, status=status.HTTP_400_BAD_REQUEST)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        email = data.validated_data.get("email") or data.validated_data["username"]
+        user = login_attempt(request=request._request, email=email, password=data.validated_data["password"])
+        if user is None:
+            raise WrongCredentials()
+        return Response(_token_body(token_issue(user=user)))
+
+
+class TokenRotateApi(APIView):
+    """POST (signed in) → a new token; the one used so far stops working at once."""
+
+    @extend_schema(request=None, responses={200: _TOKEN, 401: ERROR_SCHEMA})
+    def post(self, request):
+        return Response(_token_body(token_issue(user=request.user, rotate=True)))
+
+
+class WrongCredentials(DomainError):
+    status, code = 400, "wrong_credentials"
+    message = "Wrong email or password."
+
+
+def _token_body(token) -> dict:
+    lifetime = timedelta(seconds=getattr(settings, "VISAGE_API_TOKEN_SECONDS", 30 * 86400))
+    return {"token": token.key, "expires_at": token.created + lifetime}

@@ -2,6 +2,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from visage import ratelimit
+from visage.logins import login_attempt
+
 
 class EmailLoginForm(AuthenticationForm):
     """Django's login form, shown as an email field (the User model signs in by email)."""
@@ -22,6 +25,22 @@ class EmailLoginForm(AuthenticationForm):
     def clean_username(self):
         # Emails are stored lower-case (UserManager); accept any case at the door.
         return self.cleaned_data["username"].strip().lower()
+
+    def clean(self):
+        """Django's check, through the shared throttle (visage.logins) instead of authenticate()."""
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if email and password:
+            try:
+                self.user_cache = login_attempt(request=self.request, email=email, password=password)
+            except ratelimit.Throttled as exc:
+                minutes = -(-exc.retry_after // 60)
+                raise forms.ValidationError(
+                    f"Too many sign-in attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again.",
+                    code="throttled") from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class EventForm(forms.Form):

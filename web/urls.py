@@ -1,6 +1,7 @@
 from django.urls import path
 
-from web.views import analytics, auth, events, people, sharing, studio
+from web.views import analytics, auth, events, people, removals, sharing, studio
+from visage import converters  # noqa: F401  (registers <id:…>)
 
 app_name = "web"
 
@@ -9,11 +10,14 @@ urlpatterns = [
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("", studio.dashboard, name="dashboard"),
     path("events/new/", events.event_create, name="event-create"),
-    path("events/<int:event_id>/", events.event_detail, name="event-detail"),
-    path("events/<int:event_id>/edit/", events.event_edit, name="event-edit"),
-    path("events/<int:event_id>/delete/", events.event_delete, name="event-delete"),
-    path("events/<int:event_id>/people/", people.people, name="event-people"),
-    path("events/<int:event_id>/people/<int:person_id>/", people.person_detail, name="person-detail"),
-    path("events/<int:event_id>/analytics/", analytics.analytics, name="event-analytics"),
-    path("events/<int:event_id>/sharing/", sharing.sharing, name="event-sharing"),
+    path("events/<id:event_id>/", events.event_detail, name="event-detail"),
+    path("events/<id:event_id>/edit/", events.event_edit, name="event-edit"),
+    path("events/<id:event_id>/delete/", events.event_delete, name="event-delete"),
+    path("events/<id:event_id>/people/", people.people, name="event-people"),
+    path("events/<id:event_id>/people/<id:person_id>/", people.person_detail, name="person-detail"),
+    path("events/<id:event_id>/analytics/", analytics.analytics, name="event-analytics"),
+    path("events/<id:event_id>/sharing/", sharing.sharing, name="event-sharing"),
+    path("events/<id:event_id>/removal-requests/", removals.removal_requests, name="event-removals"),
+    path("events/<id:event_id>/removal-requests/<id:request_id>/", removals.removal_request_decision,
+         name="event-removal-decide"),
 ]

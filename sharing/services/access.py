@@ -8,7 +8,6 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth.hashers import check_password
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -19,6 +18,7 @@ from sharing.consent import CONSENT_VERSION
 from sharing.errors import ConsentMissing, LinkGone, LinkNotFound, PinLocked, PinRequired, PinWrong
 from sharing.models import GuestConsent, GuestSession, LinkState, ShareLink
 from sharing.services.links import CODE_LENGTH, normalize_code, token_hash
+from visage import ratelimit as core_ratelimit
 
 
 def share_link_resolve(*, key: str, client: Client) -> ShareLink:
@@ -47,37 +47,46 @@ def _link_for_key(key: str) -> ShareLink | None:
 
 
 def guest_pin_verify(*, link: ShareLink, pin: str | None, client: Client) -> None:
-    """Nothing if the link has no PIN or the PIN is right; lockout per link and client."""
+    """Nothing if the link has no PIN or the PIN is right; lockout per link and client, and per link.
+
+    Each attempt is counted *before* the hash is checked (an atomic counter), so 40 parallel
+    wrong PINs get at most the limit checked; a right PIN gives its count back.
+    """
     if not link.has_pin:
         return
-    lock_key = f"sharing:pin-lock:{link.id}:{client.ip_hash}"
-    failures_key = f"sharing:pin-fail:{link.id}:{client.ip_hash}"
-    unlock_at = cache.get(lock_key)
-    if unlock_at is not None:
-        raise PinLocked(retry_after=max(1, int(unlock_at - timezone.now().timestamp())))
-    if not pin:
-        raise PinRequired()
-    if check_password(pin, link.pin_hash):
-        cache.delete(failures_key)
-        return
-    failures = _increment(failures_key, timeout=conf.pin_lockout_seconds())
-    left = conf.pin_max_failures() - failures
-    if left <= 0:
-        lockout = conf.pin_lockout_seconds()
-        cache.set(lock_key, timezone.now().timestamp() + lockout, timeout=lockout)
-        cache.delete(failures_key)
-        raise PinLocked(retry_after=lockout)
-    raise PinWrong(f"That PIN is not right. {left} more {'try' if left == 1 else 'tries'} before a 15-minute pause.")
-
-
-def _increment(key: str, *, timeout: int) -> int:
-    if cache.add(key, 1, timeout=timeout):
-        return 1
+    counters = _pin_counters(link, client)
     try:
-        return cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=timeout)
-        return 1
+        for key, limit, _lockout in counters:
+            core_ratelimit.check(key=key, limit=limit)
+        if not pin:
+            raise PinRequired()
+        attempts = [(core_ratelimit.hit(key=key, limit=limit), key, limit, lockout) for key, limit, lockout in counters]
+    except core_ratelimit.Throttled as exc:
+        raise PinLocked(retry_after=exc.retry_after) from None
+    if check_password(pin, link.pin_hash):
+        for _hits, key, _limit, _lockout in attempts:
+            core_ratelimit.release(key=key)
+        return
+    _pin_failed(attempts)
+
+
+def _pin_counters(link: ShareLink, client: Client) -> list[tuple[str, core_ratelimit.Limit, int]]:
+    """(counter key, limit, lockout seconds): this client on this link, and the link as a whole."""
+    per_client = core_ratelimit.Limit(conf.pin_max_failures(), conf.pin_lockout_seconds())
+    per_link = conf.pin_failures_per_link()
+    return [
+        (f"sharing:pin:{link.id}:{client.ip_hash}", per_client, conf.pin_lockout_seconds()),
+        (f"sharing:pin-link:{link.id}", per_link, per_link.seconds),
+    ]
+
+
+def _pin_failed(attempts) -> None:
+    for hits, key, limit, lockout in attempts:
+        if hits >= limit.count:  # this failure used up the last try: the lockout starts now
+            core_ratelimit.lock(key=key, limit=limit, seconds=lockout)
+            raise PinLocked(retry_after=lockout)
+    left = min(limit.count - hits for hits, _key, limit, _lockout in attempts)
+    raise PinWrong(f"That PIN is not right. {left} more {'try' if left == 1 else 'tries'} before a pause.")
 
 
 @transaction.atomic

@@ -1,20 +1,18 @@
-"""What a guest does inside a session: search with a selfie, and ask to be forgotten."""
+"""What a guest does inside a session: search with a selfie ("forget me" is sharing.services.removals)."""
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from recognition.index_version import index_invalidate
 from recognition.ml.images import ImageDecodeError
-from recognition.ml.pipeline import get_pipeline, largest_face
-from recognition.models import Face
+from events.inspection import ImageTooLarge, RejectedFile, open_bounded
+from recognition.ml.pipeline import DETECT_LONG_SIDE, get_pipeline, largest_face
 from recognition.search import event_search
 from sharing import conf, ratelimit
 from sharing.clients import Client
 from sharing.errors import SelfieRejected
-from sharing.models import GuestConsent, GuestSession, Scope, ShareLink
+from sharing.models import GuestSession, Scope, ShareLink
 from sharing.selectors import album_photo_ids
 
 
@@ -31,6 +29,7 @@ def selfie_embedding(*, selfie) -> tuple[np.ndarray, str]:
     limit_mb = conf.selfie_max_bytes() // (1024 * 1024)
     if getattr(selfie, "visage_oversize", False) or selfie.size > conf.selfie_max_bytes():
         raise SelfieRejected(f"That photo is too large. Please use one under {limit_mb} MB.")
+    _selfie_header_check(selfie)
     try:
         faces = get_pipeline().analyze(selfie.read())
     except ImageDecodeError:
@@ -46,18 +45,38 @@ def selfie_embedding(*, selfie) -> tuple[np.ndarray, str]:
     return face.embedding, note
 
 
+def _selfie_header_check(selfie) -> None:
+    """Refuse from the header alone what is too big to decode on a public endpoint (pixel bombs)."""
+    try:
+        with open_bounded(selfie, max_pixels=conf.selfie_max_pixels(), budget_bytes=conf.selfie_decode_budget_bytes(),
+                          draft_long_side=DETECT_LONG_SIDE):
+            pass
+    except ImageTooLarge as exc:
+        raise SelfieRejected(f"That photo is too large to analyse: {exc}.") from None
+    except RejectedFile:
+        raise SelfieRejected("That file is not a photo we can read. Please take a selfie or choose a JPEG or PNG.") from None
+    finally:
+        selfie.seek(0)
+
+
 def guest_search_throttle(*, link: ShareLink, client: Client) -> None:
-    """Count a search against the link and the client (429 past either limit). Called before a
-    session is started, so that a refused search never uses up one of the link's uses."""
-    # The client first: one greedy client is refused before it eats into the link's budget.
+    """Before anything else: count the search against the client, and refuse at once if the link's
+    budget is already spent. Called before a session is started, so that a refused search never
+    uses up one of the link's uses."""
+    # The client first: one greedy client is refused before it can touch the link's budget.
     ratelimit.hit(key=f"search-client:{client.ip_hash}", limit=conf.searches_per_client())
-    ratelimit.hit(key=f"search-link:{link.id}", limit=conf.searches_per_link())
+    ratelimit.check(key=f"search-link:{link.id}", limit=conf.searches_per_link())
 
 
 def guest_search(*, session: GuestSession, selfie) -> SearchOutcome:
-    """Replace the session's matches with the photos this selfie's face is in (within the link's scope)."""
+    """Replace the session's matches with the photos this selfie's face is in (within the link's scope).
+
+    The link's shared budget is charged only here, once consent is given and the selfie holds a
+    usable face: junk uploads from many addresses cannot use it up for real guests.
+    """
     link = session.link
     embedding, note = selfie_embedding(selfie=selfie)
+    ratelimit.hit(key=f"search-link:{link.id}", limit=conf.searches_per_link())
     hits = event_search(event=link.event, embedding=embedding)
     if link.scope == Scope.PERSON:
         album = album_photo_ids(link=link)
@@ -70,19 +89,3 @@ def guest_search(*, session: GuestSession, selfie) -> SearchOutcome:
     if not hits:
         note = " ".join(filter(None, [note, "No photos matched your face yet."]))
     return SearchOutcome(matches=[(hit.photo_id, round(hit.confidence, 1)) for hit in hits], note=note)
-
-
-@transaction.atomic
-def guest_forget(*, session: GuestSession) -> int:
-    """Exclude every face this guest matched from all further guest searches; withdraw consent.
-
-    Returns how many faces were excluded. The session ends: the guest sees nothing more.
-    """
-    link = session.link
-    now = timezone.now()
-    excluded = Face.objects.filter(event_id=link.event_id, id__in=session.matched_face_ids).update(guest_excluded=True)
-    GuestConsent.objects.filter(session=session, withdrawn_at__isnull=True).update(withdrawn_at=now)
-    session.ended_at, session.matches = now, []
-    session.save(update_fields=["ended_at", "matches"])
-    transaction.on_commit(lambda: index_invalidate(event_id=link.event_id))
-    return excluded

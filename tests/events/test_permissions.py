@@ -90,4 +90,4 @@ def test_event_counters(photo, as_alice):
 
 def test_event_name_is_required(as_alice):
     response = as_alice.post("/api/v1/events/", {"name": "   "})
-    assert response.status_code == 400 and "name" in response.json()
+    assert response.status_code == 400 and "name" in response.json()["error"]["details"]

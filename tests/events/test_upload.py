@@ -152,13 +152,15 @@ def test_more_files_than_batch_limit_is_400_and_stores_nothing(as_alice, event_i
     files = [SimpleUploadedFile(f"p{i}.jpg", jpeg_bytes(color=(i, 0, 0))) for i in range(3)]
     response = upload(as_alice, event_id, *files)
     assert response.status_code == 400
-    assert "Too many files" in response.json()["detail"] and "limit is 2" in response.json()["detail"]
+    message = response.json()["error"]["message"]
+    assert response.json()["error"]["code"] == "too_many_files"
+    assert "Too many files" in message and "limit is 2" in message
     assert Photo.objects.count() == 0 and _stored_originals() == 0
 
 
 def test_no_files_field_is_400(as_alice, event_id):
     response = as_alice.post(f"/api/v1/events/{event_id}/photos/", {"other": "x"}, format="multipart")
-    assert response.status_code == 400 and "files" in response.json()["detail"]
+    assert response.status_code == 400 and "files" in response.json()["error"]["message"]
 
 
 def _stored_originals() -> int:

@@ -41,7 +41,7 @@ def test_merge_survives_recluster_and_undo_restores(event, as_alice):
     amy, penny = person_named(event, "amy"), person_named(event, "penny")
     # amy and penny are both in bbt4: the merge must be refused (cannot-link) ...
     response = as_alice.post(f"/api/v1/people/{amy.id}/merge/", {"person_ids": [penny.id]}, format="json")
-    assert response.status_code == 400 and "together in photo" in response.json()["detail"]
+    assert response.status_code == 400 and "together in photo" in response.json()["error"]["message"]
     # ... until the group-shot face is rejected from penny
     group_face = penny.faces.get(photo__original_filename="bbt4.jpg")
     assert as_alice.post(f"/api/v1/people/{penny.id}/reject/", {"face_ids": [group_face.id]}, format="json").status_code == 200

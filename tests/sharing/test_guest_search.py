@@ -10,7 +10,7 @@ from events.services import event_create, photos_upload
 from events.storage import object_storage
 from recognition.models import Face, Person
 from sharing.authentication import SESSION_HEADER
-from sharing.models import Download, GuestConsent, GuestSession, Scope, ShareLink
+from sharing.models import Download, GuestConsent, GuestSession, RemovalRequest, Scope, ShareLink
 from tests.factories import jpeg_bytes
 from tests.sharing.conftest import guest_client, make_link, read_face, search
 
@@ -105,15 +105,17 @@ def test_hidden_photos_are_never_found(db, bbt):
     assert "amy2.png" not in found and "amy3.png" in found
 
 
-def test_forget_me_excludes_my_faces_from_further_searches(db, bbt, django_capture_on_commit_callbacks):
+def test_forget_me_hides_my_own_faces_until_the_studio_decides(db, bbt, django_capture_on_commit_callbacks):
     created = make_link(bbt.event)
     client = guest_client()
     before = search(client, created.token, read_face(AMY)).json()["matches"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/api/v1/guest/{created.token}/forget")
-    assert response.status_code == 200 and response.json()["faces_excluded"] == len(before)
-    session = GuestSession.objects.get(link=created.link)
-    assert Face.objects.filter(id__in=session.matched_face_ids, guest_excluded=True).count() == len(before)
+    body = response.json()
+    assert response.status_code == 200 and body["faces_hidden"] == len(before) and body["request_state"] == "pending"
+    assert not GuestSession.objects.filter(link=created.link).exists()  # the session (its matches) is gone at once
+    removal = RemovalRequest.objects.get(event_id=bbt.event_id)
+    assert Face.objects.filter(id__in=removal.face_ids, guest_excluded=True).count() == len(before)
     assert GuestConsent.objects.get(link=created.link).withdrawn_at is not None
     assert client.get(f"/api/v1/guest/{created.token}/photos").status_code == 403  # the visit is over
     again = search(guest_client("198.51.100.9"), created.token, read_face("bbt/people/amy/amy2.png")).json()["matches"]

@@ -2,9 +2,11 @@
 from pathlib import Path
 
 from visage.settings.base import *  # noqa: F401,F403
-from visage.settings.base import CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_BROKER_URL, REDIS_URL, VAR_DIR, VISAGE_MASTER_KEYS
+from visage.settings.base import (
+    CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_BROKER_URL, REDIS_URL, SECRET_KEY, VAR_DIR, VISAGE_MASTER_KEYS,
+)
 from visage.settings.env import env_bool
-from visage.settings.keys import local_master_keys
+from visage.settings.keys import local_master_keys, local_secret_key
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -25,3 +27,7 @@ if not REDIS_URL:
 # No VISAGE_MASTER_KEYS on the embedded default: keep a generated key beside the database.
 if not VISAGE_MASTER_KEYS:
     VISAGE_MASTER_KEYS = local_master_keys(VAR_DIR / "master_keys")
+
+# Nor DJANGO_SECRET_KEY: a random one per install, kept in var/ (sessions survive restarts).
+if not SECRET_KEY:
+    SECRET_KEY = local_secret_key(VAR_DIR / "secret_key")

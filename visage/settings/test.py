@@ -14,5 +14,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="visage-test-static-"))
-# A fixed test key (never used outside tests).
+# Fixed test keys (never used outside tests).
+SECRET_KEY = "test-only-secret-key-not-for-any-install"
 VISAGE_MASTER_KEYS = "test1:" + "dGVzdC1tYXN0ZXIta2V5LXZpc2FnZS0zMi1ieXRlcyE="

@@ -2,6 +2,7 @@
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class UserManager(BaseUserManager):
@@ -25,6 +26,8 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField(unique=True)
+    # API tokens issued before this moment stop working (visage.authentication).
+    password_changed_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -32,6 +35,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class Studio(models.Model):
@@ -69,3 +76,11 @@ class Membership(models.Model):
     @property
     def can_write(self) -> bool:
         return self.role in WRITER_ROLES
+
+
+class RateCounter(models.Model):
+    """One rate-limit window (visage.ratelimit): how many hits, until when (epoch seconds)."""
+
+    bucket = models.CharField(max_length=200, unique=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.FloatField(db_index=True)

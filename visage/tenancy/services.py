@@ -36,14 +36,36 @@ def membership_add(*, studio: Studio, email: str, password: str | None, role: st
 
 def studio_delete(*, studio: Studio) -> int:
     """Each event first (data key, then objects, then rows), then whatever else the studio
-    stored under its prefix, then the studio and its memberships. Returns events deleted."""
-    from events.models import Event
+    stored under its prefix, then the studio and its memberships; then the accounts that only
+    existed for this studio stop working. Returns events deleted."""
+    from events.models import Event, EventOrganizer
     from events.services import delete_prefix, event_delete
     from events.storage import object_storage
 
+    people = set(Membership.objects.filter(studio=studio).values_list("user_id", flat=True))
+    people |= set(EventOrganizer.objects.filter(event__studio=studio).values_list("user_id", flat=True))
     events = list(Event.objects.filter(studio=studio))
     for event in events:
         event_delete(event=event)
     delete_prefix(object_storage(), f"{studio.id}/")
     studio.delete()
+    users_deactivate_orphaned(user_ids=people)
     return len(events)
+
+
+@transaction.atomic
+def users_deactivate_orphaned(*, user_ids: set[int]) -> int:
+    """Accounts among `user_ids` that belong to no studio and organize no event any more:
+    deactivated, password made unusable, API tokens deleted (their sessions die with is_active)."""
+    from events.models import EventOrganizer
+    from rest_framework.authtoken.models import Token
+
+    still_used = set(Membership.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    still_used |= set(EventOrganizer.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    orphans = list(User.objects.filter(id__in=user_ids - still_used))
+    for user in orphans:
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password", "password_changed_at"])
+    Token.objects.filter(user__in=orphans).delete()
+    return len(orphans)

@@ -30,6 +30,7 @@ def event_tabs(access: EventAccess, current: str) -> list[dict]:
         ("people", "People", "web:event-people", "curate"),
         ("sharing", "Sharing", "web:event-sharing", "share"),
         ("analytics", "Analytics", "web:event-analytics", "view"),
+        ("removals", "Removal requests", "web:event-removals", "curate"),
     ]
     return [
         {"key": key, "label": label, "url_name": url_name, "current": key == current}

@@ -1,0 +1,58 @@
+"""The studio's side of "forget me": list removal requests, confirm or reject one.
+
+Deciding needs the "curate" action (studio owners, admins, photographers): organizers see
+nothing here, since confirming hides faces from guests for good.
+"""
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from sharing.services.removals import removal_request_decide, removal_request_list
+from visage.api import EventApi
+from visage.schema import ERROR_SCHEMA
+
+
+class RemovalLogSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "RemovalLogEntry"
+
+    action = serializers.CharField()
+    at = serializers.DateTimeField()
+    by = serializers.EmailField(source="by.email", allow_null=True, default=None)
+    faces = serializers.IntegerField()
+
+
+class RemovalRequestSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "RemovalRequest"
+
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    person_id = serializers.IntegerField(allow_null=True)
+    link_id = serializers.IntegerField(allow_null=True)
+    faces = serializers.IntegerField(source="face_ids.__len__")
+    face_ids = serializers.ListField(child=serializers.IntegerField())
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decided_by = serializers.EmailField(source="decided_by.email", allow_null=True, default=None)
+    log = RemovalLogSerializer(many=True, source="log.all")
+
+
+class RemovalRequestListApi(EventApi):
+    required = "curate"
+
+    @extend_schema(responses={200: RemovalRequestSerializer(many=True), 404: ERROR_SCHEMA})
+    def get(self, request, event_id: int):
+        """Every guest's "forget me" request on this event, newest first, with its audit trail."""
+        return Response(RemovalRequestSerializer(removal_request_list(event=self.event), many=True).data)
+
+
+class RemovalRequestDecideApi(EventApi):
+    required = "curate"
+    confirm = True
+
+    @extend_schema(request=None, responses={200: RemovalRequestSerializer, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA})
+    def post(self, request, event_id: int, request_id: int):
+        """confirm: the faces stay hidden from guests for good; reject: they come back."""
+        decided = removal_request_decide(event=self.event, request_id=request_id, user=request.user, confirm=self.confirm)
+        return Response(RemovalRequestSerializer(decided).data)
