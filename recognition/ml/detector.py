@@ -1,4 +1,4 @@
-"""Face detection with MTCNN (facenet-pytorch; its weights ship inside the wheel)."""
+"""Face detection with MTCNN (facenet-pytorch's nets and weights, our batched cascade in mtcnn.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,13 +8,12 @@ import numpy as np
 import torch
 from PIL import Image
 
-from recognition.ml.compat import import_facenet_pytorch
+from recognition.ml.mtcnn import STAGE_THRESHOLDS, Faces, MtcnnCascade
 from recognition.ml.runtime import configure_torch_threads, default_device
 
-# MTCNN's own defaults (Zhang et al. 2016, as in facenet-pytorch): smallest face searched, in px
-# of the detection image, and the three cascade stages' score thresholds.
+# MTCNN's own default (Zhang et al. 2016, as in facenet-pytorch): smallest face searched, in px of
+# the detection image. The stage thresholds (0.6, 0.7, 0.7) live with the cascade (mtcnn.py).
 MIN_FACE_SIZE = 20
-STAGE_THRESHOLDS = (0.6, 0.7, 0.7)
 # facenet-pytorch's refinement stages crop a candidate box clipped to the image and stretch it to
 # 24/48 px, where the reference MTCNN zero-pads the part outside: a face cut by the border gets a
 # distorted crop, bad landmarks, or is missed. So when a box crosses the border (or nothing sure
@@ -43,61 +42,53 @@ class FaceDetector:
     """MTCNN on the given device (CUDA when available) returning boxes, scores and 5 landmarks."""
 
     def __init__(self, device: torch.device | str | None = None, *, min_face_size: int = MIN_FACE_SIZE,
-                 border_margin: float = BORDER_MARGIN):
+                 border_margin: float = BORDER_MARGIN, half: bool = False):
         configure_torch_threads()
-        facenet_pytorch = import_facenet_pytorch()
         self.device = default_device(device)
+        self.min_face_size = min_face_size
         self.border_margin = border_margin
-        self.mtcnn = facenet_pytorch.MTCNN(
-            keep_all=True, select_largest=False, min_face_size=min_face_size,
-            thresholds=list(STAGE_THRESHOLDS), device=self.device,
-        ).eval()
+        self.cascade = MtcnnCascade(self.device, half=half, thresholds=STAGE_THRESHOLDS)
 
-    def detect(self, image: Image.Image) -> list[Detection]:
+    def detect(self, image: Image.Image, *, min_face_size: float | None = None) -> list[Detection]:
         """Faces in one RGB image, highest probability first."""
-        return self.detect_batch([image])[0]
+        return self.detect_batch([image], min_face_size=min_face_size)[0]
 
-    def detect_batch(self, images: Sequence[Image.Image]) -> list[list[Detection]]:
-        """Faces in each image; images of equal size (or all, on CUDA, letterboxed) share a pass."""
-        results: list[list[Detection]] = [[] for _ in images]
-        for indices, canvases in self._batches(images):
-            for index, found in zip(indices, self._run(canvases)):
-                results[index] = _clip_to_canvas(found, images[index])
-        for index, image in enumerate(images):
-            if self.border_margin > 0 and _needs_margin(results[index], image):
-                results[index] = self._detect_with_margin(image)
+    def detect_batch(self, images: Sequence[Image.Image], *,
+                     min_face_size: float | Sequence[float] | None = None) -> list[list[Detection]]:
+        """Faces in each image, highest probability first; all images share each cascade pass.
+
+        ``min_face_size`` (px of the given image; one for all or one per image, e.g. from
+        ``detection_plan``) defaults to the detector's own.
+        """
+        images = list(images)
+        if min_face_size is None or isinstance(min_face_size, (int, float)):
+            min_face_size = [min_face_size or self.min_face_size] * len(images)
+        results = self._run(images, list(min_face_size))
+        again = [i for i, image in enumerate(images)
+                 if self.border_margin > 0 and _needs_margin(results[i], image)]
+        if again:
+            framed = self._detect_with_margin([images[i] for i in again], [min_face_size[i] for i in again])
+            for index, found in zip(again, framed):
+                results[index] = found
         return results
 
-    def _batches(self, images: Sequence[Image.Image]):
-        """Groups of (indices, equally sized canvases) for batched MTCNN passes."""
-        if self.device.type == "cuda" and len(images) > 1:
-            width = max(image.width for image in images)
-            height = max(image.height for image in images)
-            yield list(range(len(images))), [_letterbox(image, width, height) for image in images]
-            return
-        by_size: dict[tuple[int, int], list[int]] = {}
-        for index, image in enumerate(images):
-            by_size.setdefault(image.size, []).append(index)
-        for indices in by_size.values():
-            yield indices, [images[i] for i in indices]
+    def _detect_with_margin(self, images: list[Image.Image], min_face_sizes: list[float]) -> list[list[Detection]]:
+        margins = [max(1, round(min(image.size) * self.border_margin)) for image in images]
+        framed = []
+        for image, margin in zip(images, margins):
+            canvas = Image.new("RGB", (image.width + 2 * margin, image.height + 2 * margin))
+            canvas.paste(image, (margin, margin))
+            framed.append(canvas)
+        return [[detection.shifted(margin, margin) for detection in found]
+                for margin, found in zip(margins, self._run(framed, min_face_sizes))]
 
-    def _detect_with_margin(self, image: Image.Image) -> list[Detection]:
-        margin = max(1, round(min(image.size) * self.border_margin))
-        framed = Image.new("RGB", (image.width + 2 * margin, image.height + 2 * margin))
-        framed.paste(image, (margin, margin))
-        return [detection.shifted(margin, margin) for detection in self._run([framed])[0]]
-
-    def _run(self, canvases: list[Image.Image]) -> list[list[Detection]]:
-        with torch.inference_mode():
-            boxes, probs, points = self.mtcnn.detect(canvases, landmarks=True)
-        return [_detections(b, p, l) for b, p, l in zip(boxes, probs, points)]
+    def _run(self, images: list[Image.Image], min_face_sizes: list[float]) -> list[list[Detection]]:
+        return [_detections(faces) for faces in self.cascade.detect(images, min_face_sizes)]
 
 
-def _detections(boxes, probs, points) -> list[Detection]:
-    if boxes is None:
-        return []
-    found = [Detection(np.asarray(box, dtype=np.float64), float(prob), np.asarray(marks, dtype=np.float64))
-             for box, prob, marks in zip(boxes, probs, points)]
+def _detections(faces: Faces) -> list[Detection]:
+    found = [Detection(box, float(prob), marks)
+             for box, prob, marks in zip(faces.boxes, faces.probs, faces.landmarks)]
     return sorted(found, key=lambda d: -d.probability)
 
 
@@ -107,22 +98,3 @@ def _needs_margin(found: list[Detection], image: Image.Image) -> bool:
         return True
     return any(d.box[0] < 0 or d.box[1] < 0 or d.box[2] > image.width or d.box[3] > image.height
                for d in found)
-
-
-def _letterbox(image: Image.Image, width: int, height: int) -> Image.Image:
-    """The image at the top-left of a black canvas, so coordinates need no offset."""
-    if image.size == (width, height):
-        return image
-    canvas = Image.new("RGB", (width, height))
-    canvas.paste(image, (0, 0))
-    return canvas
-
-
-def _clip_to_canvas(found: list[Detection], image: Image.Image) -> list[Detection]:
-    """Drop detections centred in letterbox padding (they cannot be faces of this image)."""
-    keep = []
-    for detection in found:
-        cx, cy = (detection.box[0] + detection.box[2]) / 2, (detection.box[1] + detection.box[3]) / 2
-        if cx < image.width and cy < image.height:
-            keep.append(detection)
-    return keep

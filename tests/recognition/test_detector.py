@@ -114,7 +114,7 @@ def test_it_uses_the_gpu_when_there_is_one(pipeline):
 def test_it_detects_on_equal_sized_images_in_one_pass(pipeline, monkeypatch):
     calls = []
     original = pipeline.detector._run
-    monkeypatch.setattr(pipeline.detector, "_run", lambda canvases: calls.append(len(canvases)) or original(canvases))
+    monkeypatch.setattr(pipeline.detector, "_run", lambda images, sizes: calls.append(len(images)) or original(images, sizes))
     image = Image.open(PORTRAITS / "two_people_obama_biden.jpg").convert("RGB")
     pipeline.detector.detect_batch([image, image.copy(), image.copy()])
     assert calls[0] == 3
