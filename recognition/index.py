@@ -158,7 +158,8 @@ def _compact(cached: EventIndex, keep: np.ndarray) -> _Rows:
     capacity = n + max(1024, n // 4)
     rows = _Rows(np.empty((capacity, cached.matrix.shape[1]), np.float32), np.empty(capacity, np.int64),
                  np.empty(capacity, np.int64), n)
-    rows.matrix[:n], rows.face_ids[:n], rows.photo_ids[:n] = cached.matrix[keep], cached.face_ids[keep], cached.photo_ids[keep]
+    rows.matrix[:n] = cached.matrix[keep]
+    rows.face_ids[:n], rows.photo_ids[:n] = cached.face_ids[keep], cached.photo_ids[keep]
     return rows
 
 
