@@ -1,18 +1,15 @@
 """The per-process search index: appends only what was added, drops what must not be found, and
 takes its version from the database. Two worker processes are simulated by giving each its own
 `recognition.index._local` dict; decryptions are counted row by row."""
-import secrets
 import threading
 import uuid
 from contextlib import contextmanager
-from datetime import timedelta
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from django.core.cache import cache
 from django.db import connection, connections
-from django.utils import timezone
 
 from events.models import Photo, PhotoState
 from events.services import event_create, photo_set_hidden
@@ -22,10 +19,8 @@ from recognition.ml.pipeline import DetectedFace
 from recognition.models import Face, Person, SearchIndexState
 from recognition.search import event_search
 from recognition.services.curation import person_update
+from recognition.services.exclusion import faces_set_guest_excluded
 from recognition.services.faces import photo_faces_replace
-from sharing.models import GuestSession
-from sharing.services.guests import guest_forget
-from sharing.services.links import share_link_create
 
 DIM = 128
 SFACE = SimpleNamespace(name="sface", version="test", dim=DIM)  # what photo_faces_replace records per face
@@ -175,15 +170,11 @@ def test_hidden_person_never_returned_by_a_process_built_before(event, live, on_
 def test_forgotten_guest_never_returned_by_a_process_built_before(event, live, on_commit, decrypted):
     photo_id = list(live)[6]
     guest_face = Face.objects.filter(photo_id=photo_id).order_by("id").first()
-    link = share_link_create(event=event, user=None, base_url="http://testserver").link
-    session = GuestSession.objects.create(
-        studio=event.studio, link=link, secret_hash=secrets.token_hex(32), expires_at=timezone.now() + timedelta(hours=1),
-        matched_face_ids=[guest_face.id])
     held = {}
     with process(held):
         assert found(event, live[photo_id][0]) == {photo_id}
-    with on_commit():
-        assert guest_forget(session=session) == 1
+    with on_commit():  # a guest's "forget me", as the studio granted it
+        assert faces_set_guest_excluded(event=event, face_ids=[guest_face.id], excluded=True) == 1
     cache.clear()  # whatever the shared cache held, the version lives in the database
     with process(held):
         assert found(event, live[photo_id][0]) == set()
