@@ -11,10 +11,12 @@ from typing import BinaryIO
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
+from events.image_headers import webp_declared_size
 from events.storage import CHUNK_SIZE
 
 # Pillow format → content type. HEIC/RAW need plugins we do not ship; they get a clear "unsupported".
 ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "TIFF": "image/tiff"}
+_PILLOW_FORMATS = ["JPEG", "PNG", "WEBP", "TIFF"]  # MPO is found by the JPEG plugin
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL, _OFFSET_TIME_ORIGINAL, _ORIENTATION = 36867, 36881, 274
 
@@ -77,16 +79,29 @@ def open_bounded(fileobj: BinaryIO, *, max_pixels: int, budget_bytes: int, draft
     draft mode), so their cost is known from the header alone and checked here. JPEG decodes at
     1/8 scale with draft, so a big JPEG stays cheap and the pixel limit bounds it.
     """
+    declared = webp_declared_size(fileobj)
+    if declared is not None:  # before Pillow opens it: opening a WebP already allocates its canvas
+        _refuse_over_limits("WEBP", *declared, cost=declared[0] * declared[1] * 8, max_pixels=max_pixels,
+                            budget_bytes=budget_bytes)
     image = _open_image(fileobj, max_pixels=max_pixels)
-    cost = decode_cost_bytes(image, draft_long_side=draft_long_side)
-    if cost > budget_bytes:
-        width, height = image.size
-        image.close()
+    try:
+        _refuse_over_limits(image.format, *image.size, cost=decode_cost_bytes(image, draft_long_side=draft_long_side),
+                            max_pixels=max_pixels, budget_bytes=budget_bytes)
+    except ImageTooLarge:
+        image.__exit__(None, None, None)  # releases the image, never the caller's file
+        raise
+    return image
+
+
+def _refuse_over_limits(fmt: str, width: int, height: int, *, cost: int, max_pixels: int, budget_bytes: int) -> None:
+    if width * height > max_pixels:
         raise ImageTooLarge(
-            f"the image is {width}×{height} pixels of {image.format}, which would take {cost // 2**20:,} MB of memory "
+            f"the image is {width}×{height} pixels, over the limit of {max_pixels:,} (possible decompression bomb)")
+    if cost > budget_bytes:
+        raise ImageTooLarge(
+            f"the image is {width}×{height} pixels of {fmt}, which would take {cost // 2**20:,} MB of memory "
             f"to decode (the limit is {budget_bytes // 2**20:,} MB); send a JPEG or a smaller image"
         )
-    return image
 
 
 def decode_cost_bytes(image: Image.Image, *, draft_long_side: int | None = None) -> int:
@@ -110,21 +125,37 @@ def _open_image(fileobj: BinaryIO, *, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(fileobj)
+            image = Image.open(fileobj, formats=_PILLOW_FORMATS)  # never probe formats we refuse anyway
     except Image.DecompressionBombError:
         raise ImageTooLarge("the image has too many pixels (possible decompression bomb)") from None
     except (UnidentifiedImageError, OSError):
+        other = _other_format(fileobj)
+        if other:
+            raise RejectedFile(f"unsupported image type {other}; send JPEG, PNG, WebP or TIFF") from None
         raise RejectedFile("the file is not an image we can read (JPEG, PNG, WebP or TIFF)") from None
     if image.format not in ACCEPTED_FORMATS:
-        image.close()
+        image.__exit__(None, None, None)  # releases the image, never the caller's file
         raise RejectedFile(f"unsupported image type {image.format}; send JPEG, PNG, WebP or TIFF")
     width, height = image.size
     if width * height > max_pixels:
-        image.close()
+        image.__exit__(None, None, None)  # releases the image, never the caller's file
         raise ImageTooLarge(
             f"the image is {width}×{height} pixels, over the limit of {max_pixels:,} (possible decompression bomb)"
         )
     return image
+
+
+def _other_format(fileobj: BinaryIO) -> str | None:
+    """The name of a format we refuse (GIF, BMP…), from its signature only: nothing is opened."""
+    fileobj.seek(0)
+    prefix = fileobj.read(16)
+    fileobj.seek(0)
+    Image.init()
+    for fmt in Image.ID:
+        accept = Image.OPEN[fmt][1]
+        if fmt not in _PILLOW_FORMATS and accept is not None and accept(prefix) is True:
+            return fmt
+    return None
 
 
 def _check_decodes(image: Image.Image) -> None:

@@ -5,8 +5,11 @@ from django.core.mail import send_mail
 from django.http import Http404
 from django.urls import reverse
 
+from events.models import EventOrganizer
 from recognition.albums import album_photos, person_label
 from recognition.models import Person
+from visage.errors import DomainError
+from visage.tenancy.models import Membership
 
 _SALT = "visage.album-link"
 
@@ -27,7 +30,27 @@ def album_link_person(token: str) -> Person:
     return person
 
 
-def album_email_send(*, person: Person, email: str, base_url: str) -> str:
+class RecipientNotAllowed(DomainError):
+    status, code = 400, "recipient_not_allowed"
+    message = ("Album links can only be e-mailed to your own address, a member of the studio, or an organizer of "
+               "this event. To give a guest their album, create a person share link for them instead.")
+
+
+def album_email_allowed(*, person: Person, email: str, user) -> bool:
+    """An album link is a capability to download originals: it may go only to people who could
+    see the album anyway (the sender, the studio's members, the event's organizers), never to
+    an arbitrary address typed in."""
+    email = email.strip().lower()
+    if getattr(user, "email", "").lower() == email:
+        return True
+    members = Membership.objects.filter(studio_id=person.studio_id, user__email__iexact=email, user__is_active=True)
+    organizers = EventOrganizer.objects.filter(event_id=person.event_id, user__email__iexact=email, user__is_active=True)
+    return members.exists() or organizers.exists()
+
+
+def album_email_send(*, person: Person, email: str, base_url: str, user=None) -> str:
+    if not album_email_allowed(person=person, email=email, user=user):
+        raise RecipientNotAllowed()
     url = base_url.rstrip("/") + reverse("api:album-link-download", args=[album_link_token(person)])
     count = album_photos(person).count()
     body = (

@@ -187,7 +187,8 @@ class PersonAlbumEmailApi(PersonApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         person = selectors.person_get(event=self.event, person_id=person_id)
-        album_email_send(person=person, email=data.validated_data["email"], base_url=request.build_absolute_uri("/"))
+        album_email_send(person=person, email=data.validated_data["email"], base_url=request.build_absolute_uri("/"),
+                         user=request.user)
         return Response({"sent_to": data.validated_data["email"]}, status=status.HTTP_202_ACCEPTED)
 
 

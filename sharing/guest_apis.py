@@ -10,7 +10,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sharing import downloads, selectors
+from events.uploads import SizeLimitedUploadHandler
+from sharing import conf, downloads, selectors
 from sharing.authentication import (
     SESSION_HEADER, GuestAccess, IsShareLinkGuest, SharingAccessTokenAuthentication, session_cookie_name,
     set_session_cookie,
@@ -121,8 +122,19 @@ class GuestSessionApi(GuestApi):
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
+class SelfieUploadHandler(SizeLimitedUploadHandler):
+    """Stops spooling a selfie past VISAGE_SELFIE_MAX_BYTES (not the 300 MB photo upload limit)."""
+
+    def max_bytes(self) -> int:
+        return conf.selfie_max_bytes()
+
+
 class GuestSearchApi(GuestApi):
     parser_classes = [MultiPartParser, FormParser]
+
+    def initial(self, request, *args, **kwargs):
+        request._request.upload_handlers = [SelfieUploadHandler(request._request)]
+        super().initial(request, *args, **kwargs)
 
     class InputSerializer(serializers.Serializer):
         class Meta:

@@ -3,6 +3,8 @@
 Secrets (link tokens, guest session ids, PINs) are stored only as hashes: a database dump
 cannot be used to open a gallery.
 """
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -75,6 +77,12 @@ class ShareLink(models.Model):
         if self.max_uses is not None and self.use_count >= self.max_uses:
             return LinkState.EXHAUSTED
         return LinkState.ACTIVE
+
+
+def session_secret_hash(*, link_id: int, secret: str) -> str:
+    """What is stored for a guest session secret: bound to its link, so the same secret (or a
+    copied hash) names nothing on any other link."""
+    return hashlib.sha256(f"visage-guest-session:{link_id}:{secret}".encode()).hexdigest()
 
 
 class GuestSession(models.Model):

@@ -1,6 +1,5 @@
 """Reads for sharing. Managers' lookups are inside the event (a foreign id is a 404); a guest's
 photo lookups are inside what their session may see, never what the request names."""
-import hashlib
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -8,7 +7,7 @@ from django.http import Http404
 
 from events.models import Event, EventOrganizer, Photo
 from recognition.models import Person
-from sharing.models import GuestSession, Scope, ShareLink, StudioPolicy
+from sharing.models import GuestSession, Scope, ShareLink, StudioPolicy, session_secret_hash
 from visage.tenancy.models import Studio
 
 
@@ -46,7 +45,7 @@ def guest_session_find(*, link: ShareLink, secret: str | None) -> GuestSession |
     """The guest's live session on this link, or None (unknown, another link's, ended, expired)."""
     if not secret:
         return None
-    secret_hash = hashlib.sha256(secret.encode()).hexdigest()
+    secret_hash = session_secret_hash(link_id=link.id, secret=secret[:200])
     session = GuestSession.objects.filter(link=link, secret_hash=secret_hash).select_related("link__event").first()
     return session if session is not None and session.is_live else None
 

@@ -52,7 +52,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         return _error_response(400, "invalid", _first_message(exc.detail) or "The request is not valid.", exc.detail)
     if isinstance(exc, exceptions.APIException):
-        code = next((code for cls, code in _DRF_CODES.items() if isinstance(exc, cls)), "error")
+        code = next((code for cls, code in _DRF_CODES.items() if isinstance(exc, cls)), exc.default_code)
         retry = getattr(exc, "wait", None)
         response = _error_response(exc.status_code, code, str(exc.detail), retry_after=int(retry) + 1 if retry else None)
         if getattr(exc, "auth_header", None):

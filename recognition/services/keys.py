@@ -1,5 +1,14 @@
-"""Per-event data keys: created on first use, wrapped by the master keyring, shredded on delete."""
+"""Per-event data keys: created on first use, wrapped by the master keyring, shredded on delete.
+
+Where the wrapped keys live is a KeyStore. The default keeps them in the database (EventKey:
+no setup). With VISAGE_KEY_STORE_DIR set they live as files outside the database, so database
+backups never contain them: a shredded key is then gone from the live system even though old
+database dumps still hold the ciphertexts (docs/sharing.md, "What deletion guarantees").
+"""
+import os
 from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Protocol
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -8,6 +17,103 @@ from django.utils import timezone
 from events.models import Event
 from recognition import crypto
 from recognition.models import EventKey
+
+
+class KeyStore(Protocol):
+    def get(self, event_id: int) -> bytes | None: ...
+    def add(self, *, studio_id: int, event_id: int, wrapped: bytes) -> bytes: ...  # the stored one wins a race
+    def replace(self, event_id: int, wrapped: bytes) -> None: ...
+    def delete(self, event_id: int) -> int: ...
+    def items(self) -> Iterator[tuple[int, bytes]]: ...
+
+
+class DatabaseKeyStore:
+    """Wrapped keys as EventKey rows (the default): shredding deletes the row, but a database
+    backup taken before still holds it."""
+
+    def get(self, event_id: int) -> bytes | None:
+        row = EventKey.objects.filter(event_id=event_id).values_list("wrapped_key", flat=True).first()
+        return bytes(row) if row is not None else None
+
+    def add(self, *, studio_id: int, event_id: int, wrapped: bytes) -> bytes:
+        try:
+            with transaction.atomic():
+                EventKey.objects.create(studio_id=studio_id, event_id=event_id, wrapped_key=wrapped)
+            return wrapped
+        except IntegrityError:  # another worker created it first: use theirs
+            return self.get(event_id)
+
+    def replace(self, event_id: int, wrapped: bytes) -> None:
+        EventKey.objects.filter(event_id=event_id).update(wrapped_key=wrapped, rewrapped_at=timezone.now())
+
+    def delete(self, event_id: int) -> int:
+        deleted, _ = EventKey.objects.filter(event_id=event_id).delete()
+        return deleted
+
+    def items(self) -> Iterator[tuple[int, bytes]]:
+        for event_id, wrapped in EventKey.objects.order_by("id").values_list("event_id", "wrapped_key").iterator(2000):
+            yield event_id, bytes(wrapped)
+
+
+class DirectoryKeyStore:
+    """Wrapped keys as files `<dir>/<event id>.key` (mode 0600), outside the database and its backups."""
+
+    def __init__(self, directory: str):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def _path(self, event_id: int) -> Path:
+        return self.directory / f"{int(event_id)}.key"
+
+    def get(self, event_id: int) -> bytes | None:
+        try:
+            return self._path(event_id).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def add(self, *, studio_id: int, event_id: int, wrapped: bytes) -> bytes:
+        path = self._path(event_id)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(wrapped)
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # atomic and exclusive: two workers racing end with one key
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+        return path.read_bytes()
+
+    def replace(self, event_id: int, wrapped: bytes) -> None:
+        tmp = self._path(event_id).with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(wrapped)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self._path(event_id))
+
+    def delete(self, event_id: int) -> int:
+        try:
+            self._path(event_id).unlink()
+        except FileNotFoundError:
+            return 0
+        _fsync_dir(self.directory)  # the unlink itself must survive a crash
+        return 1
+
+    def items(self) -> Iterator[tuple[int, bytes]]:
+        for path in sorted(self.directory.glob("*.key")):
+            yield int(path.stem), path.read_bytes()
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def key_store() -> KeyStore:
+    directory = getattr(settings, "VISAGE_KEY_STORE_DIR", "")
+    return DirectoryKeyStore(directory) if directory else DatabaseKeyStore()
 
 
 @lru_cache(maxsize=4)
@@ -23,35 +129,36 @@ def keyring() -> crypto.MasterKeyring:
 
 def event_data_key(*, event: Event) -> bytes:
     """The event's plaintext data key (never stored); created and wrapped on first use."""
-    row = EventKey.objects.filter(event=event).first()
-    if row is None:
-        row = _event_key_create(event)
-    return crypto.unwrap_data_key(bytes(row.wrapped_key), keyring=keyring(), event_id=event.id)
-
-
-def _event_key_create(event: Event) -> EventKey:
-    wrapped = crypto.wrap_data_key(crypto.new_data_key(), keyring=keyring(), event_id=event.id)
-    try:
-        with transaction.atomic():
-            return EventKey.objects.create(studio_id=event.studio_id, event=event, wrapped_key=wrapped)
-    except IntegrityError:  # another worker created it first: use theirs
-        return EventKey.objects.get(event=event)
+    store = key_store()
+    wrapped = store.get(event.id)
+    if wrapped is None:
+        new = crypto.wrap_data_key(crypto.new_data_key(), keyring=keyring(), event_id=event.id)
+        wrapped = store.add(studio_id=event.studio_id, event_id=event.id, wrapped=new)
+    return crypto.unwrap_data_key(wrapped, keyring=keyring(), event_id=event.id)
 
 
 def event_key_destroy(*, event: Event) -> int:
-    """Crypto-shred: without the data key the event's embedding ciphertexts are noise."""
-    deleted, _ = EventKey.objects.filter(event=event).delete()
+    """Crypto-shred: without the data key the event's embedding ciphertexts are noise.
+    Both stores are cleared, so switching stores never leaves a key behind."""
+    deleted = DatabaseKeyStore().delete(event.id)
+    store = key_store()
+    if not isinstance(store, DatabaseKeyStore):
+        deleted += store.delete(event.id)
     return deleted
+
+
+def event_ids_with_key() -> set[int]:
+    return {event_id for event_id, _ in key_store().items()}
 
 
 def master_key_rotate() -> tuple[int, int]:
     """Re-wrap every data key under the current master key → (rewrapped, already current)."""
-    ring, rewrapped, current = keyring(), 0, 0
-    for row in EventKey.objects.order_by("id").iterator(chunk_size=500):
-        new = crypto.rewrap_data_key(bytes(row.wrapped_key), keyring=ring, event_id=row.event_id)
-        if new == bytes(row.wrapped_key):
+    ring, store, rewrapped, current = keyring(), key_store(), 0, 0
+    for event_id, wrapped in list(store.items()):
+        new = crypto.rewrap_data_key(wrapped, keyring=ring, event_id=event_id)
+        if new == wrapped:
             current += 1
             continue
-        EventKey.objects.filter(id=row.id).update(wrapped_key=new, rewrapped_at=timezone.now())
+        store.replace(event_id, new)
         rewrapped += 1
     return rewrapped, current

@@ -3,7 +3,6 @@
 A "use" of a link is a guest session started: counted with a conditional UPDATE so that two
 guests racing for the last use cannot both get it.
 """
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from sharing import conf, ratelimit
 from sharing.clients import Client
 from sharing.consent import CONSENT_VERSION
 from sharing.errors import ConsentMissing, LinkGone, LinkNotFound, PinLocked, PinRequired, PinWrong
-from sharing.models import GuestConsent, GuestSession, LinkState, ShareLink
+from sharing.models import GuestConsent, GuestSession, LinkState, ShareLink, session_secret_hash
 from sharing.services.links import CODE_LENGTH, normalize_code, token_hash
 from visage import ratelimit as core_ratelimit
 
@@ -109,15 +108,10 @@ def guest_session_start(*, link: ShareLink, consent: bool, client: Client) -> tu
     if link.expires_at is not None:
         expires_at = min(expires_at, link.expires_at)
     session = GuestSession.objects.create(
-        studio_id=link.studio_id, link=link, secret_hash=session_hash(secret), expires_at=expires_at,
+        studio_id=link.studio_id, link=link, secret_hash=session_secret_hash(link_id=link.id, secret=secret), expires_at=expires_at,
     )
     GuestConsent.objects.create(
         studio_id=link.studio_id, link=link, session=session, text_version=CONSENT_VERSION, given_at=now,
         ip_hash=client.ip_hash, user_agent=client.user_agent,
     )
     return session, secret
-
-
-def session_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-

@@ -1,21 +1,21 @@
 """Retention: once an event is older than its studio's retention period, its face data goes.
 
-Crypto-shredding first (the event's data key is deleted, so every embedding ciphertext,
-including copies in backups, becomes noise), then the Face and Person rows themselves.
+Crypto-shredding first (the event's data key is destroyed; see docs/sharing.md for what that
+does and does not protect against with backups), then the Face and Person rows, the face crops
+in storage and the curation history (which holds people's names).
 Photos stay: they are the studio's; only the biometric data has a deadline. Expired guest
 sessions (lists of matched photo ids) are deleted too; consent records are kept as evidence.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from events.models import Event
-from recognition.index_version import index_invalidate
-from recognition.models import EventKey, Face, Person
-from recognition.services.keys import event_key_destroy
+from recognition.models import EventKey, Face
+from recognition.services.keys import event_ids_with_key
+from recognition.services.purge import event_biometrics_purge
 from sharing.models import DEFAULT_RETENTION_DAYS, GuestSession, StudioPolicy
 from visage.tenancy.models import Studio
 
@@ -43,6 +43,7 @@ def events_past_retention(*, today: date) -> list[Event]:
     days = dict(StudioPolicy.objects.values_list("studio_id", "retention_days"))
     with_data = Event.objects.filter(
         Q(Exists(EventKey.objects.filter(event=OuterRef("pk")))) | Q(Exists(Face.objects.filter(event=OuterRef("pk"))))
+        | Q(id__in=event_ids_with_key())
     ).order_by("id")
     return [
         event for event in with_data
@@ -50,14 +51,9 @@ def events_past_retention(*, today: date) -> list[Event]:
     ]
 
 
-@transaction.atomic
 def event_face_data_purge(*, event: Event) -> int:
-    """Destroy the event's data key, then its faces and people → number of faces deleted."""
-    event_key_destroy(event=event)
-    _, deleted = Face.objects.filter(event=event).delete()
-    Person.objects.filter(event=event).delete()
-    transaction.on_commit(lambda: index_invalidate(event_id=event.id))
-    return deleted.get(Face._meta.label, 0)
+    """Destroy the event's data key, faces, face crops, people and curation history → faces deleted."""
+    return event_biometrics_purge(event=event)
 
 
 def retention_purge(*, today: date | None = None, dry_run: bool = False) -> PurgeReport:

@@ -59,10 +59,13 @@ def test_hidden_photos_stay_out_of_albums(event, as_alice):
 
 def test_album_by_email_with_a_working_time_limited_link(event, as_alice, settings):
     person = amy(event)
-    response = as_alice.post(f"/api/v1/people/{person.id}/album/email/", {"email": "amy@guest.example"}, format="json")
+    # An album link downloads originals: never to an address typed in by whoever holds the page.
+    refused = as_alice.post(f"/api/v1/people/{person.id}/album/email/", {"email": "amy@guest.example"}, format="json")
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "recipient_not_allowed" and not mail.outbox
+    response = as_alice.post(f"/api/v1/people/{person.id}/album/email/", {"email": "Alice@a.example"}, format="json")
     assert response.status_code == 202
     (message,) = mail.outbox
-    assert message.to == ["amy@guest.example"] and "4 photo(s)" in message.body
+    assert message.to == ["Alice@a.example"] and "4 photo(s)" in message.body
     url = re.search(r"http://testserver(\S+)", message.body).group(1)
     download = APIClient().get(url)
     assert download.status_code == 200 and "amy1.png" in _zip_members(download)

@@ -221,6 +221,9 @@ CACHES = {
 # --- Face recognition ------------------------------------------------------------------------
 # Master keys that wrap each event's data key: "k2:BASE64,k1:BASE64" (first wraps, all unwrap).
 VISAGE_MASTER_KEYS = env_str("VISAGE_MASTER_KEYS")
+# Where wrapped event data keys live: empty = the database (no setup); a directory = files outside
+# the database, so database backups hold no keys and a shredded key is really gone (docs/sharing.md).
+VISAGE_KEY_STORE_DIR = env_str("VISAGE_KEY_STORE_DIR")
 VISAGE_EMBEDDER = env_str("VISAGE_EMBEDDER", "sface")
 VISAGE_ALBUM_LINK_DAYS = env_int("VISAGE_ALBUM_LINK_DAYS", 7)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Visage <no-reply@localhost>")

@@ -15,16 +15,11 @@ export class ApiError extends Error {
   }
 }
 
-// DRF answers {detail: "..."} or {field: ["...", ...]}; turn either into one sentence.
+// Every API error has one shape: {error: {code, message, details}}; the message is a sentence.
 export function detailOf(body) {
   if (!body || typeof body !== 'object') return '';
-  if (typeof body.detail === 'string') return body.detail;
-  const parts = [];
-  for (const [field, value] of Object.entries(body)) {
-    const text = Array.isArray(value) ? value.join(' ') : String(value);
-    parts.push(field === 'non_field_errors' ? text : `${field}: ${text}`);
-  }
-  return parts.join(' ');
+  if (body.error && typeof body.error.message === 'string') return body.error.message;
+  return '';
 }
 
 export async function api(url, { method = 'GET', json, body } = {}) {
