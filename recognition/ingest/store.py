@@ -4,7 +4,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from events.claims import Claim, claim_owned, photo_done
-from recognition.index_version import index_invalidate
+from recognition.index_version import index_faces_added, index_invalidate
 from recognition.ingest.loading import LoadedPhoto
 from recognition.ml.embedders import Embedder
 from recognition.ml.pipeline import DetectedFace
@@ -30,12 +30,22 @@ def store_batch(*, claim: Claim, loaded: list[LoadedPhoto], faces: dict[int, lis
         rows[photo.id] = [face_row(photo, face, embedder, keys[photo.event_id]) for face in faces[photo.id]]
     with transaction.atomic():
         owned = set(claim_owned(token=claim.token, photo_ids=[item.photo.id for item in done]).values_list("id", flat=True))
+        replaced = set(Face.objects.filter(photo_id__in=owned).values_list("event_id", flat=True).distinct())
         Face.objects.filter(photo_id__in=owned).delete()
-        Face.objects.bulk_create([row for photo_id in owned for row in rows[photo_id]], batch_size=500)
+        created = Face.objects.bulk_create([row for photo_id in owned for row in rows[photo_id]], batch_size=500)
         for item in done:
             if item.photo.id in owned:
                 photo_done(photo_id=item.photo.id, **item.derivative_keys)
         events = sorted({item.photo.event_id for item in done if item.photo.id in owned})
         for event_id in events:
-            transaction.on_commit(lambda event_id=event_id: index_invalidate(event_id=event_id))
+            transaction.on_commit(lambda event_id=event_id: _index_changed(event_id, replaced, created))
     return events
+
+
+def _index_changed(event_id: int, replaced: set[int], created: list[Face]) -> None:
+    """First faces of new photos only append to cached search indexes; a retry that replaced
+    faces (their ids changed) makes them drop the old ones too."""
+    if event_id in replaced:
+        index_invalidate(event_id=event_id)
+    else:
+        index_faces_added(event_id=event_id, face_ids=[face.id for face in created if face.event_id == event_id])

@@ -57,7 +57,9 @@ def invert_affine(matrix: np.ndarray) -> np.ndarray:
 def align_face(image: Image.Image, landmarks: np.ndarray, template: FaceTemplate = ARCFACE) -> Image.Image:
     """Warp the face whose 5 ``landmarks`` (image coordinates) are given onto the template (bicubic)."""
     forward = similarity_transform(landmarks, template.points)
-    return image.convert("RGB").transform(
+    if image.mode != "RGB":  # convert() copies the whole photo even when it is RGB already
+        image = image.convert("RGB")
+    return image.transform(
         (template.size, template.size), Image.Transform.AFFINE,
         data=pil_affine_data(invert_affine(forward)), resample=Image.Resampling.BICUBIC,
     )
