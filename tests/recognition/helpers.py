@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from events.models import PhotoState
 from events.services import event_create, photos_upload
-from recognition.ingest.engine import ingest_run
+from recognition.tasks import ingest_run_task
 from recognition.models import Face
 from tests.factories import FACES_DIR
 
@@ -13,7 +13,7 @@ def detect_into_event(studio, user, relative_paths, pipeline, event=None) -> lis
     event = event or event_create(studio=studio, user=user, name="Recognition test")
     files = [SimpleUploadedFile((FACES_DIR / p).name, (FACES_DIR / p).read_bytes()) for p in relative_paths]
     outcomes = photos_upload(event=event, user=user, files=files)
-    ingest_run(pipeline=pipeline)  # what a woken worker does
+    ingest_run_task.apply()  # what a woken worker does: the engine, then people updates
     for outcome in outcomes:
         assert outcome.status == "created", outcome.reason
         outcome.photo.refresh_from_db()
