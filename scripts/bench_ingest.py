@@ -104,7 +104,7 @@ def engine_run(paths: list[Path], processes: int, batch: int) -> dict:
     var = Path(tempfile.mkdtemp(prefix="visage-bench-"))
     env = {"DJANGO_SETTINGS_MODULE": "visage.settings.local", "VISAGE_VAR_DIR": str(var),
            "VISAGE_STORAGE": "filesystem", "VISAGE_MEDIA_ROOT": str(var / "media"),
-           "VISAGE_INGEST_BATCH": str(batch), "OMP_NUM_THREADS": "1", "CELERY_TASK_ALWAYS_EAGER": "false"}
+           "VISAGE_INGEST_BATCH": str(batch), "CELERY_TASK_ALWAYS_EAGER": "false"}
     for name in ("DATABASE_URL", "REDIS_URL"):  # the embedded default: SQLite file, no Redis
         os.environ.pop(name, None)
     os.environ.update(env)
@@ -114,7 +114,9 @@ def engine_run(paths: list[Path], processes: int, batch: int) -> dict:
     django.setup()
     event = _store_photos(paths)
     go = var / "go"
-    workers = [run_part("engine-worker", str(var / f"ready-{i}"), str(go), wait=False) for i in range(processes)]
+    # One torch thread per worker process, as `make run` starts them.
+    workers = [run_part("engine-worker", str(var / f"ready-{i}"), str(go), env={"OMP_NUM_THREADS": "1"}, wait=False)
+               for i in range(processes)]
     while not all((var / f"ready-{i}").exists() for i in range(processes)):
         time.sleep(0.05)
     started = time.perf_counter()
