@@ -18,6 +18,7 @@ from recognition.services import curation
 from recognition.services.people import event_recluster
 from recognition.thumbnails import face_thumbnail_key
 from visage.api import EventApi, EventObjectApi
+from visage.fields import IdField
 
 
 class PersonOutputSerializer(serializers.ModelSerializer):
@@ -92,7 +93,7 @@ class PersonMergeApi(PersonApi):
         class Meta:
             ref_name = "PersonMergeInput"
 
-        person_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=500)
+        person_ids = serializers.ListField(child=IdField(), allow_empty=False, max_length=500)
 
     @extend_schema(request=InputSerializer, responses=PersonOutputSerializer)
     def post(self, request, person_id: int):
@@ -106,7 +107,7 @@ class FaceIdsInputSerializer(serializers.Serializer):
     class Meta:
         ref_name = "FaceIdsInput"
 
-    face_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=5000)
+    face_ids = serializers.ListField(child=IdField(), allow_empty=False, max_length=5000)
 
 
 class PersonSplitApi(PersonApi):

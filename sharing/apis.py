@@ -19,6 +19,7 @@ from sharing.services import links as link_services
 from sharing.services.links import ShareLinkInvalid, qr_key
 from sharing.services.retention import studio_policy_set
 from visage.api import EventApi, StudioApi
+from visage.fields import CountField, IdField
 from visage.tenancy.models import Role
 
 
@@ -106,10 +107,10 @@ class ShareLinkListCreateApi(EventApi):
             ref_name = "ShareLinkCreateInput"
 
         scope = serializers.ChoiceField(choices=Scope.choices, default=Scope.SELFIE)
-        person = serializers.IntegerField(required=False, allow_null=True)
+        person = IdField(required=False, allow_null=True)
         label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
         expires_at = serializers.DateTimeField(required=False, allow_null=True)
-        max_uses = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        max_uses = CountField(required=False, allow_null=True, min_value=1)
         pin = PinField(required=False, allow_blank=True, default="")
         allow_download = DownloadField(required=False, default=Download.ORIGINALS)
         watermark = serializers.BooleanField(required=False, default=False)
@@ -150,7 +151,7 @@ class ShareLinkDetailApi(EventApi):
 
         label = serializers.CharField(max_length=100, required=False, allow_blank=True)
         expires_at = serializers.DateTimeField(required=False, allow_null=True)
-        max_uses = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        max_uses = CountField(required=False, allow_null=True, min_value=1)
         pin = PinField(required=False, allow_blank=True, allow_null=True, help_text='"" or null removes the PIN.')
         allow_download = DownloadField(required=False)
         watermark = serializers.BooleanField(required=False)

@@ -30,12 +30,15 @@ class RemovalRequestSerializer(serializers.Serializer):
     state = serializers.CharField()
     person_id = serializers.IntegerField(allow_null=True)
     link_id = serializers.IntegerField(allow_null=True)
-    faces = serializers.IntegerField(source="face_ids.__len__")
+    faces = serializers.SerializerMethodField()
     face_ids = serializers.ListField(child=serializers.IntegerField())
     created_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
     decided_by = serializers.EmailField(source="decided_by.email", allow_null=True, default=None)
     log = RemovalLogSerializer(many=True, source="log.all")
+
+    def get_faces(self, removal) -> int:
+        return len(removal.face_ids)
 
 
 class RemovalRequestListApi(EventApi):
