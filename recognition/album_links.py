@@ -44,7 +44,8 @@ def album_email_allowed(*, person: Person, email: str, user) -> bool:
     if getattr(user, "email", "").lower() == email:
         return True
     members = Membership.objects.filter(studio_id=person.studio_id, user__email__iexact=email, user__is_active=True)
-    organizers = EventOrganizer.objects.filter(event_id=person.event_id, user__email__iexact=email, user__is_active=True)
+    organizers = EventOrganizer.objects.filter(event_id=person.event_id, user__email__iexact=email,
+                                               user__is_active=True)
     return members.exists() or organizers.exists()
 
 

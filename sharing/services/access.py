@@ -108,7 +108,8 @@ def guest_session_start(*, link: ShareLink, consent: bool, client: Client) -> tu
     if link.expires_at is not None:
         expires_at = min(expires_at, link.expires_at)
     session = GuestSession.objects.create(
-        studio_id=link.studio_id, link=link, secret_hash=session_secret_hash(link_id=link.id, secret=secret), expires_at=expires_at,
+        studio_id=link.studio_id, link=link, secret_hash=session_secret_hash(link_id=link.id, secret=secret),
+        expires_at=expires_at,
     )
     GuestConsent.objects.create(
         studio_id=link.studio_id, link=link, session=session, text_version=CONSENT_VERSION, given_at=now,
