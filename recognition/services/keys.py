@@ -147,8 +147,10 @@ def event_key_destroy(*, event: Event) -> int:
     return deleted
 
 
-def event_ids_with_key() -> set[int]:
-    return {event_id for event_id, _ in key_store().items()}
+def event_ids_with_external_key() -> set[int]:
+    """Events whose key lives outside the database (EventKey rows are found with a query)."""
+    store = key_store()
+    return set() if isinstance(store, DatabaseKeyStore) else {event_id for event_id, _ in store.items()}
 
 
 def master_key_rotate() -> tuple[int, int]:

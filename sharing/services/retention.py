@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from events.models import Event
 from recognition.models import EventKey, Face
-from recognition.services.keys import event_ids_with_key
+from recognition.services.keys import event_ids_with_external_key
 from recognition.services.purge import event_biometrics_purge
 from sharing.models import DEFAULT_RETENTION_DAYS, GuestSession, StudioPolicy
 from visage.tenancy.models import Studio
@@ -43,7 +43,7 @@ def events_past_retention(*, today: date) -> list[Event]:
     days = dict(StudioPolicy.objects.values_list("studio_id", "retention_days"))
     with_data = Event.objects.filter(
         Q(Exists(EventKey.objects.filter(event=OuterRef("pk")))) | Q(Exists(Face.objects.filter(event=OuterRef("pk"))))
-        | Q(id__in=event_ids_with_key())
+        | Q(id__in=event_ids_with_external_key())
     ).order_by("id")
     return [
         event for event in with_data

@@ -79,3 +79,18 @@ def test_key_directory_rotates_and_survives_a_race(studio_a, alice, settings, tm
     assert master_key_rotate() == (0, 1)
     assert oct((tmp_path / "keys" / f"{event.id}.key").stat().st_mode)[-3:] == "600"
 
+
+
+def test_retention_shreds_keys_kept_outside_the_database(studio_a, alice, settings, tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.services import event_create
+    from sharing.services.retention import retention_purge
+
+    settings.VISAGE_KEY_STORE_DIR = str(tmp_path / "keys")
+    old = event_create(studio=studio_a, user=alice, name="Old", starts_on=timezone.localdate() - timedelta(days=400))
+    event_data_key(event=old)
+    report = retention_purge()
+    assert old.id in report.events and key_store().get(old.id) is None
