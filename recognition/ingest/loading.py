@@ -35,7 +35,7 @@ def load_photo(photo: Photo, pipeline: FacePipeline) -> LoadedPhoto:
     try:
         with object_storage().open(photo.original_key, "rb") as handle:
             raw = handle.read()
-        loaded.input = pipeline.prepare(raw, min_long_side=settings.VISAGE_PREVIEW_LONG_SIDE)
+        loaded.input = pipeline.prepare(raw)
         renders = render_derivatives(loaded.input.decoded.image, preview_side=settings.VISAGE_PREVIEW_LONG_SIDE,
                                      thumbnail_side=settings.VISAGE_THUMBNAIL_LONG_SIDE)
         loaded.derivative_keys = derivatives_store(photo=photo, renders=renders)

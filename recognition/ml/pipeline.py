@@ -22,6 +22,10 @@ from recognition.ml.images import DecodedImage, ImageDecodeError, ImageSource, d
 from recognition.ml.quality import QualityThresholds, assess_face
 
 DETECT_LONG_SIDE = 1024  # MTCNN ~0.15 s per image at this size on 2 CPU cores (MODELS.md)
+# Every photo is decoded once, at least this large (the web preview's size inside Django), and
+# detection resizes that decode down: the same steps whichever path a photo takes (ingest batch,
+# single photo, sort_photos), so a photo always gives the same faces and embeddings.
+WORK_LONG_SIDE = 1600
 
 
 @dataclass
@@ -111,11 +115,11 @@ class FacePipeline:
         """Faces per prepared photo (see ``prepare``): detection batched, one embedding pass."""
         return self._analyze(photos)
 
-    def prepare(self, source: ImageSource, *, min_long_side: int = 0) -> PhotoInput:
-        """Decode once, at least ``min_long_side`` (e.g. the preview) and what detection needs."""
+    def prepare(self, source: ImageSource) -> PhotoInput:
+        """Decode once: at least WORK_LONG_SIDE (previews) and what detection needs, never more."""
         raw = read_source(source)
         return PhotoInput(raw=raw, decoded=decode(raw, long_side=lambda size: max(
-            min_long_side, self.detection_side(size))))
+            WORK_LONG_SIDE, self.detection_side(size))))
 
     def detection_side(self, original_size: tuple[int, int]) -> int:
         """Long side of the image MTCNN runs on, for a photo of this (upright) size."""
