@@ -17,6 +17,7 @@ from recognition.models import EventKey, Face
 from recognition.services.keys import event_ids_with_external_key
 from recognition.services.purge import event_biometrics_purge
 from sharing.models import DEFAULT_RETENTION_DAYS, GuestSession, StudioPolicy
+from visage import ratelimit
 from visage.tenancy.models import Studio
 
 
@@ -65,4 +66,5 @@ def retention_purge(*, today: date | None = None, dry_run: bool = False) -> Purg
         return PurgeReport(events=[e.id for e in events], faces=faces, sessions=sessions.count())
     faces = sum(event_face_data_purge(event=event) for event in events)
     _, deleted = sessions.delete()
+    ratelimit.purge_expired()  # finished rate-limit windows (their keys are hashed client addresses)
     return PurgeReport(events=[e.id for e in events], faces=faces, sessions=deleted.get(GuestSession._meta.label, 0))

@@ -141,3 +141,13 @@ def test_parallel_hits_never_pass_the_limit():
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         assert sum(pool.map(one, range(80))) == 30
+
+
+def test_finished_windows_are_deleted_by_the_retention_run(db):
+    from sharing.services.retention import retention_purge
+
+    ratelimit.hit(key="old", limit=ratelimit.Limit(5, 60))
+    RateCounter.objects.filter(bucket="old").update(expires_at=0)
+    ratelimit.hit(key="live", limit=ratelimit.Limit(5, 60))
+    retention_purge()
+    assert list(RateCounter.objects.values_list("bucket", flat=True)) == ["live"]
