@@ -3,7 +3,7 @@ same engine where VISAGE_INGEST_QUEUE=gpu sends it to GPU workers only), cluster
 import os
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import worker_process_init, worker_ready
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "visage.settings.local")
@@ -19,3 +19,13 @@ app.autodiscover_tasks()
 def reconcile_on_start(sender, **kwargs) -> None:
     """A worker that (re)starts picks up what waits at once: photos a dead worker held, lost wakes."""
     sender.app.send_task("events.tasks.reconcile", queue="ingest")
+
+
+@worker_process_init.connect
+def load_models(**kwargs) -> None:
+    """Each worker process loads the face models as it starts, not inside its first batch's time
+    limit (set VISAGE_PRELOAD_MODELS=false for a worker that only serves the cluster queue)."""
+    if os.environ.get("VISAGE_PRELOAD_MODELS", "true").lower() in ("1", "true", "yes", "on"):
+        from recognition.ml.pipeline import get_pipeline
+
+        get_pipeline()
