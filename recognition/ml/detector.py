@@ -1,6 +1,7 @@
 """Face detection with MTCNN (facenet-pytorch's nets and weights, our batched cascade in mtcnn.py)."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -21,6 +22,17 @@ MIN_FACE_SIZE = 20
 # Measured on bbt/people (faces fill the 150 px frame): plain pass 39/40 found, pair AUC 0.936;
 # with the margin 40/40 and AUC 1.000 (0.2-0.4 all reach 1.000; 0.1 gives 0.9996).
 BORDER_MARGIN = 0.25
+# Detection plan (see detection_plan): photos up to BASE_LONG_SIDE are detected at full decode
+# with MIN_FACE_SIZE, as before; larger ones at the smallest of DETECT_LONG_SIDES where the
+# smallest wanted face gets PLAN_FACE_PX px. P-net's cost goes with (long side / min face size)^2.
+# MTCNN finds faces down to ~0.6x its min face size, so a 12 px face (P-net's window) is found with
+# min face 20 at ~half the cost of min face 12 on the same image. Measured on 8 composites, faces
+# >= 48 px, by scripts/bench_detector.py (docs/recognition.md "Detection at scale").
+BASE_LONG_SIDE = 1024
+PLAN_FACE_PX = 12
+# A few fixed long sides: photos from one camera then decode to equal sizes and share P-net
+# passes without letterbox padding.
+DETECT_LONG_SIDES = (1024, 1280, 1536, 2048, 2560, 3072, 4096, 6144)
 # Below this no detection counts as sure, and an image with none gets the margin pass too.
 SURE_PROBABILITY = 0.90
 
@@ -98,3 +110,22 @@ def _needs_margin(found: list[Detection], image: Image.Image) -> bool:
         return True
     return any(d.box[0] < 0 or d.box[1] < 0 or d.box[2] > image.width or d.box[3] > image.height
                for d in found)
+
+
+def detection_plan(original_size: tuple[int, int], *, min_face_px: int = 48, face_px: float = PLAN_FACE_PX,
+                   min_face_size: int = MIN_FACE_SIZE) -> tuple[int, int]:
+    """(detect_long_side, min_face_size): decode to that long side, pass that to ``detect_batch``.
+
+    Faces of ``min_face_px`` in the original get ``face_px`` px in the detection image, searched
+    with ``min_face_size`` (``face_px == min_face_size`` is the textbook plan: no reliance on MTCNN
+    finding faces under its min face size).
+    """
+    original_long = max(original_size)
+    if original_long <= BASE_LONG_SIDE:
+        return original_long, MIN_FACE_SIZE
+    needed = original_long * face_px / min_face_px
+    rung = next((side for side in DETECT_LONG_SIDES if side >= needed), 512 * math.ceil(needed / 512))
+    long_side = min(rung, original_long)
+    # A rung above the need gives faces more px: the min face may grow with them, up to the default.
+    grown = int(min_face_size * min_face_px * long_side / original_long / face_px)
+    return long_side, max(min_face_size, min(MIN_FACE_SIZE, grown))

@@ -71,8 +71,12 @@ class MtcnnCascade:
     """Detect faces in a list of RGB images of any sizes; one pass per pyramid level serves them all."""
 
     def __init__(self, device: torch.device | str | None = None, *, half: bool = False,
-                 thresholds: Sequence[float] = STAGE_THRESHOLDS, pnet_batch_pixels: int = PNET_BATCH_PIXELS):
+                 thresholds: Sequence[float] = STAGE_THRESHOLDS, pnet_batch_pixels: int = PNET_BATCH_PIXELS,
+                 letterbox: bool | None = None):
         self.device = default_device(device)
+        # On CUDA levels of one orientation share a letterboxed pass (fewer, fuller kernel launches);
+        # on CPU only equal sizes do, as batching saves nothing there and padding costs compute.
+        self.letterbox = self.device.type == "cuda" if letterbox is None else letterbox
         # fp16 only on CUDA: CPU half convolutions are slow or missing, and box maths stays fp32 anyway.
         self.dtype = torch.float16 if half and self.device.type == "cuda" else torch.float32
         facenet_pytorch = import_facenet_pytorch()
@@ -92,11 +96,11 @@ class MtcnnCascade:
         """Faces per image (RGB PIL images or HxWx3 uint8 arrays); min_face_size per call or per image."""
         if isinstance(min_face_size, (int, float)):
             min_face_size = [min_face_size] * len(images)
-        pixels = [torch.from_numpy(np.array(image, dtype=np.uint8)).to(self.device).permute(2, 0, 1).contiguous()
-                  for image in images]
+        pixels = [torch.from_numpy(np.array(image, dtype=np.uint8)).to(self.device) for image in images]
         tables = _IntegralImages(pixels)
         # Contiguous planar floats: area resampling runs ~4x faster than on the interleaved layout.
-        boxes, owners = self._propose([image.float() for image in pixels], min_face_size)
+        boxes, owners = self._propose([image.permute(2, 0, 1).float().contiguous() for image in pixels],
+                                      min_face_size)
         boxes, owners, (regression, *_) = self._refine(tables, boxes, owners, self.rnet, 24,
                                                        self.thresholds[1])
         keep = self._batched_nms(boxes[:, :4], boxes[:, 4], owners, NMS_REFINE)
@@ -118,20 +122,19 @@ class MtcnnCascade:
         boxes, owners, level_of = (torch.cat(parts) for parts in zip(*found))
         keep = self._batched_nms(boxes[:, :4], boxes[:, 4], owners * levels + level_of, NMS_SCALE)
         boxes, owners = boxes[keep], owners[keep]
-        keep = self._batched_nms(boxes[:, :4], boxes[:, 4], owners, NMS_IMAGE)
-        boxes, owners = boxes[keep], owners[keep]
+        if max(scales[0] for scales in pyramids if scales) > 1.0:
+            # Skipped otherwise, as a no-op: same-level pairs are under 0.5 IoU now, and boxes of
+            # levels 0.709x apart reach at most ((11 + s) / (15.5 - s))^2 <= 0.68 IoU for scales s <= 1.
+            keep = self._batched_nms(boxes[:, :4], boxes[:, 4], owners, NMS_IMAGE)
+            boxes, owners = boxes[keep], owners[keep]
         # Stage one regresses with the box size without facenet's usual +1 (as detect_face does).
         return _rerec(_regress(boxes[:, :5], boxes[:, 5:9], 0)), owners
 
     def _passes(self, jobs: list["_Level"]):
-        """Levels sharing a P-net pass, within the pixel budget.
-
-        On CUDA levels of one orientation share a letterboxed pass (fewer, fuller kernel launches);
-        on CPU only equal sizes do, as batching saves nothing there and padding costs compute.
-        """
+        """Levels sharing a P-net pass (see ``letterbox``), within the pixel budget."""
         groups: dict[object, list[_Level]] = {}
         for job in sorted(jobs, key=lambda job: (job.height, job.width), reverse=True):
-            key = job.height > job.width if self.device.type == "cuda" else (job.height, job.width)
+            key = job.height > job.width if self.letterbox else (job.height, job.width)
             groups.setdefault(key, []).append(job)
         for group in groups.values():
             while group:
@@ -190,22 +193,22 @@ class MtcnnCascade:
 
 
 class _IntegralImages:
-    """Summed-area tables of a list of images, flattened into one tensor for vectorized lookups."""
+    """Summed-area tables of HxWx3 uint8 images, flattened into one (pixels, 3) tensor for lookups."""
 
     def __init__(self, pixels: list[torch.Tensor]):
         device = pixels[0].device if pixels else torch.device("cpu")
         # Exact integer sums; int32 holds 255 * pixels below 8.4 MP, larger images need int64.
-        dtype = torch.int64 if any(255 * p.shape[1] * p.shape[2] >= 2**31 for p in pixels) else torch.int32
+        dtype = torch.int64 if any(255 * p.shape[0] * p.shape[1] >= 2**31 for p in pixels) else torch.int32
         tables = []
         for image in pixels:
-            table = torch.zeros((3, image.shape[1] + 1, image.shape[2] + 1), dtype=dtype, device=device)
-            table[:, 1:, 1:] = image.to(dtype).cumsum(1, dtype=dtype).cumsum(2, dtype=dtype)
-            tables.append(table.reshape(3, -1))
-        self.flat = torch.cat(tables, 1) if tables else torch.zeros((3, 0), dtype=dtype)
-        sizes = torch.tensor([t.shape[1] for t in tables], dtype=torch.int64)
+            table = torch.zeros((image.shape[0] + 1, image.shape[1] + 1, 3), dtype=dtype, device=device)
+            table[1:, 1:] = image.to(dtype).cumsum(0, dtype=dtype).cumsum(1, dtype=dtype)
+            tables.append(table.reshape(-1, 3))
+        self.flat = torch.cat(tables) if tables else torch.zeros((0, 3), dtype=dtype)
+        sizes = torch.tensor([len(t) for t in tables], dtype=torch.int64)
         self.starts = (torch.cumsum(sizes, 0) - sizes).to(device)
-        self.widths = torch.tensor([p.shape[2] for p in pixels], dtype=torch.int64, device=device)
-        self.heights = torch.tensor([p.shape[1] for p in pixels], dtype=torch.int64, device=device)
+        self.widths = torch.tensor([p.shape[1] for p in pixels], dtype=torch.int64, device=device)
+        self.heights = torch.tensor([p.shape[0] for p in pixels], dtype=torch.int64, device=device)
 
     def crops(self, boxes: torch.Tensor, owners: torch.Tensor, size: int):
         """(crops (k, 3, size, size) float, valid (n,) bool): facenet-pytorch's pad() + area resize."""
@@ -225,12 +228,12 @@ class _IntegralImages:
         (r0, r1), (c0, c1) = bins(y0, y1), bins(x0, x1)
         base, stride = self.starts[owners][:, None, None], (self.widths[owners] + 1)[:, None, None]
 
-        def table(rows, cols):  # (3, k, size, size)
-            return self.flat[:, base + rows[:, :, None] * stride + cols[:, None, :]]
+        def table(rows, cols):  # (k, size, size, 3): whole pixels gathered, channels-last as the nets take
+            return self.flat[base + rows[:, :, None] * stride + cols[:, None, :]]
 
         sums = table(r1, c1) - table(r0, c1) - table(r1, c0) + table(r0, c0)
-        counts = (r1 - r0)[:, :, None] * (c1 - c0)[:, None, :]
-        return (sums.float() / counts).permute(1, 0, 2, 3), valid
+        counts = (r1 - r0)[:, :, None, None] * (c1 - c0)[:, None, :, None]
+        return (sums.float() / counts).permute(0, 3, 1, 2), valid
 
 
 def _normalized(pixels: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
