@@ -76,3 +76,12 @@ def test_an_album_link_signed_with_the_old_repository_key_is_refused(db, client)
     forged = signing.dumps({"person": 1, "event": 1}, key=OLD_REPOSITORY_KEY, salt="visage.album-link", compress=True)
     assert django_settings.SECRET_KEY != OLD_REPOSITORY_KEY
     assert client.get(f"/api/v1/albums/{forged}/download.zip").status_code == 404
+
+
+def test_with_s3_the_csp_admits_presigned_images_from_the_object_store():
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "visage.settings.test", "VISAGE_STORAGE": "s3",
+           "AWS_S3_ENDPOINT_URL": "https://objects.example:9000/bucket"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    assert "'https://objects.example:9000'" in out.stdout and "'unsafe-inline'" not in out.stdout

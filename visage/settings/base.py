@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -135,6 +136,11 @@ STORAGES = {
     ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+if VISAGE_STORAGE == "s3":
+    # Previews and thumbnails redirect to presigned URLs on the object store: pages may show images from it.
+    _endpoint = urlsplit(_S3_OPTIONS["endpoint_url"] or "https://s3.amazonaws.com")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"{_endpoint.scheme}://{_endpoint.netloc}" if _S3_OPTIONS["endpoint_url"] else "https://*.amazonaws.com")
 
 # --- Uploads -------------------------------------------------------------------------------
 # Files above FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to disk in chunks, never held in memory.
