@@ -96,7 +96,7 @@ class MtcnnCascade:
         """Faces per image (RGB PIL images or HxWx3 uint8 arrays); min_face_size per call or per image."""
         if isinstance(min_face_size, (int, float)):
             min_face_size = [min_face_size] * len(images)
-        pixels = [torch.from_numpy(np.array(image, dtype=np.uint8)).to(self.device) for image in images]
+        pixels = [torch.from_numpy(_rgb_array(image)).to(self.device) for image in images]
         tables = _IntegralImages(pixels)
         # Contiguous planar floats: area resampling runs ~4x faster than on the interleaved layout.
         boxes, owners = self._propose([image.permute(2, 0, 1).float().contiguous() for image in pixels],
@@ -234,6 +234,12 @@ class _IntegralImages:
         sums = table(r1, c1) - table(r0, c1) - table(r1, c0) + table(r0, c0)
         counts = (r1 - r0)[:, :, None, None] * (c1 - c0)[:, None, :, None]
         return (sums.float() / counts).permute(0, 3, 1, 2), valid
+
+
+def _rgb_array(image: Image.Image | np.ndarray) -> np.ndarray:
+    if isinstance(image, Image.Image) and image.mode != "RGB":
+        image = image.convert("RGB")
+    return np.array(image, dtype=np.uint8)  # a copy: torch wants a writable array
 
 
 def _normalized(pixels: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
