@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from recognition.ml.align import align_face  # noqa: E402
 from recognition.ml.images import decode  # noqa: E402
-from recognition.ml.pipeline import DETECT_LONG_SIDE, get_pipeline  # noqa: E402
+from recognition.ml.pipeline import get_pipeline  # noqa: E402
 
 FACES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "faces"
 DEFAULT_FOLDERS = [FACES / "portraits", FACES / "bbt" / "group"]
@@ -37,7 +37,7 @@ def best_time(action, repeat: int):
 
 def bench_image(path: Path, repeat: int) -> dict:
     pipeline = get_pipeline()
-    decode_s, decoded = best_time(lambda: decode(path, long_side=DETECT_LONG_SIDE), repeat)
+    decode_s, decoded = best_time(lambda: decode(path, long_side=pipeline.detection_side), repeat)
     detect_s, found = best_time(lambda: pipeline.detector.detect(decoded.image), repeat)
     crops = [align_face(decoded.image, d.landmarks, pipeline.embedder.template) for d in found]
     embed_s, _ = best_time(lambda: pipeline.embedder.embed(crops), repeat) if crops else (0.0, None)

@@ -1,8 +1,8 @@
 """The ingest loop a worker runs when woken: claim → load → analyze → store, batch after batch.
 
-Loading (storage read, one reduced decode, preview and thumbnail) of the next batch runs on a
-thread while the models work on the current one; Pillow and torch release the GIL, so on a GPU
-node the decoder keeps the device fed. The database is the source of truth throughout: what a
+Loading (storage read, one reduced decode, preview and thumbnail) of the next batch runs on
+loader threads (VISAGE_INGEST_LOADERS) while the models work on the current one; Pillow and
+torch release the GIL, so on a GPU node many loaders keep the device fed. The database is the source of truth throughout: what a
 killed worker held comes back when its lease runs out (events/claims.py).
 """
 import logging
@@ -17,7 +17,7 @@ from django.db import close_old_connections
 
 from events.claims import Claim, claim_renew, photo_fail, photo_release, photos_claim
 from recognition.ingest.analysis import analyze_batch
-from recognition.ingest.loading import LoadedPhoto, load_batch
+from recognition.ingest.loading import LoadedPhoto, load_photo
 from recognition.ingest.store import store_batch
 from recognition.ml.pipeline import FacePipeline, get_pipeline
 
@@ -46,11 +46,12 @@ def ingest_run(*, budget_s: float | None = None, batch_size: int | None = None,
     pipeline = pipeline or get_pipeline()
     deadline = time.monotonic() + budget_s
     report, worker = RunReport(), worker_name()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-loader") as loader:
+    loaders = settings.VISAGE_INGEST_LOADERS
+    with ThreadPoolExecutor(max_workers=loaders, thread_name_prefix="ingest-loader") as loader:
         pending = _claim_and_load(loader, worker, batch_size, pipeline)
         while pending is not None:
             claim, loading = pending
-            loaded = loading.result()
+            loaded = [future.result() for future in loading]
             # Claim and start loading the next batch before the models run on this one.
             pending = _claim_and_load(loader, worker, batch_size, pipeline) if time.monotonic() < deadline else None
             _process(claim, loaded, pipeline, report)
@@ -59,16 +60,16 @@ def ingest_run(*, budget_s: float | None = None, batch_size: int | None = None,
 
 
 def _claim_and_load(loader: ThreadPoolExecutor, worker: str, batch_size: int,
-                    pipeline: FacePipeline) -> tuple[Claim, Future] | None:
+                    pipeline: FacePipeline) -> tuple[Claim, list[Future]] | None:
     claim = photos_claim(worker=worker, limit=batch_size)
     if claim is None:
         return None
-    return claim, loader.submit(_load_in_thread, claim.photos, pipeline)
+    return claim, [loader.submit(_load_in_thread, photo, pipeline) for photo in claim.photos]
 
 
-def _load_in_thread(photos, pipeline: FacePipeline) -> list[LoadedPhoto]:
+def _load_in_thread(photo, pipeline: FacePipeline) -> LoadedPhoto:
     try:
-        return load_batch(photos, pipeline)
+        return load_photo(photo, pipeline)
     finally:
         close_old_connections()  # the loader thread may touch the database through storage
 

@@ -1,4 +1,4 @@
-"""Stage 1 of a batch, run on a loader thread while the models work on the previous batch:
+"""Stage 1 of a batch, run on loader threads while the models work on the previous batch:
 read each original once, decode it once (reduced), render and store the preview and thumbnail."""
 import logging
 from dataclasses import dataclass, field
@@ -24,10 +24,6 @@ class LoadedPhoto:
     derivative_keys: dict[str, str] = field(default_factory=dict)
     failure: str = ""  # the photo's own fault: ends failed, never retried
     transient: str = ""  # storage away: released for a later attempt
-
-
-def load_batch(photos: list[Photo], pipeline: FacePipeline) -> list[LoadedPhoto]:
-    return [load_photo(photo, pipeline) for photo in photos]
 
 
 def load_photo(photo: Photo, pipeline: FacePipeline) -> LoadedPhoto:

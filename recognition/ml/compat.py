@@ -28,26 +28,40 @@ def batched_nms(boxes: torch.Tensor, scores: torch.Tensor, idxs: torch.Tensor,
     """torchvision.ops.batched_nms semantics: NMS per category ``idxs``; kept indices by score."""
     if boxes.numel() == 0:
         return torch.empty((0,), dtype=torch.int64, device=boxes.device)
-    # Shift each category far apart so one NMS pass never lets categories suppress each other.
-    offsets = idxs.to(boxes) * (boxes.max() - boxes.min() + 1)
-    return nms(boxes + offsets[:, None], scores, iou_threshold)
+    # One NMS per category (not torchvision's coordinate-offset trick: offsets that depend on the
+    # whole batch's extent would round each photo's boxes differently in different batches).
+    categories = idxs.detach().cpu().numpy()
+    kept = [np.flatnonzero(categories == category)[nms(boxes[mask], scores[mask], iou_threshold).cpu().numpy()]
+            for category in np.unique(categories)
+            for mask in [torch.as_tensor(categories == category, device=boxes.device)]]
+    kept = np.concatenate(kept)
+    order = np.argsort(-scores.detach().cpu().double().numpy()[kept], kind="stable")
+    return torch.as_tensor(kept[order], dtype=torch.int64, device=boxes.device)
 
 
 def nms(boxes: torch.Tensor, scores: torch.Tensor, iou_threshold: float) -> torch.Tensor:
-    """Greedy NMS (torchvision.ops.nms semantics: areas without the +1, IoU > threshold drops)."""
-    x1, y1, x2, y2 = boxes.unbind(1)
+    """Greedy NMS (torchvision.ops.nms semantics: areas without the +1, IoU > threshold drops).
+
+    Ties in score (MTCNN's probabilities saturate at 1.0) are broken by position (a stable sort),
+    so a photo's faces do not depend on which other photos share its batch. The loop runs in numpy:
+    per kept box it is a handful of vector ops, where torch's per-op overhead dominated.
+    """
+    if boxes.numel() == 0:
+        return torch.empty((0,), dtype=torch.int64, device=boxes.device)
+    b = boxes.detach().cpu().double().numpy()
+    x1, y1, x2, y2 = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
     areas = (x2 - x1) * (y2 - y1)
-    order = torch.argsort(scores, descending=True)
+    order = np.argsort(-scores.detach().cpu().double().numpy(), kind="stable")
     keep = []
-    while order.numel() > 0:
+    while order.size > 0:
         best, rest = order[0], order[1:]
         keep.append(best)
-        width = (torch.minimum(x2[best], x2[rest]) - torch.maximum(x1[best], x1[rest])).clamp(min=0)
-        height = (torch.minimum(y2[best], y2[rest]) - torch.maximum(y1[best], y1[rest])).clamp(min=0)
+        width = np.clip(np.minimum(x2[best], x2[rest]) - np.maximum(x1[best], x1[rest]), 0, None)
+        height = np.clip(np.minimum(y2[best], y2[rest]) - np.maximum(y1[best], y1[rest]), 0, None)
         inter = width * height
         iou = inter / (areas[best] + areas[rest] - inter)
         order = rest[iou <= iou_threshold]
-    return torch.stack(keep).to(torch.int64)
+    return torch.as_tensor(np.array(keep, dtype=np.int64), device=boxes.device)
 
 
 def to_tensor(picture) -> torch.Tensor:

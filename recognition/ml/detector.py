@@ -77,7 +77,7 @@ class FaceDetector:
             min_face_size = [min_face_size or self.min_face_size] * len(images)
         results = self._run(images, list(min_face_size))
         again = [i for i, image in enumerate(images)
-                 if self.border_margin > 0 and _needs_margin(results[i], image)]
+                 if self.border_margin > 0 and _needs_margin(results[i], image, large=max(image.size) > BASE_LONG_SIDE)]
         if again:
             framed = self._detect_with_margin([images[i] for i in again], [min_face_size[i] for i in again])
             for index, found in zip(again, framed):
@@ -104,9 +104,13 @@ def _detections(faces: Faces) -> list[Detection]:
     return sorted(found, key=lambda d: -d.probability)
 
 
-def _needs_margin(found: list[Detection], image: Image.Image) -> bool:
-    """No sure face, or a face box crossing the border (its refinement crops were distorted)."""
-    if not any(d.probability >= SURE_PROBABILITY for d in found):
+def _needs_margin(found: list[Detection], image: Image.Image, *, large: bool = False) -> bool:
+    """No sure face, or a face box crossing the border (its refinement crops were distorted).
+
+    A large detection image (a big photo's plan) with no sure face is a photo without people far
+    more often than a face filling the frame: the framed pass (2.25x the pixels) is skipped there.
+    """
+    if not large and not any(d.probability >= SURE_PROBABILITY for d in found):
         return True
     return any(d.box[0] < 0 or d.box[1] < 0 or d.box[2] > image.width or d.box[3] > image.height
                for d in found)

@@ -16,12 +16,14 @@ import torch
 from PIL import Image
 
 from recognition.ml.align import align_face, source_coverage, template_scale
-from recognition.ml.detector import Detection, FaceDetector
+from recognition.ml.detector import MIN_FACE_SIZE, Detection, FaceDetector, detection_plan
 from recognition.ml.embedders import Embedder, get_embedder
 from recognition.ml.images import DecodedImage, ImageDecodeError, ImageSource, decode, fit_long_side, read_source
 from recognition.ml.quality import QualityThresholds, assess_face
 
-DETECT_LONG_SIDE = 1024  # MTCNN ~0.15 s per image at this size on 2 CPU cores (MODELS.md)
+# Faces with a short side of at least this many original pixels are found in any photo (the back
+# row of a 24 MP group shot has faces of 60-120 px): the detection plan picks the resolution.
+MIN_FACE_PX = 48
 # Every photo is decoded once, at least this large (the web preview's size inside Django), and
 # detection resizes that decode down: the same steps whichever path a photo takes (ingest batch,
 # single photo, sort_photos), so a photo always gives the same faces and embeddings.
@@ -66,7 +68,7 @@ class PhotoInput:
 class FacePipeline:
     """Detector + embedder + quality gate. Thread-safe for inference; build once per process."""
 
-    def __init__(self, embedder_name: str | None = None, detect_long_side: int = DETECT_LONG_SIDE,
+    def __init__(self, embedder_name: str | None = None, detect_long_side: int | None = None,
                  device: torch.device | str | None = None,
                  quality: QualityThresholds = QualityThresholds()):
         self.embedder: Embedder = get_embedder(embedder_name)
@@ -123,7 +125,13 @@ class FacePipeline:
 
     def detection_side(self, original_size: tuple[int, int]) -> int:
         """Long side of the image MTCNN runs on, for a photo of this (upright) size."""
-        return min(max(original_size), self.detect_long_side)
+        return self.detection_plan(original_size)[0]
+
+    def detection_plan(self, original_size: tuple[int, int]) -> tuple[int, int]:
+        """(long side, min face size) so that faces of MIN_FACE_PX in the original are found."""
+        if self.detect_long_side is not None:  # a fixed size asked for (tests, comparisons)
+            return min(max(original_size), self.detect_long_side), MIN_FACE_SIZE
+        return detection_plan(original_size, min_face_px=MIN_FACE_PX)
 
     def _detection_image(self, photo: PhotoInput) -> DecodedImage:
         side = self.detection_side(photo.decoded.original_size)
@@ -136,7 +144,8 @@ class FacePipeline:
         if not photos:
             return []
         views = [self._detection_image(photo) for photo in photos]
-        found = self.detector.detect_batch([view.image for view in views])
+        min_faces = [self.detection_plan(photo.decoded.original_size)[1] for photo in photos]
+        found = self.detector.detect_batch([view.image for view in views], min_face_size=min_faces)
         for photo, view, detections in zip(photos, views, found):
             photo.detections = [_to_original(d, view) for d in detections]
         crops = [self._align_photo(photo) for photo in photos]

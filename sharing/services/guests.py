@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from recognition.ml.images import ImageDecodeError
 from events.inspection import ImageTooLarge, RejectedFile, open_bounded
-from recognition.ml.pipeline import DETECT_LONG_SIDE, get_pipeline, largest_face
+from recognition.ml.pipeline import WORK_LONG_SIDE, get_pipeline, largest_face
 from recognition.search import event_search
 from sharing import conf, ratelimit
 from sharing.clients import Client
@@ -49,7 +49,7 @@ def _selfie_header_check(selfie) -> None:
     """Refuse from the header alone what is too big to decode on a public endpoint (pixel bombs)."""
     try:
         with open_bounded(selfie, max_pixels=conf.selfie_max_pixels(), budget_bytes=conf.selfie_decode_budget_bytes(),
-                          draft_long_side=DETECT_LONG_SIDE):
+                          draft_long_side=WORK_LONG_SIDE):
             pass
     except ImageTooLarge as exc:
         raise SelfieRejected(f"That photo is too large to analyse: {exc}.") from None

@@ -215,6 +215,9 @@ VISAGE_INGEST_MAX_ATTEMPTS = env_int("VISAGE_INGEST_MAX_ATTEMPTS", 3)
 # bounded time limits); at most this many wakes are sent for one upload request.
 VISAGE_INGEST_TASK_SECONDS = env_int("VISAGE_INGEST_TASK_SECONDS", 240)
 VISAGE_INGEST_MAX_WAKES = env_int("VISAGE_INGEST_MAX_WAKES", 4)
+# Threads that read, decode and render previews ahead of the models: 1 where every core runs its
+# own worker process; a GPU worker needs about one per CPU core to keep the device fed.
+VISAGE_INGEST_LOADERS = env_int("VISAGE_INGEST_LOADERS", 1)
 
 CACHES = {
     "default": (
