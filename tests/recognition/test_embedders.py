@@ -28,10 +28,20 @@ def test_torch_sface_equals_the_onnx_reference_implementation(pipeline, aligned_
     model.graph.input.extend(kept)  # the file lists unused float weights as inputs
     expected = ReferenceEvaluator(model).run(None, {"data": batch})[0][0]
     with torch.inference_mode():
-        actual = pipeline.embedder.model(torch.from_numpy(batch)).numpy()[0]
+        actual = sface.load_sface()(torch.from_numpy(batch)).numpy()[0]
     cosine = actual @ expected / np.linalg.norm(actual) / np.linalg.norm(expected)
     assert cosine > 0.99999
     assert np.abs(actual - expected).max() < 1e-3 * np.abs(expected).max()
+
+
+def test_the_compiled_embedder_gives_the_fp32_vectors(pipeline, obama_faces):
+    """What workers run (traced fp32, or bf16 where the CPU has it) stays on the fp32 model's vectors."""
+    crops = [face.aligned for face in obama_faces]
+    batch = torch.from_numpy(np.stack([np.asarray(c, dtype=np.float32) for c in crops])).permute(0, 3, 1, 2)
+    with torch.inference_mode():
+        fp32 = torch.nn.functional.normalize(sface.load_sface()(batch))
+        compiled = torch.nn.functional.normalize(pipeline.embedder.model(batch).float())
+    assert (fp32 * compiled).sum(1).min() > 0.999
 
 
 def test_a_tampered_model_file_is_refused_naming_path_and_hash(tmp_path):
