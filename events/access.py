@@ -1,23 +1,18 @@
 """Who may do what to an event: studio roles, plus the event-level organizer role.
 
-A user with no role on the event gets a 404 (the same answer as for a missing event).
+Every lookup is made inside the events the user can reach, so a user with no role on the event
+gets a 404 (the same answer as for a missing event), never a 403.
 """
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core.access import ORGANIZER, role_can
+from core.tenancy.models import Membership
 from events.models import Event, EventOrganizer, Photo
-from visage.tenancy.models import Membership, Role
 
-ORGANIZER = "organizer"
-_CAN = {
-    "view": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER, Role.VIEWER, ORGANIZER},
-    "upload": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER},
-    "curate": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER},
-    "share": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER, ORGANIZER},
-    "invite": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER},
-    "delete": {Role.OWNER, Role.ADMIN},
-}
+__all__ = ["ORGANIZER", "EventAccess", "event_access_get", "photo_access_get", "reachable_events"]
 
 
 @dataclass(frozen=True)
@@ -26,11 +21,18 @@ class EventAccess:
     role: str
 
     def can(self, action: str) -> bool:
-        return self.role in _CAN[action]
+        return role_can(self.role, action)
+
+
+def reachable_events(*, user) -> QuerySet[Event]:
+    """Events of the user's studios plus the events they organize: the scope of every lookup."""
+    if not getattr(user, "is_authenticated", False):
+        return Event.objects.none()
+    return Event.objects.filter(Q(studio__memberships__user=user) | Q(organizers__user=user))
 
 
 def event_access_get(*, user, event_id: int) -> EventAccess:
-    event = Event.objects.select_related("studio").filter(id=event_id).first()
+    event = Event.objects.select_related("studio").filter(id=event_id, id__in=reachable_events(user=user)).first()
     role = _role(user, event) if event is not None else None
     if role is None:
         raise Http404("No such event.")
@@ -38,13 +40,10 @@ def event_access_get(*, user, event_id: int) -> EventAccess:
 
 
 def photo_access_get(*, user, photo_id: int) -> tuple[Photo, EventAccess]:
-    photo = Photo.objects.filter(id=photo_id).only("event_id").first()
-    try:
-        # One answer for a missing photo and another studio's: the message must not tell them apart.
-        access = event_access_get(user=user, event_id=photo.event_id if photo else 0)
-    except Http404:
-        raise Http404("No such photo.") from None
-    return Photo.objects.select_related("event").get(id=photo_id), access
+    photo = Photo.objects.select_related("event").filter(id=photo_id, event__in=reachable_events(user=user)).first()
+    if photo is None:  # one answer for a missing photo and another studio's
+        raise Http404("No such photo.")
+    return photo, event_access_get(user=user, event_id=photo.event_id)
 
 
 def _role(user, event: Event) -> str | None:

@@ -8,9 +8,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from events import selectors, services
-from events.downloads import derivative_response, original_response
+from core.downloads import derivative_response, original_response
 from events.models import Event, Photo
-from visage.api import EventApi, PhotoApi, StudioApi
+from core.api import StudioApi
+from events.api import EventApi, PhotoApi
 
 
 class EventOutputSerializer(serializers.ModelSerializer):

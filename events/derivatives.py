@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 
 from events.models import Photo
-from events.storage import derivative_key, object_storage
-from recognition.ml.images import to_rgb
+from core.storage import derivative_key, object_storage
+from core.images import to_rgb
 
 JPEG_QUALITY = 85
 # Pillow's BILINEAR resize is area-aware when shrinking (its filter support grows with the

@@ -12,7 +12,7 @@ from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
 from events.image_headers import webp_declared_size
-from events.storage import CHUNK_SIZE
+from core.storage import CHUNK_SIZE
 
 # Pillow format → content type. HEIC/RAW need plugins we do not ship; they get a clear "unsupported".
 ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "TIFF": "image/tiff"}

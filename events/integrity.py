@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from events.models import Photo
-from events.storage import CHUNK_SIZE, object_storage
+from core.storage import CHUNK_SIZE, object_storage
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.db import models
 
-from visage.tenancy.models import Studio
+from core.tenancy.models import Studio
 
 
 class Event(models.Model):

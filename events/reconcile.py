@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from events.claims import photo_fail, photos_give_up_interrupted, photos_waiting
 from events.models import Event, Photo, PhotoState
-from events.storage import event_prefix, object_storage
+from core.storage import event_prefix, object_storage
 from events.wake import ingest_wake
 
 ORPHAN_GRACE = timedelta(hours=1)

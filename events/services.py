@@ -5,13 +5,15 @@ from datetime import date
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from rest_framework.authtoken.models import Token
 
 from events.claims import TRANSIENT_ERRORS
 from events.inspection import PhotoInfo, RejectedFile, inspect_photo, size_limit_message
-from events.models import Event, Photo
-from events.storage import event_prefix, object_storage, original_key
+from events.models import Event, EventOrganizer, Photo
+from core.storage import delete_prefix, event_prefix, object_storage, original_key
+from events.signals import event_deleting, event_visibility_changed
 from events.wake import ingest_wake
-from visage.tenancy.models import Studio, User
+from core.tenancy.models import Membership, Studio, User
 
 logger = logging.getLogger(__name__)
 
@@ -49,29 +51,14 @@ def photo_set_hidden(*, photo: Photo, hidden: bool) -> Photo:
 
 def event_delete(*, event: Event) -> None:
     """Crypto-shred the embeddings (data key first), then the stored objects, then the rows."""
-    from recognition.services.keys import event_key_destroy
-
-    event_key_destroy(event=event)
+    event_deleting.send(sender=Event, event=event)  # recognition destroys the data key here
     delete_prefix(object_storage(), event_prefix(studio_id=event.studio_id, event_id=event.id))
     event.delete()
     _search_changed(event.id)
 
 
-def delete_prefix(storage, prefix: str) -> None:
-    try:
-        directories, files = storage.listdir(prefix)
-    except FileNotFoundError:  # nothing was ever stored there (S3 lists an empty prefix instead)
-        return
-    for name in files:
-        storage.delete(f"{prefix}{name}")
-    for directory in directories:
-        delete_prefix(storage, f"{prefix}{directory}/")
-
-
 def _search_changed(event_id: int) -> None:
-    from recognition.index_version import index_invalidate
-
-    index_invalidate(event_id=event_id)
+    event_visibility_changed.send(sender=Event, event_id=event_id)
 
 
 def photos_upload(*, event: Event, user: User | None, files: list[UploadedFile]) -> list[UploadOutcome]:
@@ -145,3 +132,33 @@ def _photo_row_and_object(*, event: Event, user: User | None, uploaded: Uploaded
             storage.delete(stored_key)
             raise RuntimeError(f"storage refused key {key!r}")
     return photo
+
+
+def studio_delete(*, studio: Studio) -> int:
+    """Each event first (data key, then objects, then rows), then whatever else the studio
+    stored under its prefix, then the studio and its memberships; then the accounts that only
+    existed for this studio stop working. Returns events deleted."""
+    people = set(Membership.objects.filter(studio=studio).values_list("user_id", flat=True))
+    people |= set(EventOrganizer.objects.filter(event__studio=studio).values_list("user_id", flat=True))
+    events = list(Event.objects.filter(studio=studio))
+    for event in events:
+        event_delete(event=event)
+    delete_prefix(object_storage(), f"{studio.id}/")
+    studio.delete()
+    users_deactivate_orphaned(user_ids=people)
+    return len(events)
+
+
+@transaction.atomic
+def users_deactivate_orphaned(*, user_ids: set[int]) -> int:
+    """Accounts among `user_ids` that belong to no studio and organize no event any more:
+    deactivated, password made unusable, API tokens deleted (their sessions die with is_active)."""
+    still_used = set(Membership.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    still_used |= set(EventOrganizer.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    orphans = list(User.objects.filter(id__in=user_ids - still_used))
+    for user in orphans:
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password", "password_changed_at"])
+    Token.objects.filter(user__in=orphans).delete()
+    return len(orphans)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from events import apis
-from visage import converters  # noqa: F401  (registers <id:…>)
+from core import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
     path("events/", apis.EventListCreateApi.as_view(), name="event-list"),

@@ -8,8 +8,8 @@ from django.urls import reverse
 from events.models import EventOrganizer
 from recognition.albums import album_photos, person_label
 from recognition.models import Person
-from visage.errors import DomainError
-from visage.tenancy.models import Membership
+from core.errors import DomainError
+from core.tenancy.models import Membership
 
 _SALT = "visage.album-link"
 

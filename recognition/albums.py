@@ -1,6 +1,6 @@
 """Per-person albums: the person's originals (byte for byte) plus a "Faces" index image.
 
-One list of entries feeds both outputs: a streaming zip (events.downloads.zip_response, for the
+One list of entries feeds both outputs: a streaming zip (core.downloads.zip_response, for the
 download and the email link) and a folder on disk (`export_people`, the seeds' OUT/<person>/ +
 OUT/Faces/ layout).
 """
@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from PIL import Image, ImageDraw
 
 from events.models import Photo
-from events.storage import CHUNK_SIZE, object_storage
-from events.zipstream import ZipEntry, safe_name, storage_entry, unique_name
+from core.storage import CHUNK_SIZE, object_storage
+from core.zipstream import ZipEntry, safe_name, storage_entry, unique_name
 from recognition.models import Face, Person
 from recognition.thumbnails import face_crop
 

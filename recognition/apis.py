@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events.access import EventAccess
-from events.downloads import object_response, zip_response
+from core.downloads import object_response, zip_response
 from recognition import selectors
 from recognition.album_links import album_email_send, album_link_person
 from recognition.albums import album_entries, person_label
@@ -17,8 +17,8 @@ from recognition.models import Face, Person
 from recognition.services import curation
 from recognition.services.people import event_recluster
 from recognition.thumbnails import face_thumbnail_key
-from visage.api import EventApi, EventObjectApi
-from visage.fields import IdField
+from events.api import EventApi, EventObjectApi
+from core.fields import IdField
 
 
 class PersonOutputSerializer(serializers.ModelSerializer):

@@ -8,7 +8,12 @@ class RecognitionConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from events.counters import counter_source_register
+        from recognition import receivers  # noqa: F401  (connects to events.signals)
         from recognition.ml import images, pipeline
+        from recognition.selectors import events_face_counters
+
+        counter_source_register(events_face_counters)
 
         # One pixel limit for the whole product: a photo the upload accepted is one the workers decode.
         images.MAX_PIXELS = settings.VISAGE_MAX_IMAGE_PIXELS

@@ -4,7 +4,7 @@ import uuid
 from django.db import models
 
 from events.models import Event, Photo
-from visage.tenancy.models import Studio
+from core.tenancy.models import Studio
 
 
 class EventKey(models.Model):

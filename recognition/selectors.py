@@ -7,12 +7,22 @@ from recognition.models import Face, Person
 
 
 def event_face_counters(*, event: Event) -> dict[str, int]:
-    faces = Face.objects.filter(event=event).aggregate(
-        total=Count("id"), usable=Count("id", filter=Q(usable=True)), assigned=Count("id", filter=Q(person__isnull=False))
-    )
+    return events_face_counters([event.id])[event.id]
+
+
+def events_face_counters(event_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Face and people counters for many events in two queries (events.counters source)."""
+    faces = {row["event_id"]: row for row in Face.objects.filter(event_id__in=event_ids).order_by().values("event_id").annotate(
+        total=Count("id"), usable=Count("id", filter=Q(usable=True)), assigned=Count("id", filter=Q(person__isnull=False)))}
+    people = dict(Person.objects.filter(event_id__in=event_ids).order_by().values("event_id").annotate(n=Count("id"))
+                  .values_list("event_id", "n"))
+    empty = {"total": 0, "usable": 0, "assigned": 0}
     return {
-        "faces": faces["total"], "faces_usable": faces["usable"], "faces_assigned": faces["assigned"],
-        "people": Person.objects.filter(event=event).count(),
+        event_id: {
+            "faces": faces.get(event_id, empty)["total"], "faces_usable": faces.get(event_id, empty)["usable"],
+            "faces_assigned": faces.get(event_id, empty)["assigned"], "people": people.get(event_id, 0),
+        }
+        for event_id in event_ids
     }
 
 

@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from events.derivatives import open_original_for_display
-from events.storage import derivative_key, object_storage
+from core.storage import derivative_key, object_storage
 from recognition.ml.facecrop import square_inside
 from recognition.models import Face
 

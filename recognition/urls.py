@@ -1,7 +1,7 @@
 from django.urls import path
 
 from recognition import apis
-from visage import converters  # noqa: F401  (registers <id:…>)
+from core import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
     path("events/<id:event_id>/people/", apis.PersonListApi.as_view(), name="event-people"),

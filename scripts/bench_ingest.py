@@ -131,7 +131,7 @@ def _store_photos(paths: list[Path]):
 
     from events import services
     from events.services import event_create, photos_upload
-    from visage.tenancy.services import studio_create
+    from core.tenancy.services import studio_create
 
     services.ingest_wake = lambda **kwargs: 0  # the benchmark starts its workers itself
     studio, owner = studio_create(name="Bench", owner_email="bench@example.com", owner_password="bench-pw-123")

@@ -74,7 +74,7 @@ def fill_event(n: int):
     from recognition import crypto
     from recognition.models import Face
     from recognition.services.keys import event_data_key
-    from visage.tenancy.services import studio_create
+    from core.tenancy.services import studio_create
 
     studio, owner = studio_create(name="Bench", owner_email="bench@example.com", owner_password="bench-pw-123")
     event = event_create(studio=studio, user=owner, name="Bench wedding")

@@ -1,6 +1,6 @@
 """Managers' endpoints: share links, their printables, organizers, the studio's retention.
 
-Links and organizers hang under /events/{id}/ and go through visage.api.EventApi, so
+Links and organizers hang under /events/{id}/ and go through core.api.EventApi, so
 another studio's event is a 404 and an organizer reaches only their own event.
 """
 from django.http import Http404, HttpResponse
@@ -12,15 +12,16 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from events.storage import object_storage
+from core.storage import object_storage
 from sharing import codes, conf, selectors
 from sharing.models import Download, Scope, ShareLink
 from sharing.services import links as link_services
 from sharing.services.links import ShareLinkInvalid, qr_key
 from sharing.services.retention import studio_policy_set
-from visage.api import EventApi, StudioApi
-from visage.fields import CountField, IdField
-from visage.tenancy.models import Role
+from core.api import StudioApi
+from events.api import EventApi
+from core.fields import CountField, IdField
+from core.tenancy.models import Role
 
 
 def base_url(request) -> str:

@@ -1,7 +1,7 @@
 """Who is asking: the client's IP (behind trusted proxies), stored only as a keyed hash."""
 from dataclasses import dataclass
 
-from visage.clients import client_ip, ip_hash
+from core.clients import client_ip, ip_hash
 
 __all__ = ["Client", "client_from_request", "client_ip", "ip_hash"]
 

@@ -5,7 +5,7 @@ are what a wedding-sized event needs.
 """
 from django.conf import settings
 
-from visage.ratelimit import Limit
+from core.ratelimit import Limit
 
 
 def _get(name: str, default):

@@ -10,11 +10,11 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from events.derivatives import JPEG_QUALITY
-from events.downloads import derivative_response, original_response
-from events.downloads import zip_response as zip_download
+from core.downloads import derivative_response, original_response
+from core.downloads import zip_response as zip_download
 from events.models import Photo
-from events.storage import object_storage
-from events.zipstream import ZipEntry, storage_entry
+from core.storage import object_storage
+from core.zipstream import ZipEntry, storage_entry
 from sharing.errors import DownloadNotAllowed
 from sharing.models import Download, ShareLink
 

@@ -3,11 +3,11 @@
 Services raise these; the guest API and the guest pages turn them into responses. None of
 them says anything about the event or its photos beyond what the guest already holds.
 """
-from visage.errors import DomainError
+from core.errors import DomainError
 
 
 class GuestError(DomainError):
-    """A guest-facing domain error (status, stable code, message; visage.api_errors renders it)."""
+    """A guest-facing domain error (status, stable code, message; core.api_errors renders it)."""
 
 
 class LinkNotFound(GuestError):

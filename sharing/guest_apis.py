@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.exceptions import NotFound
 
 from events.uploads import SizeLimitedUploadHandler
 from sharing import conf, downloads, selectors
@@ -22,16 +22,31 @@ from sharing.models import Download, GuestSession
 from sharing.services.access import guest_pin_verify, guest_session_start
 from sharing.services.guests import guest_search, guest_search_throttle
 from sharing.services.removals import guest_forget
-from visage.parsers import BoundedJSONParser
-from visage.schema import ERROR_SCHEMA
+from core.api import ScopedApi
+from core.parsers import BoundedJSONParser
+from core.schema import ERROR_SCHEMA
 
 _ERROR = ERROR_SCHEMA
 
 
-class GuestApi(APIView):
+class GuestApi(ScopedApi):
+    """Scoped by the share link: the token authenticates (SharingAccessTokenAuthentication) and
+    every object is looked up inside the guest's session or link."""
+
+    dangerously_defines_scope = True
     authentication_classes = [SharingAccessTokenAuthentication]
     permission_classes = [IsShareLinkGuest]
+    upload_handler_class = None
     _new_secret: str | None = None
+
+    def initial(self, request, *args, **kwargs):
+        if self.upload_handler_class is not None:  # before anything reads the body
+            request._request.upload_handlers = [self.upload_handler_class(request._request)]
+        super().initial(request, *args, **kwargs)
+
+    def resolve_scope(self, request, **kwargs) -> None:
+        if not isinstance(request.auth, GuestAccess):  # IsShareLinkGuest already refused; never rely on it alone
+            raise NotFound("No such link.")
 
     @property
     def guest(self) -> GuestAccess:
@@ -131,10 +146,7 @@ class SelfieUploadHandler(SizeLimitedUploadHandler):
 
 class GuestSearchApi(GuestApi):
     parser_classes = [MultiPartParser, FormParser]
-
-    def initial(self, request, *args, **kwargs):
-        request._request.upload_handlers = [SelfieUploadHandler(request._request)]
-        super().initial(request, *args, **kwargs)
+    upload_handler_class = SelfieUploadHandler
 
     class InputSerializer(serializers.Serializer):
         class Meta:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from events.models import Event
 from recognition.models import Person
-from visage.tenancy.models import Studio
+from core.tenancy.models import Studio
 
 DEFAULT_RETENTION_DAYS = 90
 

@@ -8,7 +8,7 @@ from events.models import EventOrganizer
 from sharing import selectors
 from sharing.apis import base_url
 from sharing.services.organizers import organizer_invite, organizer_remove
-from visage.api import EventApi
+from events.api import EventApi
 
 
 class OrganizerOutputSerializer(serializers.Serializer):

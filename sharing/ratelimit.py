@@ -1,7 +1,7 @@
-"""The guest side of visage.ratelimit: the same atomic counters, refusals as a GuestError (429)."""
+"""The guest side of core.ratelimit: the same atomic counters, refusals as a GuestError (429)."""
 from sharing.errors import RateLimited
-from visage import ratelimit
-from visage.ratelimit import Limit
+from core import ratelimit
+from core.ratelimit import Limit
 
 __all__ = ["Limit", "check", "hit"]
 

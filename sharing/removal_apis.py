@@ -8,8 +8,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from sharing.services.removals import removal_request_decide, removal_request_list
-from visage.api import EventApi
-from visage.schema import ERROR_SCHEMA
+from events.api import EventApi
+from core.schema import ERROR_SCHEMA
 
 
 class RemovalLogSerializer(serializers.Serializer):

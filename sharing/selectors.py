@@ -8,7 +8,7 @@ from django.http import Http404
 from events.models import Event, EventOrganizer, Photo
 from recognition.models import Person
 from sharing.models import GuestSession, Scope, ShareLink, StudioPolicy, session_secret_hash
-from visage.tenancy.models import Studio
+from core.tenancy.models import Studio
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 from django.urls import path
 
 from sharing import apis, guest_apis, organizer_apis, removal_apis
-from visage import converters  # noqa: F401  (registers <id:…>)
+from core import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
     path("events/<id:event_id>/removal-requests/", removal_apis.RemovalRequestListApi.as_view(), name="removal-request-list"),

@@ -3,8 +3,8 @@ vera views A, and charlie owns B (the outsider, who must get 404 on A's objects)
 import pytest
 
 from tests.factories import client_for
-from visage.tenancy.models import Role
-from visage.tenancy.services import membership_add, studio_create
+from core.tenancy.models import Role
+from core.tenancy.services import membership_add, studio_create
 
 @pytest.fixture
 def studio_a(db):

@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from visage.api import TokenCreateApi, TokenRotateApi
-from visage.errors import error_body
+from core.api import TokenCreateApi, TokenRotateApi
+from core.errors import error_body
 
 # Swagger UI loads from its CDN with an inline bootstrap script: only this page gets a looser CSP.
 _SWAGGER_CSP = {"script-src": ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net"],

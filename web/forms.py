@@ -2,8 +2,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from visage import ratelimit
-from visage.logins import login_attempt
+from core import ratelimit
+from core.logins import login_attempt
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -27,7 +27,7 @@ class EmailLoginForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
     def clean(self):
-        """Django's check, through the shared throttle (visage.logins) instead of authenticate()."""
+        """Django's check, through the shared throttle (core.logins) instead of authenticate()."""
         email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if email and password:
             try:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from web.views import analytics, auth, events, people, removals, sharing, studio
-from visage import converters  # noqa: F401  (registers <id:…>)
+from core import converters  # noqa: F401  (registers <id:…>)
 
 app_name = "web"
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from events.claims import TRANSIENT_ERRORS
 from events.derivatives import derivatives_store, render_derivatives
 from events.models import Photo
-from events.storage import object_storage
+from core.storage import object_storage
 from recognition.ml.images import ImageDecodeError
 from recognition.ml.pipeline import FacePipeline, PhotoInput
 

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from events.models import Photo, PhotoState
 from events.claims import photo_done
-from events.storage import object_storage
+from core.storage import object_storage
 from recognition import crypto
 from recognition.index_version import index_faces_added, index_invalidate
 from recognition.ml.embedders import Embedder

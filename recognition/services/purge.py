@@ -9,7 +9,7 @@ import logging
 from django.db import transaction
 
 from events.models import Event
-from events.storage import derivative_key, object_storage
+from core.storage import derivative_key, object_storage
 from recognition.index_version import index_invalidate
 from recognition.models import CurationAction, Face, Person
 from recognition.services.keys import event_key_destroy

@@ -17,7 +17,7 @@ from sharing.consent import CONSENT_VERSION
 from sharing.errors import ConsentMissing, LinkGone, LinkNotFound, PinLocked, PinRequired, PinWrong
 from sharing.models import GuestConsent, GuestSession, LinkState, ShareLink, session_secret_hash
 from sharing.services.links import CODE_LENGTH, normalize_code, token_hash
-from visage import ratelimit as core_ratelimit
+from core import ratelimit as core_ratelimit
 
 
 def share_link_resolve(*, key: str, client: Client) -> ShareLink:

@@ -16,11 +16,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events.models import Event
-from events.storage import event_prefix, object_storage
+from core.storage import event_prefix, object_storage
 from recognition.models import Person
 from sharing import codes
 from sharing.models import Download, Scope, ShareLink
-from visage.tenancy.models import User
+from core.tenancy.models import User
 
 TOKEN_BYTES = 24  # 192 bits, 32 URL-safe characters
 # No 0/O, 1/I/L: codes are read off a card and typed on a phone. 31^8 ~ 8.5e11 codes.

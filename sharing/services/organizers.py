@@ -12,7 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from events.models import Event, EventOrganizer
-from visage.tenancy.models import User
+from core.tenancy.models import User
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from recognition.services.exclusion import faces_of_one_person, faces_set_guest_
 from sharing import conf, ratelimit
 from sharing.clients import Client
 from sharing.models import GuestConsent, GuestSession, RemovalLog, RemovalRequest, RemovalState
-from visage.errors import DomainError
+from core.errors import DomainError
 
 
 @transaction.atomic

@@ -17,8 +17,8 @@ from recognition.models import EventKey, Face
 from recognition.services.keys import event_ids_with_external_key
 from recognition.services.purge import event_biometrics_purge
 from sharing.models import DEFAULT_RETENTION_DAYS, GuestSession, StudioPolicy
-from visage import ratelimit
-from visage.tenancy.models import Studio
+from core import ratelimit
+from core.tenancy.models import Studio
 
 
 @dataclass(frozen=True)

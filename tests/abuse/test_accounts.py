@@ -12,9 +12,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.abuse.conftest import assert_error
-from visage.authentication import token_issue
-from visage.tenancy.models import Role, User
-from visage.tenancy.services import membership_add
+from core.authentication import token_issue
+from core.tenancy.models import Role, User
+from core.tenancy.services import membership_add
 
 
 def token_login(password: str, ip: str = "198.51.100.5", email: str = "alice@a.example"):

@@ -16,8 +16,8 @@ from sharing.errors import PinLocked, PinWrong
 from sharing.models import ShareLink
 from sharing.services import access
 from tests.abuse.conftest import make_link, on_postgres
-from visage import ratelimit
-from visage.tenancy.models import RateCounter
+from core import ratelimit
+from core.tenancy.models import RateCounter
 
 
 def client(n: int) -> Client:

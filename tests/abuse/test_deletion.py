@@ -9,7 +9,7 @@ still decrypted the deleted event's embeddings.
 import pytest
 from django.db import connection
 
-from events.storage import object_storage
+from core.storage import object_storage
 from recognition import crypto
 from recognition.models import CurationAction, EventKey, Face
 from recognition.services.curation import person_update

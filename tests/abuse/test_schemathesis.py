@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from events.services import event_create
-from visage.authentication import token_issue
+from core.authentication import token_issue
 
 
 # Loaded through the app itself at collection time (the schema view needs no database).

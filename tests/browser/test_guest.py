@@ -13,7 +13,7 @@ from recognition.models import Person
 from sharing.models import ShareLink
 from sharing.services.links import share_link_create
 from tests.browser.helpers import BBT, GROUP_PHOTO
-from visage.tenancy.services import studio_create
+from core.tenancy.services import studio_create
 
 EVENT_PHOTOS = [BBT / "people" / name / f"{name}1.png" for name in ("penny", "amy", "leonard")] + [GROUP_PHOTO]
 SELFIE = BBT / "people" / "penny" / "penny2.png"

@@ -8,8 +8,8 @@ from events import services as event_services
 from events.models import EventOrganizer, Photo
 from tests.browser.helpers import BBT, login, ready
 from tests.factories import jpeg_bytes
-from visage.tenancy.models import User
-from visage.tenancy.services import studio_create
+from core.tenancy.models import User
+from core.tenancy.services import studio_create
 
 
 def test_organizer_sees_only_their_event(new_page, shot):

@@ -9,7 +9,7 @@ from events import services as event_services
 from sharing.models import ShareLink
 from tests.browser.curation_steps import rename_and_merge_people, split_and_reject_faces
 from tests.browser.helpers import GROUP_PHOTO, PEOPLE_PHOTOS, login, ready
-from visage.tenancy.services import studio_create
+from core.tenancy.services import studio_create
 
 
 def test_photographer_uploads_and_curates(new_page, shot):

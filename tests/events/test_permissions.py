@@ -73,7 +73,7 @@ def test_outsider_cannot_delete_and_viewer_cannot_either(photo, as_charlie, as_v
 
 
 def test_owner_deletes_event_with_its_objects_and_key(photo, as_alice):
-    from events.storage import object_storage
+    from core.storage import object_storage
 
     storage = object_storage()
     assert storage.exists(photo.original_key)

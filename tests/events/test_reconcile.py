@@ -11,7 +11,7 @@ from django.core.management import call_command
 from events import reconcile as reconcile_module
 from events.models import Photo, PhotoState
 from events.reconcile import reconcile
-from events.storage import object_storage
+from core.storage import object_storage
 from tests.factories import jpeg_bytes
 
 

@@ -68,7 +68,7 @@ def test_verify_originals_on_s3(s3_storage, as_alice, capsys):
     as_alice.post(f"/api/v1/events/{event_id}/photos/", {"files": [SimpleUploadedFile("o.jpg", OBAMA.read_bytes())]}, format="multipart")
     call_command("verify_originals")
     assert "1 OK, 0 with problems" in capsys.readouterr().out
-    from events.storage import object_storage
+    from core.storage import object_storage
 
     object_storage().delete(Photo.objects.get().original_key)
     with pytest.raises(CommandError):

@@ -8,7 +8,7 @@ from django.test import override_settings
 from PIL import Image
 
 from events.models import Photo, PhotoState
-from events.storage import object_storage
+from core.storage import object_storage
 from tests.factories import FACES_DIR, jpeg_bytes, png_bytes
 
 OBAMA = FACES_DIR / "portraits" / "obama.jpg"

@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from events.models import Photo
-from events.storage import object_storage
+from core.storage import object_storage
 from tests.factories import jpeg_bytes
 
 

@@ -6,7 +6,7 @@ from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
 from events.models import Photo
-from events.storage import object_storage
+from core.storage import object_storage
 from tests.faults.conftest import free_port
 from tests.faults.helpers import PHOTOS, as_upload
 

@@ -8,7 +8,7 @@ from django.core.files.base import File
 
 from events.models import Photo, PhotoState
 from events.services import event_create
-from events.storage import object_storage, original_key
+from core.storage import object_storage, original_key
 from recognition.models import Face, Person
 
 ALBUM_MB = int(os.environ.get("VISAGE_ALBUM_TEST_MB", "600"))

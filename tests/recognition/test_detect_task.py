@@ -7,7 +7,7 @@ from PIL import Image
 
 from events.models import Photo, PhotoState
 from events.services import event_create, photos_upload
-from events.storage import object_storage
+from core.storage import object_storage
 from recognition.models import Face
 from recognition.ingest.engine import ingest_run
 from recognition.tasks import ingest_run_task

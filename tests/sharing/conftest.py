@@ -17,8 +17,8 @@ from events.models import Event, Photo
 from sharing.services.links import CreatedLink, share_link_create
 from tests.factories import FACES_DIR
 from tests.recognition.helpers import detect_into_event
-from visage.tenancy.models import Studio, User
-from visage.tenancy.services import studio_create
+from core.tenancy.models import Studio, User
+from core.tenancy.services import studio_create
 
 PEOPLE = ["amy", "bernadette", "howard", "leonard", "penny", "raj", "sheldon", "stuart"]
 GROUPS = [f"bbt{i}.jpg" for i in range(1, 6)]

@@ -11,7 +11,7 @@ from recognition.models import Face
 from sharing.models import RemovalLog, RemovalRequest, RemovalState
 from tests.factories import client_for
 from tests.sharing.conftest import guest_client, make_link, read_face, search
-from visage.tenancy.models import User
+from core.tenancy.models import User
 
 SELFIES = {name: f"bbt/people/{name}/{name}1.png" for name in ("amy", "penny", "howard")}
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from events.models import Photo
 from events.services import event_create, photos_upload
-from events.storage import object_storage
+from core.storage import object_storage
 from recognition.models import Face, Person
 from sharing.authentication import SESSION_HEADER
 from sharing.models import Download, GuestConsent, GuestSession, RemovalRequest, Scope, ShareLink

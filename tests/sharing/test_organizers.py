@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from events.models import EventOrganizer, Photo
 from events.services import event_create, photos_upload
 from tests.factories import client_for, jpeg_bytes
-from visage.tenancy.models import User
+from core.tenancy.models import User
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from events import zipstream
-from events.zipstream import ZipEntry, safe_name, zip_stream
+from core import zipstream
+from core.zipstream import ZipEntry, safe_name, zip_stream
 
 
 def entry(name, data, size="exact", modified=None):

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from visage.tenancy.models import Membership, Role, Studio
+from core.tenancy.models import Membership, Role, Studio
 
 
 def test_token_with_email_and_password(alice):

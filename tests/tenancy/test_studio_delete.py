@@ -2,10 +2,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from events.models import Event, Photo
-from events.storage import object_storage
+from core.storage import object_storage
 from recognition.models import EventKey
 from tests.recognition.helpers import event_with_faces
-from visage.tenancy.models import Studio
+from core.tenancy.models import Studio
 
 
 def test_deleting_a_studio_destroys_keys_objects_and_rows_of_that_studio_only(studio_a, studio_b, alice, charlie, face_pipeline):

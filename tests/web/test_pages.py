@@ -4,7 +4,7 @@ from django.test import Client
 
 from events import services
 from events.models import Event, EventOrganizer
-from visage.tenancy.models import User
+from core.tenancy.models import User
 
 EVENT_PAGES = ["", "edit/", "delete/", "people/", "sharing/", "analytics/"]
 

@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "csp",
-    "visage.tenancy",
+    "core.tenancy",
     "events",
     "recognition",
     "sharing",
@@ -44,7 +44,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "visage.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
 ]
 
 # Strict CSP: scripts and styles only from our own static files (no inline code anywhere in
@@ -240,24 +240,24 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Visage <no-reply@localhost>"
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "visage.authentication.ExpiringTokenAuthentication",
+        "core.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "visage.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "visage.parsers.BoundedJSONParser",
+        "core.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
 }
-# Hostile JSON (visage.parsers): bodies over 1 MiB or nested deeper than 32 levels are a 400/413.
+# Hostile JSON (core.parsers): bodies over 1 MiB or nested deeper than 32 levels are a 400/413.
 VISAGE_MAX_JSON_BYTES = env_int("VISAGE_MAX_JSON_BYTES", 1024 * 1024)
 VISAGE_MAX_JSON_DEPTH = env_int("VISAGE_MAX_JSON_DEPTH", 32)
-# API tokens expire (visage.authentication); a password change ends them at once.
+# API tokens expire (core.authentication); a password change ends them at once.
 VISAGE_API_TOKEN_SECONDS = env_int("VISAGE_API_TOKEN_SECONDS", 30 * 86400)
 # Sign-in attempts (web and API) per account and per client address: (count, seconds).
 VISAGE_LOGIN_FAILURES_PER_ACCOUNT = (env_int("VISAGE_LOGIN_FAILURES_PER_ACCOUNT", 10), 900)

@@ -2,8 +2,8 @@
 from django.http import HttpRequest
 
 from events.access import EventAccess, event_access_get
-from visage.tenancy.models import Membership
-from visage.tenancy.selectors import membership_for_request
+from core.tenancy.models import Membership
+from core.tenancy.selectors import membership_for_request
 
 ACTIONS = ("view", "upload", "curate", "share", "invite", "delete")
 

@@ -1,6 +1,6 @@
 """Domain errors: a stable code and a message a person can act on, never an HTTP detail.
 
-Apps subclass DomainError (sharing.errors.GuestError, …); visage.api.exception_handler turns
+Apps subclass DomainError (sharing.errors.GuestError, …); core.api.exception_handler turns
 every one of them, and every DRF and Django error, into the API's single error shape.
 """
 

@@ -3,17 +3,17 @@ from collections.abc import Iterable
 
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 
-from events.models import Photo
-from events.storage import is_filesystem, object_storage
-from events.zipstream import ZipEntry, zip_stream
+from core.storage import is_filesystem, object_storage
+from core.zipstream import ZipEntry, zip_stream
 
 
-def original_response(photo: Photo, *, as_attachment: bool = True):
-    """Exactly the uploaded bytes, under the original filename."""
+def original_response(photo, *, as_attachment: bool = True):
+    """Exactly the uploaded bytes, under the original filename (`photo`: anything with the
+    original_key / original_filename / content_type of an events.Photo; core imports no app)."""
     return object_response(photo.original_key, photo.original_filename, photo.content_type, as_attachment)
 
 
-def derivative_response(photo: Photo, kind: str):
+def derivative_response(photo, kind: str):
     key = photo.preview_key if kind == "preview" else photo.thumbnail_key
     if not key:
         raise Http404("The preview is not ready yet.")

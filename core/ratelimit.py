@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import F
 
-from visage.tenancy.models import RateCounter
+from core.tenancy.models import RateCounter
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField(unique=True)
-    # API tokens issued before this moment stop working (visage.authentication).
+    # API tokens issued before this moment stop working (core.authentication).
     password_changed_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
@@ -79,7 +79,7 @@ class Membership(models.Model):
 
 
 class RateCounter(models.Model):
-    """One rate-limit window (visage.ratelimit): how many hits, until when (epoch seconds)."""
+    """One rate-limit window (core.ratelimit): how many hits, until when (epoch seconds)."""
 
     bucket = models.CharField(max_length=200, unique=True)
     hits = models.PositiveIntegerField(default=0)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from visage.tenancy.models import Studio
-from visage.tenancy.services import studio_delete
+from core.tenancy.models import Studio
+from events.services import studio_delete
 
 
 class Command(BaseCommand):

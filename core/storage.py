@@ -32,3 +32,14 @@ def is_filesystem(storage: Storage) -> bool:
     except NotImplementedError:
         return False
     return True
+
+
+def delete_prefix(storage, prefix: str) -> None:
+    try:
+        directories, files = storage.listdir(prefix)
+    except FileNotFoundError:  # nothing was ever stored there (S3 lists an empty prefix instead)
+        return
+    for name in files:
+        storage.delete(f"{prefix}{name}")
+    for directory in directories:
+        delete_prefix(storage, f"{prefix}{directory}/")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from visage.tenancy.models import Membership, Studio, User
+from core.tenancy.models import Membership, Studio, User
 
 admin.site.register(User)
 admin.site.register(Studio)

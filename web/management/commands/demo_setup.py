@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from events.models import Event
 from events.services import event_create, photos_upload
-from visage.tenancy.models import Studio, User
-from visage.tenancy.services import studio_create
+from core.tenancy.models import Studio, User
+from core.tenancy.services import studio_create
 
 DEMO_EMAIL, DEMO_PASSWORD, DEMO_STUDIO = "demo@visage.local", "visage-demo", "Demo Studio"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}

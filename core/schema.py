@@ -1,4 +1,4 @@
-"""OpenAPI pieces shared by every app: the one error shape (visage.errors.error_body)."""
+"""OpenAPI pieces shared by every app: the one error shape (core.errors.error_body)."""
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
 
-from visage.tenancy.services import studio_create
+from core.tenancy.services import studio_create
 
 
 class Command(BaseCommand):

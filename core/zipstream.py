@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from django.core.files.storage import Storage
 
-from events.storage import CHUNK_SIZE
+from core.storage import CHUNK_SIZE
 
 ZIP32_LIMIT = 0xFFFFFFFF  # a size or offset at or above this needs ZIP64
 ZIP16_LIMIT = 0xFFFF  # an entry count at or above this needs ZIP64

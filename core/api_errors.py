@@ -1,4 +1,4 @@
-"""The API's one exception handler: every error, one shape (visage.errors.error_body)."""
+"""The API's one exception handler: every error, one shape (core.errors.error_body)."""
 import logging
 
 from django.conf import settings
@@ -9,8 +9,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from visage import ratelimit
-from visage.errors import DomainError, error_body
+from core import ratelimit
+from core.errors import DomainError, error_body
 
 logger = logging.getLogger(__name__)
 

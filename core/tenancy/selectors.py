@@ -1,5 +1,5 @@
 """Reads for the tenancy core: which studio a request acts for."""
-from visage.tenancy.models import Membership, User
+from core.tenancy.models import Membership, User
 
 
 def membership_for_request(*, user: User, studio_slug: str | None) -> Membership | None:

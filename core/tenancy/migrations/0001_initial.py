@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import visage.tenancy.models
+import core.tenancy.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
             managers=[
-                ('objects', visage.tenancy.models.UserManager()),
+                ('objects', core.tenancy.models.UserManager()),
             ],
         ),
         migrations.CreateModel(

@@ -11,7 +11,7 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from visage.errors import DomainError
+from core.errors import DomainError
 
 INT64_MAX = 2**63 - 1
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class TenancyConfig(AppConfig):
-    name = "visage.tenancy"
+    name = "core.tenancy"
     label = "tenancy"
     verbose_name = "Studios and members"

@@ -1,4 +1,13 @@
-"""API plumbing shared by every app: the tenant-scoped base view, errors, token login."""
+"""API plumbing shared by every app: the tenant-scoping guard, the studio base view, token login.
+
+Tenant isolation must not be a convention a new view can forget. Every view that reaches tenant
+data derives from ScopedApi, whose `initial` always runs the base's `resolve_scope`; an endpoint
+class that overrides `initial`, `resolve_scope`, `get_queryset` or `get_object` is refused at
+import time. Only the few base classes that *define* a scope (StudioApi here, EventApi and friends
+in events.api, GuestApi in sharing) say so with `dangerously_defines_scope = True`. Views that
+touch no tenant data carry `@public("why")`. tests/test_isolation.py walks every route and fails
+on any view that is neither.
+"""
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,20 +18,67 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events.access import EventAccess, event_access_get, photo_access_get
-from visage.api_errors import exception_handler  # noqa: F401  (the REST_FRAMEWORK setting's target)
-from visage.authentication import token_issue
-from visage.errors import DomainError
-from visage.logins import login_attempt
-from visage.schema import ERROR_SCHEMA
-from visage.tenancy.models import Membership, Studio
-from visage.tenancy.selectors import membership_for_request
+from core.authentication import token_issue
+from core.errors import DomainError
+from core.logins import login_attempt
+from core.schema import ERROR_SCHEMA
+from core.tenancy.models import Membership, Studio
+from core.tenancy.selectors import membership_for_request
 
 
 _TOKEN = inline_serializer("Token", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()})
 
 
-class StudioApi(APIView):
+_GUARDED = ("initial", "resolve_scope", "get_queryset", "get_object")
+
+
+class ScopedApi(APIView):
+    """Base of every endpoint that reads or writes tenant data (see the module's docstring)."""
+
+    dangerously_defines_scope = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("dangerously_defines_scope"):
+            return
+        overridden = [name for name in _GUARDED if name in cls.__dict__]
+        if overridden:
+            raise TypeError(
+                f"{cls.__module__}.{cls.__qualname__} overrides {', '.join(overridden)}: tenant scoping "
+                "belongs to the base classes; look objects up inside self.studio / self.event instead")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication and permissions first
+        self.resolve_scope(request, **kwargs)
+
+    def resolve_scope(self, request, **kwargs) -> None:
+        raise NotImplementedError
+
+
+def public(reason: str):
+    """Mark a view (function or class) that touches no tenant data; the reason is for reviewers."""
+    if not reason.strip():
+        raise ValueError("say why this view may be reached without a tenant scope")
+
+    def mark(view):
+        view.visage_public = reason
+        return view
+    return mark
+
+
+def view_scope(callback) -> str | None:
+    """'scoped', 'public' or None for a URL callback (a function or an as_view() wrapper)."""
+    view = getattr(callback, "view_class", None) or getattr(callback, "cls", None) or callback
+    if isinstance(view, type) and issubclass(view, ScopedApi):
+        return "scoped"
+    if getattr(callback, "visage_scope", None) or getattr(view, "visage_scope", None):
+        return "scoped"
+    if getattr(callback, "visage_public", None) or getattr(view, "visage_public", None):
+        return "public"
+    return None
+
+
+class StudioApi(ScopedApi):
     """Base for every tenant-owned endpoint: sets self.studio from the caller's membership.
 
     The studio never comes from the request body; another studio's objects are 404 because
@@ -32,9 +88,9 @@ class StudioApi(APIView):
     studio: Studio | None
     membership: Membership | None
     studio_required = True
+    dangerously_defines_scope = True
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+    def resolve_scope(self, request, **kwargs) -> None:
         membership = membership_for_request(user=request.user, studio_slug=request.headers.get("X-Studio"))
         if membership is None and self.studio_required:
             raise NotFound("No studio found for this account.")
@@ -47,51 +103,7 @@ class StudioApi(APIView):
             raise PermissionDenied(f"Your role in this studio ({self.membership.role}) is read-only.")
 
 
-class EventApi(APIView):
-    """Base for endpoints under /events/{event_id}/: sets self.access (event + caller's role).
-
-    Studio members and the event's organizers get in; everyone else gets a 404.
-    """
-
-    access: EventAccess
-    required = "view"
-    required_by_method: dict[str, str] = {}
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.access = event_access_get(user=request.user, event_id=kwargs["event_id"])
-        self.require(self.required_by_method.get(request.method, self.required))
-
-    @property
-    def event(self):
-        return self.access.event
-
-    def require(self, action: str) -> None:
-        if not self.access.can(action):
-            raise PermissionDenied(f"Your role on this event ({self.access.role}) does not allow this ({action}).")
-
-
-class EventObjectApi(EventApi):
-    """EventApi for routes keyed by another object's id (/people/{person_id}/…): that object's
-    event decides access, so a stranger's id is a 404 exactly like a missing one."""
-
-    event_object: tuple[type, str]  # (a model with an event_id, the URL kwarg holding its id)
-
-    def initial(self, request, *args, **kwargs):
-        model, kwarg = self.event_object
-        row = model.objects.filter(id=kwargs[kwarg]).only("event_id").first()
-        super().initial(request, *args, **{**kwargs, "event_id": row.event_id if row else 0})
-
-
-class PhotoApi(EventApi):
-    """Like EventApi, for endpoints under /photos/{photo_id}/; sets self.photo."""
-
-    def initial(self, request, *args, **kwargs):
-        APIView.initial(self, request, *args, **kwargs)
-        self.photo, self.access = photo_access_get(user=request.user, photo_id=kwargs["photo_id"])
-        self.require(self.required_by_method.get(request.method, self.required))
-
-
+@public("sign-in: answers only for the credentials given, throttled")
 class TokenCreateApi(APIView):
     """POST {email|username, password} → {token, expires_at}; throttled per account and client."""
 
@@ -122,6 +134,7 @@ class TokenCreateApi(APIView):
         return Response(_token_body(token_issue(user=user)))
 
 
+@public("acts on the signed-in user's own token only")
 class TokenRotateApi(APIView):
     """POST (signed in) → a new token; the one used so far stops working at once."""
 

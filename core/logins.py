@@ -9,9 +9,9 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth import authenticate
 
-from visage import ratelimit
-from visage.clients import client_key
-from visage.ratelimit import Limit
+from core import ratelimit
+from core.clients import client_key
+from core.ratelimit import Limit
 
 
 def _limits(request, email: str) -> list[tuple[str, Limit]]:

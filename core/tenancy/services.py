@@ -1,0 +1,34 @@
+"""Writes for studios and members."""
+from django.db import transaction
+from django.utils.text import slugify
+
+from core.tenancy.models import Membership, Role, Studio, User
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:120] or "studio"
+    slug, n = base, 1
+    while Studio.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def studio_create(*, name: str, owner_email: str, owner_password: str | None) -> tuple[Studio, User]:
+    """Create a studio and its owner (an existing user keeps their password)."""
+    name = name.strip()
+    if not name:
+        raise ValueError("A studio needs a name.")
+    studio = Studio.objects.create(name=name, slug=_unique_slug(name))
+    user = User.objects.filter(email__iexact=owner_email).first()
+    if user is None:
+        user = User.objects.create_user(email=owner_email, password=owner_password)
+    Membership.objects.create(studio=studio, user=user, role=Role.OWNER)
+    return studio, user
+
+
+def membership_add(*, studio: Studio, email: str, password: str | None, role: str) -> Membership:
+    user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(email=email, password=password)
+    membership, _ = Membership.objects.update_or_create(studio=studio, user=user, defaults={"role": role})
+    return membership
