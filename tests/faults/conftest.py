@@ -31,14 +31,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.25):
+def wait_for(predicate, *, timeout: float, what, interval: float = 0.25):
+    """Poll until ``predicate()`` is true; ``what`` (text, or a callable for text made at failure,
+    e.g. worker logs) says what was awaited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what() if callable(what) else what}")
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ def test_uploads_during_a_redis_outage_are_stored_and_processed(workers, broker,
     assert Photo.objects.filter(event_id=event_id).count() == len(PHOTOS)
     broker.start()  # back, empty; no upload follows: the running worker's reconciler must find them
 
-    wait_for(lambda: finished(event_id), timeout=LEASE_SECONDS + 150, what=f"all photos to finish\n{workers.log()}")
+    wait_for(lambda: finished(event_id), timeout=LEASE_SECONDS + 150, what=lambda: f"all photos to finish\n{workers.log()}")
     assert set(Photo.objects.filter(event_id=event_id).values_list("state", flat=True)) == {PhotoState.DONE}
     assert statuses == [201] * len(PHOTOS)
 
@@ -32,5 +32,5 @@ def test_photos_whose_wakes_were_all_lost_are_processed(workers, broker, as_alic
     assert set(Photo.objects.filter(event_id=event_id).values_list("state", flat=True)) == {PhotoState.QUEUED}
     broker.start()
     workers.start()
-    wait_for(lambda: finished(event_id), timeout=120, what=f"the reconciler to wake a worker\n{workers.log()}")
+    wait_for(lambda: finished(event_id), timeout=120, what=lambda: f"the reconciler to wake a worker\n{workers.log()}")
     assert set(Photo.objects.filter(event_id=event_id).values_list("state", flat=True)) == {PhotoState.DONE}

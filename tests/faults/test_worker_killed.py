@@ -14,14 +14,14 @@ def test_killed_workers_photos_come_back_and_end_done_once(workers, as_alice, fa
                              format="multipart")
     assert response.status_code == 201, response.content
     wait_for(lambda: Photo.objects.filter(event_id=event_id, state=PhotoState.PROCESSING).exists(),
-             timeout=120, what="a worker to claim photos", interval=0.05)
+             timeout=120, what=lambda: f"a worker to claim photos\n{workers.log()}", interval=0.05)
     workers.kill_all()
     held = set(Photo.objects.filter(event_id=event_id, state=PhotoState.PROCESSING).values_list("id", flat=True))
     assert held, "the kill came after the batch finished; nothing was interrupted"
     killed_at = time.monotonic()
 
     workers.start()
-    wait_for(lambda: finished(event_id), timeout=LEASE_SECONDS + 150, what=f"all photos to finish\n{workers.log()}")
+    wait_for(lambda: finished(event_id), timeout=LEASE_SECONDS + 150, what=lambda: f"all photos to finish\n{workers.log()}")
     assert time.monotonic() - killed_at < LEASE_SECONDS + 150
     photos = Photo.objects.filter(event_id=event_id)
     assert {p.state for p in photos} == {PhotoState.DONE}, [(p.id, p.failure_reason) for p in photos]
