@@ -66,13 +66,27 @@ def public(reason: str):
     return mark
 
 
+def dangerously_unscoped(reason: str):
+    """Mark a view that reaches tenant data through its own credential (a signed link), not a
+    tenant scope. Rare: each one is a place to review."""
+    mark = public(reason)
+
+    def unscoped(view):
+        view = mark(view)
+        view.visage_unscoped = True
+        return view
+    return unscoped
+
+
 def view_scope(callback) -> str | None:
-    """'scoped', 'public' or None for a URL callback (a function or an as_view() wrapper)."""
+    """'scoped', 'public', 'dangerously-unscoped' or None for a URL callback (a function or an as_view() wrapper)."""
     view = getattr(callback, "view_class", None) or getattr(callback, "cls", None) or callback
     if isinstance(view, type) and issubclass(view, ScopedApi):
         return "scoped"
     if getattr(callback, "visage_scope", None) or getattr(view, "visage_scope", None):
         return "scoped"
+    if getattr(callback, "visage_unscoped", None) or getattr(view, "visage_unscoped", None):
+        return "dangerously-unscoped"
     if getattr(callback, "visage_public", None) or getattr(view, "visage_public", None):
         return "public"
     return None

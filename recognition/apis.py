@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events.access import EventAccess
+from core.api import dangerously_unscoped
 from core.downloads import object_response, zip_response
 from recognition import selectors
 from recognition.album_links import album_email_send, album_link_person
@@ -193,6 +194,7 @@ class PersonAlbumEmailApi(PersonApi):
         return Response({"sent_to": data.validated_data["email"]}, status=status.HTTP_202_ACCEPTED)
 
 
+@dangerously_unscoped("the signed, time-limited album link is the credential; it names one person")
 class AlbumLinkDownloadApi(APIView):
     """The emailed link: no login, the signed token is the permission."""
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from core.api import public
 from sharing import selectors
 from sharing.authentication import GuestAccess, guest_access_for, session_cookie_name, set_session_cookie
 from sharing.clients import client_from_request
@@ -39,6 +40,7 @@ def guest_page(view):
         except GuestError as error:
             return _error_page(request, error, key=key)
     wrapper.__name__ = view.__name__
+    wrapper.visage_scope = "guest-link"  # everything inside is looked up through the link's event
     return wrapper
 
 
@@ -53,6 +55,7 @@ def _next_step(key: str, guest: GuestAccess, request) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@public("the short-code form: resolves a code to its link, rate-limited")
 def code_entry(request):
     code = normalize_code(request.POST.get("code", ""))
     if request.method == "GET":
@@ -149,6 +152,7 @@ def forget(request, key: str, guest: GuestAccess):
     return response
 
 
+@public("Django's signed password-reset token is the credential; touches only that user")
 class SetPasswordView(auth_views.PasswordResetConfirmView):
     """An invited organizer chooses a password (Django's one-time reset tokens)."""
 
@@ -156,6 +160,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("sharing:set-password-done")
 
 
+@public("a static page")
 class SetPasswordDoneView(auth_views.PasswordResetCompleteView):
     template_name = "sharing/set_password_done.html"
 

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.api import TokenCreateApi, TokenRotateApi
+from core.api import TokenCreateApi, TokenRotateApi, public
 from core.errors import error_body
 
 # Swagger UI loads from its CDN with an inline bootstrap script: only this page gets a looser CSP.
@@ -24,9 +24,9 @@ api_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_patterns, "api"))),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", csp_replace(_SWAGGER_CSP)(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
-    path("healthz", lambda request: JsonResponse({"ok": True}), name="healthz"),
+    path("api/schema/", public("the OpenAPI description")(SpectacularAPIView.as_view()), name="schema"),
+    path("api/docs/", public("the API docs page")(csp_replace(_SWAGGER_CSP)(SpectacularSwaggerView.as_view(url_name="schema"))), name="api-docs"),
+    path("healthz", public("liveness")(lambda request: JsonResponse({"ok": True})), name="healthz"),
     path("", include("sharing.urls_pages")),
     path("", include("web.urls")),
 ]

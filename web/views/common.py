@@ -1,12 +1,14 @@
 """Small helpers the page views share: who is asking, and what they may do on an event."""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from core.access import ACTIONS
 from events.access import EventAccess, event_access_get
 from core.tenancy.models import Membership
 from core.tenancy.selectors import membership_for_request
-
-ACTIONS = ("view", "upload", "curate", "share", "invite", "delete")
-
 
 def membership_of(request: HttpRequest) -> Membership | None:
     """The studio membership the page acts through (None for organizers without a studio)."""
@@ -16,6 +18,33 @@ def membership_of(request: HttpRequest) -> Membership | None:
 def access_for(request: HttpRequest, event_id: int) -> EventAccess:
     """The caller's access to the event; a foreign or missing event is a 404."""
     return event_access_get(user=request.user, event_id=event_id)
+
+
+def event_page(action: str = "view", denied: str = "Your role on this event does not allow this."):
+    """The scoped base of every event page (tests/test_isolation.py requires one): signs in, finds
+    the event among those the user can reach (else 404), checks the role, passes `access`."""
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def scoped(request, event_id: int, **kwargs):
+            access = access_for(request, event_id)
+            if not access.can(action):
+                raise PermissionDenied(denied)
+            return view(request, access, **kwargs)
+        scoped.visage_scope = "event"
+        return scoped
+    return decorate
+
+
+def studio_page(view):
+    """The scoped base of studio-level pages: signs in, passes the caller's membership (or None
+    for an organizer with no studio); every read inside is by that studio or that user."""
+    @login_required
+    @wraps(view)
+    def scoped(request, **kwargs):
+        return view(request, membership_of(request), **kwargs)
+    scoped.visage_scope = "studio"
+    return scoped
 
 
 def permissions(access: EventAccess) -> dict[str, bool]:

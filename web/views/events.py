@@ -1,19 +1,17 @@
 """Event pages: create, edit, delete, and the event page (upload, progress, gallery)."""
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from events import selectors, services
 from web.forms import EventForm
-from web.views.common import access_for, event_tabs, membership_of, permissions
+from web.views.common import event_page, event_tabs, permissions, studio_page
 
 
-@login_required
-def event_detail(request, event_id: int):
-    access = access_for(request, event_id)
+@event_page("view")
+def event_detail(request, access):
     return render(request, "web/event_detail.html", {
         "event": access.event,
         "access": access,
@@ -34,10 +32,9 @@ def _upload_tuning() -> dict[str, int]:
     }
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def event_create(request):
-    membership = membership_of(request)
+@studio_page
+def event_create(request, membership):
     if membership is None or not membership.can_write:
         raise PermissionDenied("Only studio photographers, admins and owners create events.")
     form = EventForm(request.POST or None)
@@ -48,27 +45,21 @@ def event_create(request):
     return render(request, "web/event_form.html", {"form": form, "event": None})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def event_edit(request, event_id: int):
-    access = access_for(request, event_id)
-    if not access.can("upload"):  # the API's PATCH needs the same permission
-        raise PermissionDenied("Your role on this event cannot edit it.")
+@event_page("upload", "Your role on this event cannot edit it.")  # the API's PATCH needs the same permission
+def event_edit(request, access):
     initial = {"name": access.event.name, "starts_on": access.event.starts_on}
     form = EventForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.event_update(event=access.event, **form.cleaned_data)
         messages.success(request, "Event saved.")
-        return redirect("web:event-detail", event_id=event_id)
+        return redirect("web:event-detail", event_id=access.event.id)
     return render(request, "web/event_form.html", {"form": form, "event": access.event, "can": permissions(access)})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def event_delete(request, event_id: int):
-    access = access_for(request, event_id)
-    if not access.can("delete"):
-        raise PermissionDenied("Only studio owners and admins delete events.")
+@event_page("delete", "Only studio owners and admins delete events.")
+def event_delete(request, access):
     if request.method == "POST":
         name = access.event.name
         services.event_delete(event=access.event)

@@ -1,15 +1,13 @@
 """The studio dashboard: the events this user can see, with their processing counters."""
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from events import selectors
 from web.selectors import event_cover_photo
-from web.views.common import membership_of
+from web.views.common import studio_page
 
 
-@login_required
-def dashboard(request):
-    membership = membership_of(request)
+@studio_page
+def dashboard(request, membership):
     studio = membership.studio if membership else None
     events = list(selectors.event_list(studio=studio, user=request.user)[:200])
     cards = [_card(event, studio) for event in events]
