@@ -8,6 +8,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from events import selectors, services
+from events.counters import events_counters
 from core.downloads import derivative_response, original_response
 from events.models import Event, Photo
 from core.api import StudioApi
@@ -22,7 +23,9 @@ class EventOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "starts_on", "created_at", "updated_at", "counters"]
 
     def get_counters(self, event: Event) -> dict:
-        return selectors.event_counters(event=event)
+        """From the `counters` context (a list's, fetched at once) or, for one event, on the spot."""
+        batch = self.context.get("counters")
+        return batch[event.id] if batch is not None else selectors.event_counters(event=event)
 
 
 class PhotoOutputSerializer(serializers.ModelSerializer):
@@ -75,7 +78,8 @@ class EventListCreateApi(StudioApi):
     def get(self, request):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.event_list(studio=self.studio, user=request.user), request, view=self)
-        return paginator.get_paginated_response(EventOutputSerializer(page, many=True).data)
+        counters = events_counters(event.id for event in page)  # one query per source, not per event
+        return paginator.get_paginated_response(EventOutputSerializer(page, many=True, context={"counters": counters}).data)
 
     @extend_schema(request=InputSerializer, responses={201: EventOutputSerializer})
     def post(self, request):

@@ -10,13 +10,14 @@ from rest_framework.views import APIView
 from events.access import EventAccess
 from core.api import dangerously_unscoped
 from core.downloads import object_response, zip_response
+from core.jobs import job_payload
 from recognition import selectors
 from recognition.album_links import album_email_send, album_link_person
 from recognition.albums import album_entries, person_label
 from recognition.analytics import event_analytics
 from recognition.models import Face, Person
 from recognition.services import curation
-from recognition.services.people import event_recluster
+from recognition.services.recluster import recluster_latest, recluster_queue
 from recognition.thumbnails import face_thumbnail_key
 from events.api import EventApi, EventObjectApi
 from core.fields import IdField
@@ -139,12 +140,20 @@ class CurationUndoApi(EventApi):
 
 
 class EventReclusterApi(EventApi):
-    required = "curate"
+    """POST queues a re-cluster on the `cluster` queue (people a user touched stay as they are);
+    GET shows the latest one: queued, running, done (with its result) or failed."""
 
-    @extend_schema(request=None, responses={200: {"type": "object"}})
+    required = "curate"
+    required_by_method = {"GET": "view"}
+
+    @extend_schema(request=None, responses={202: {"type": "object"}})
     def post(self, request, event_id: int):
-        """Re-cluster now (people a user touched stay as they are)."""
-        return Response(event_recluster(event=self.event))
+        job, _ = recluster_queue(event=self.event)
+        return Response(job_payload(job), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: {"type": "object"}})
+    def get(self, request, event_id: int):
+        return Response(job_payload(recluster_latest(event=self.event)))
 
 
 class EventAnalyticsApi(EventApi):

@@ -1,9 +1,12 @@
 """Recognition tasks: thin wrappers that look up by id and call the services."""
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+
+from core.jobs import job_fail, job_finish, job_start
 
 from events.models import Event
 from events.wake import ingest_wake
@@ -51,9 +54,23 @@ def event_people_update_task(event_id: int) -> None:
         queue_people_update(event_id, delay_s=result["retry_in"])
 
 
+RECLUSTER_TIME_LIMIT_S = 1260
+
+
 @shared_task(name="recognition.tasks.event_recluster", acks_late=True, reject_on_worker_lost=True,
-             soft_time_limit=1200, time_limit=1260)
-def event_recluster_task(event_id: int) -> None:
+             soft_time_limit=1200, time_limit=RECLUSTER_TIME_LIMIT_S)
+def event_recluster_task(event_id: int, job_id: int | None = None) -> None:
+    """Re-cluster an event; with `job_id`, the Job row the page polls says how it went."""
+    if job_id is not None and not job_start(job_id=job_id, stale_after=timedelta(seconds=RECLUSTER_TIME_LIMIT_S)):
+        return  # already run (a redelivered message) or never queued
     event = Event.objects.filter(id=event_id).first()
-    if event is not None:
-        logger.info("event %s: re-cluster %s", event_id, event_recluster(event=event))
+    try:
+        result = event_recluster(event=event) if event is not None else {}
+    except Exception as exc:
+        if job_id is not None:  # the page shows the failure rather than "running" for ever
+            job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    logger.info("event %s: re-cluster %s", event_id, result)
+    if job_id is not None:
+        job_finish(job_id=job_id, result=result)
+

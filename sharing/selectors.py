@@ -77,7 +77,8 @@ def guest_photo_list(*, session: GuestSession) -> list[GuestPhoto]:
     confidence = {photo_id: conf for photo_id, _face, conf in session.matches}
     photos = {photo.id: photo for photo in _shown(link).filter(id__in=list(confidence))}
     if link.scope == Scope.PERSON:
-        photos = {pid: photo for pid, photo in photos.items() if pid in album_photo_ids(link=link)}
+        in_album = album_photo_ids(link=link)  # once, not once per photo
+        photos = {pid: photo for pid, photo in photos.items() if pid in in_album}
     return [GuestPhoto(photos[pid], conf) for pid, conf in confidence.items() if pid in photos]
 
 

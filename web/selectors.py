@@ -1,14 +1,18 @@
 """Reads only the pages need (the API serves the rest). Every lookup is inside one event."""
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from events.models import Event, Photo
-from events.selectors import photo_list
 from recognition.models import Face
 
 
-def event_cover_photo(*, event: Event) -> Photo | None:
-    """The first processed, guest-visible photo: the event card's cover on the dashboard."""
-    return photo_list(event=event).exclude(thumbnail_key="").filter(hidden=False).first()
+
+def event_cover_photos(*, event_ids: list[int]) -> dict[int, Photo]:
+    """Covers of many events in two queries, whatever their number (the dashboard's cards)."""
+    covers = (Photo.objects.filter(event_id=OuterRef("pk"), hidden=False).exclude(thumbnail_key="")
+              .order_by("id").values("id")[:1])
+    cover_ids = Event.objects.filter(id__in=event_ids).annotate(cover=Subquery(covers)).values_list("cover", flat=True)
+    photos = Photo.objects.filter(id__in=[photo_id for photo_id in cover_ids if photo_id]).only("id", "event_id")
+    return {photo.event_id: photo for photo in photos}
 
 
 def person_faces(*, event: Event, person_id: int) -> QuerySet[Face]:

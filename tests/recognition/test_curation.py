@@ -28,11 +28,13 @@ def test_people_listed_with_counts_photos_and_cover(event, as_alice):
     assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
 
 
-def test_rename_survives_recluster(event, as_alice):
+def test_rename_survives_recluster(event, as_alice, django_capture_on_commit_callbacks):
     amy = person_named(event, "amy")
     assert as_alice.patch(f"/api/v1/people/{amy.id}/", {"name": "Amy F."}, format="json").status_code == 200
     faces_before = set(amy.faces.values_list("id", flat=True))
-    assert as_alice.post(f"/api/v1/events/{event.id}/people/recluster/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):  # the queued re-cluster runs (eager) on commit
+        assert as_alice.post(f"/api/v1/events/{event.id}/people/recluster/").status_code == 202
+    assert as_alice.get(f"/api/v1/events/{event.id}/people/recluster/").json()["state"] == "done"
     amy.refresh_from_db()
     assert amy.name == "Amy F." and set(amy.faces.values_list("id", flat=True)) == faces_before
 

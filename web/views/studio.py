@@ -2,7 +2,8 @@
 from django.shortcuts import render
 
 from events import selectors
-from web.selectors import event_cover_photo
+from events.counters import events_counters
+from web.selectors import event_cover_photos
 from web.views.common import studio_page
 
 
@@ -10,7 +11,13 @@ from web.views.common import studio_page
 def dashboard(request, membership):
     studio = membership.studio if membership else None
     events = list(selectors.event_list(studio=studio, user=request.user)[:200])
-    cards = [_card(event, studio) for event in events]
+    # Counters and covers for all cards at once: a fixed number of queries for 1 or 200 events.
+    counters = events_counters(event.id for event in events)
+    covers = event_cover_photos(event_ids=[event.id for event in events])
+    cards = [{
+        "event": event, "counters": counters[event.id], "cover": covers.get(event.id),
+        "organizer": event.studio_id != getattr(studio, "id", None),
+    } for event in events]
     return render(request, "web/dashboard.html", {
         "membership": membership,
         "studio": studio,
@@ -18,11 +25,3 @@ def dashboard(request, membership):
         "can_create": bool(membership and membership.can_write),
     })
 
-
-def _card(event, studio) -> dict:
-    return {
-        "event": event,
-        "counters": selectors.event_counters(event=event),
-        "cover": event_cover_photo(event=event),
-        "organizer": event.studio_id != getattr(studio, "id", None),
-    }

@@ -1,4 +1,5 @@
-// The people grid: rename in place, hide from guests, select and merge, undo the last change.
+// The people grid: rename in place, hide from guests, select and merge, undo the last change,
+// and re-group (a queued job on the server: this polls its state until it is done or failed).
 import { api } from './api.js';
 import { label, undo } from './curation.js';
 import { plural, toast } from './ui.js';
@@ -101,7 +102,36 @@ function paintSelection() {
   $('merge').textContent = count < 2 ? 'Merge' : `Merge ${count} people`;
 }
 
+const RECLUSTER_WORDS = {
+  queued: 'Re-grouping is queued…',
+  running: 'Re-grouping people… (named and edited people stay as they are)',
+  failed: 'Re-grouping failed: ',
+};
+
+async function recluster() {
+  const status = $('recluster-status');
+  $('recluster').disabled = true;
+  status.hidden = false;
+  try {
+    let job = await api(root.dataset.reclusterUrl, { method: 'POST' });
+    while (job.state === 'queued' || job.state === 'running') {
+      status.textContent = RECLUSTER_WORDS[job.state];
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      job = await api(root.dataset.reclusterUrl);
+    }
+    status.textContent = job.state === 'done'
+      ? `Re-grouped in ${job.seconds ?? 0} s: ${plural(job.result.people, 'person', 'people')}.`
+      : RECLUSTER_WORDS.failed + job.error;
+    await load();
+  } catch (error) {
+    status.textContent = RECLUSTER_WORDS.failed + error.message;
+  } finally {
+    $('recluster').disabled = false;
+  }
+}
+
 $('merge').addEventListener('click', merge);
+$('recluster').addEventListener('click', recluster);
 $('clear-selection').addEventListener('click', () => { selected.clear(); load(); });
 $('undo').addEventListener('click', () => undo(root.dataset.undoUrl, load));
 load().finally(() => { root.dataset.ready = 'true'; });
