@@ -31,9 +31,11 @@ STAGE_THRESHOLDS = (0.6, 0.7, 0.7)
 # facenet-pytorch's NMS IoU limits: within a pyramid scale, across scales, after R-net, after O-net.
 NMS_SCALE, NMS_IMAGE, NMS_REFINE, NMS_OUTPUT = 0.5, 0.7, 0.7, 0.7
 PNET_CELL, PNET_STRIDE = 12, 2
-# Pixels per P-net pass: bounds memory (conv1 alone holds 10 floats per pixel) and still fills a GPU.
-PNET_BATCH_PIXELS = 1 << 23
-CROP_BATCH = 4096
+# Pixels per P-net pass and crops per R/O-net pass: bound memory (P-net's conv1 alone holds 10
+# floats per pixel) and still fill a GPU. On CPU batching saves nothing, so passes stay small:
+# eight 1536x1024 levels in one pass took +0.9 GB of activations, one at a time ~0.1 GB.
+PNET_BATCH_PIXELS = {"cuda": 1 << 23, "cpu": 1 << 20}
+CROP_BATCH = {"cuda": 4096, "cpu": 512}
 
 
 @dataclass
@@ -71,7 +73,7 @@ class MtcnnCascade:
     """Detect faces in a list of RGB images of any sizes; one pass per pyramid level serves them all."""
 
     def __init__(self, device: torch.device | str | None = None, *, half: bool = False,
-                 thresholds: Sequence[float] = STAGE_THRESHOLDS, pnet_batch_pixels: int = PNET_BATCH_PIXELS,
+                 thresholds: Sequence[float] = STAGE_THRESHOLDS, pnet_batch_pixels: int | None = None,
                  letterbox: bool | None = None):
         self.device = default_device(device)
         # On CUDA levels of one orientation share a letterboxed pass (fewer, fuller kernel launches);
@@ -88,7 +90,9 @@ class MtcnnCascade:
         # The NMS facenet-pytorch imported: torchvision's when it loads, else compat.batched_nms.
         self._batched_nms = facenet_pytorch.models.utils.detect_face.batched_nms
         self.thresholds = tuple(thresholds)
-        self.pnet_batch_pixels = pnet_batch_pixels
+        kind = "cuda" if self.device.type == "cuda" else "cpu"
+        self.pnet_batch_pixels = pnet_batch_pixels or PNET_BATCH_PIXELS[kind]
+        self.crop_batch = CROP_BATCH[kind]
 
     @torch.inference_mode()
     def detect(self, images: Sequence[Image.Image | np.ndarray],
@@ -175,7 +179,7 @@ class MtcnnCascade:
         if not len(boxes):  # the nets cannot take an empty batch
             empty = torch.zeros((0, 10), device=self.device)
             return boxes[:, :5], owners, [empty[:, :4], empty]
-        outputs = [net(_normalized(chunk, self.dtype)) for chunk in crops.split(CROP_BATCH)]
+        outputs = [net(_normalized(chunk, self.dtype)) for chunk in crops.split(self.crop_batch)]
         *extras, probs = (torch.cat(parts).float() for parts in zip(*outputs))
         passed = probs[:, 1] > threshold
         boxes = torch.cat([boxes[passed, :4], probs[passed, 1:2]], 1)
@@ -190,6 +194,9 @@ class MtcnnCascade:
         boxes = _regress(boxes, regression, 1)
         keep = _nms_min(boxes[:, :4], boxes[:, 4], owners, NMS_OUTPUT)
         return boxes[keep], owners[keep], landmarks[keep]
+
+
+CROP_CHUNK = 256
 
 
 class _IntegralImages:
@@ -227,13 +234,21 @@ class _IntegralImages:
 
         (r0, r1), (c0, c1) = bins(y0, y1), bins(x0, x1)
         base, stride = self.starts[owners][:, None, None], (self.widths[owners] + 1)[:, None, None]
+        # In chunks: four integer gathers of (k, size, size, 3) for thousands of P-net boxes took
+        # ~0.9 GB at once on a 24 MP photo's plan; chunks keep the peak at a few MB.
+        parts = [self._area_means(base[i:i + CROP_CHUNK], stride[i:i + CROP_CHUNK], r0[i:i + CROP_CHUNK],
+                                  r1[i:i + CROP_CHUNK], c0[i:i + CROP_CHUNK], c1[i:i + CROP_CHUNK])
+                 for i in range(0, len(base), CROP_CHUNK)]
+        crops = torch.cat(parts) if parts else torch.zeros((0, 3, size, size), device=boxes.device)
+        return crops, valid
 
+    def _area_means(self, base, stride, r0, r1, c0, c1) -> torch.Tensor:
         def table(rows, cols):  # (k, size, size, 3): whole pixels gathered, channels-last as the nets take
             return self.flat[base + rows[:, :, None] * stride + cols[:, None, :]]
 
         sums = table(r1, c1) - table(r0, c1) - table(r1, c0) + table(r0, c0)
         counts = (r1 - r0)[:, :, None, None] * (c1 - c0)[:, None, :, None]
-        return (sums.float() / counts).permute(0, 3, 1, 2), valid
+        return (sums.float() / counts).permute(0, 3, 1, 2)
 
 
 def _rgb_array(image: Image.Image | np.ndarray) -> np.ndarray:
