@@ -9,7 +9,7 @@ class RecognitionConfig(AppConfig):
         from django.conf import settings
 
         from events.counters import counter_source_register
-        from recognition import receivers  # noqa: F401  (connects to events.signals)
+        from recognition import checks, receivers  # noqa: F401  (registers the check; connects to events.signals)
         from recognition.ml import images, pipeline
         from recognition.selectors import events_face_counters
 

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api import TokenCreateApi, TokenRotateApi, public
 from core.errors import error_body
+from core.health import health
 
 # Swagger UI loads from its CDN with an inline bootstrap script: only this page gets a looser CSP.
 _SWAGGER_CSP = {"script-src": ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net"],
@@ -27,6 +28,7 @@ urlpatterns = [
     path("api/schema/", public("the OpenAPI description")(SpectacularAPIView.as_view()), name="schema"),
     path("api/docs/", public("the API docs page")(csp_replace(_SWAGGER_CSP)(SpectacularSwaggerView.as_view(url_name="schema"))), name="api-docs"),
     path("healthz", public("liveness")(lambda request: JsonResponse({"ok": True})), name="healthz"),
+    path("health/", health, name="health"),
     path("", include("sharing.urls_pages")),
     path("", include("web.urls")),
 ]

@@ -84,7 +84,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'visage.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # 0 outside production: runserver serves each request on a new thread, and every thread
+        # kept its own connection open (~95 idle PostgreSQL connections after a browsing session).
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -235,6 +238,10 @@ VISAGE_MASTER_KEYS = env_str("VISAGE_MASTER_KEYS")
 # the database, so database backups hold no keys and a shredded key is really gone (docs/sharing.md).
 VISAGE_KEY_STORE_DIR = env_str("VISAGE_KEY_STORE_DIR")
 VISAGE_EMBEDDER = env_str("VISAGE_EMBEDDER", "sface")
+# Base URL printed in share links and QR codes ("" = the request's host); proxies in front of the
+# web processes whose X-Forwarded-For entries are trusted for client addresses (rate limits).
+VISAGE_PUBLIC_URL = env_str("VISAGE_PUBLIC_URL", "")
+VISAGE_TRUSTED_PROXY_HOPS = env_int("VISAGE_TRUSTED_PROXY_HOPS", 0)
 VISAGE_ALBUM_LINK_DAYS = env_int("VISAGE_ALBUM_LINK_DAYS", 7)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Visage <no-reply@localhost>")
 
