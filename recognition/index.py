@@ -16,6 +16,7 @@ import numpy as np
 from events.models import Event
 from recognition.index_version import IndexState, index_additions, index_state
 from recognition.models import Face
+from recognition.services.calibration import event_embedder_filter
 from recognition.services.faces import face_embeddings
 from recognition.services.keys import event_data_key
 
@@ -62,9 +63,11 @@ def event_index(*, event: Event) -> EventIndex:
 
 
 def searchable_faces(*, event: Event):
-    """Usable faces of visible photos, not of hidden people, not of forgotten guests."""
+    """Usable faces of visible photos, not of hidden people, not of forgotten guests, made by the
+    event's embedder (services.calibration: during a re-embed the old model's faces drop out)."""
     return (
-        Face.objects.filter(event=event, usable=True, guest_excluded=False, photo__hidden=False)
+        Face.objects.filter(event=event, usable=True, guest_excluded=False, photo__hidden=False,
+                            **event_embedder_filter(event=event))
         .exclude(person__hidden=True)
         .only("id", "uid", "photo_id", "embedding_ciphertext", "embedder_name", "embedder_version")
         .order_by("id")

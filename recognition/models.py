@@ -123,3 +123,25 @@ class SearchIndexAddition(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "version"], name="search_index_addition_version")]
+
+
+class EventCalibration(models.Model):
+    """The embedder an event's faces were made with and the thresholds measured for it.
+
+    Recorded with the first stored face and read by assignment, clustering, merge suggestions and
+    search, so an event keeps one model and one set of thresholds (recognition.ml.calibration):
+    faces of another embedder are refused until the event is re-embedded (services.reembed).
+    """
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, primary_key=True, related_name="calibration")
+    embedder_name = models.CharField(max_length=40)
+    embedder_version = models.CharField(max_length=80)
+    embedder_dim = models.PositiveSmallIntegerField()
+    match_threshold = models.FloatField(help_text="Cosine at or above which two faces are one person (grouping).")
+    search_threshold = models.FloatField(help_text="Stricter cosine for guest searches (precision first).")
+    small_face_threshold = models.FloatField(help_text="Stricter cosine for small faces joining a person.")
+    merge_threshold = models.FloatField(help_text="Cosine of two people's mean faces above which they are merged.")
+    suggest_threshold = models.FloatField(help_text="Lowest mean-face cosine offered as a merge suggestion.")
+    confidence_slope = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)

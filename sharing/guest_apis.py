@@ -154,23 +154,29 @@ class GuestSearchApi(GuestApi):
 
         consent = serializers.BooleanField(default=False)
         pin = serializers.CharField(required=False, allow_blank=True, max_length=32)
+        face = serializers.IntegerField(required=False, min_value=0, max_value=99)
 
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "required": ["selfie", "consent"], "properties": {
-            "selfie": {"type": "string", "format": "binary"}, "consent": {"type": "boolean"}, "pin": {"type": "string"}}}},
+            "selfie": {"type": "string", "format": "binary"}, "consent": {"type": "boolean"}, "pin": {"type": "string"},
+            "face": {"type": "integer", "description": "Which of the selfie's faces is you (an index from `faces`)."}}}},
         responses={200: inline_serializer("GuestSearchOutput", {
             "matches": GuestPhotoSerializer(many=True), "note": serializers.CharField(),
+            "faces": serializers.ListField(child=serializers.DictField()), "face": serializers.IntegerField(),
             "session": serializers.CharField(allow_null=True)}), 400: _ERROR, 403: _ERROR, 410: _ERROR, 429: _ERROR},
-        description="The selfie is analysed and discarded, never stored.",
+        description="The selfie is analysed and discarded, never stored. With several faces, `faces` lists them "
+                    "(best query face first) and `face` says which was searched; send the selfie again with "
+                    "`face` to search as another one.",
     )
     def post(self, request, token: str):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         guest_search_throttle(link=self.guest.link, client=self.guest.client)
         session = self.start_session(consent=data.validated_data["consent"], pin=data.validated_data.get("pin"))
-        outcome = guest_search(session=session, selfie=request.FILES.get("selfie"))
+        outcome = guest_search(session=session, selfie=request.FILES.get("selfie"), face=data.validated_data.get("face"))
         matches = [photo_payload(token, self.guest.link, photo_id, conf) for photo_id, conf in outcome.matches]
-        return Response({"matches": matches, "note": outcome.note, "session": self._new_secret})
+        return Response({"matches": matches, "note": outcome.note, "faces": outcome.faces, "face": outcome.face,
+                         "session": self._new_secret})
 
 
 class GuestPhotoListApi(GuestApi):

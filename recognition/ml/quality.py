@@ -14,6 +14,13 @@ from PIL import Image
 # Smallest face (short side of the box, original px) we trust: below ~32 px the 112 px crop is
 # >3.5x upsampled (eyes ~12 px apart). Measured faces: bbt/people 120-138 px, bbt/group 40-99.
 MIN_FACE_PX = 32.0
+# Faces from this size up to MIN_FACE_PX are "small": flagged (not searched, never a new person), but
+# when sharp, confident and whole they may join an existing person with the embedder's stricter
+# small_face_threshold (recognition.ml.calibration). Below it nothing is tried. Measured by
+# scripts/calibrate_small_faces.py (lfw-dev shrunk; docs/recognition.md "Small faces").
+MIN_SMALL_FACE_PX = 20.0
+# The reason a small face gets; a face whose only reason starts with it may still join a person.
+SMALL_FACE_PREFIX = "face too small to search"
 # MTCNN's last stage keeps boxes >= 0.7; on the shared test photos all 71 real faces score >= 0.93
 # (69 of them >= 0.99) and the spurious boxes seen (a tie, background bits) 0.71-0.82.
 MIN_PROBABILITY = 0.90
@@ -31,6 +38,7 @@ LANDMARK_TOLERANCE = 0.02
 @dataclass(frozen=True)
 class QualityThresholds:
     min_face_px: float = MIN_FACE_PX
+    min_small_face_px: float = MIN_SMALL_FACE_PX
     min_probability: float = MIN_PROBABILITY
     min_sharpness: float = MIN_SHARPNESS
 
@@ -71,8 +79,11 @@ def assess_face(*, box: np.ndarray, probability: float, landmarks: np.ndarray,
     """Whether a face is usable for recognition, with the reasons when it is not."""
     reasons = []
     face_px = float(min(box[2] - box[0], box[3] - box[1]))
-    if face_px < thresholds.min_face_px:
-        reasons.append(f"face too small ({face_px:.0f} px < {thresholds.min_face_px:.0f} px)")
+    if face_px < thresholds.min_small_face_px:
+        reasons.append(f"face too small ({face_px:.0f} px < {thresholds.min_small_face_px:.0f} px)")
+    elif face_px < thresholds.min_face_px:
+        reasons.append(f"{SMALL_FACE_PREFIX} ({face_px:.0f} px < {thresholds.min_face_px:.0f} px):"
+                       " may join a known person")
     if probability < thresholds.min_probability:
         reasons.append(f"low detection probability ({probability:.2f} < {thresholds.min_probability:.2f})")
     if not landmarks_inside(landmarks, box, image_size):
@@ -81,6 +92,11 @@ def assess_face(*, box: np.ndarray, probability: float, landmarks: np.ndarray,
     if blur < thresholds.min_sharpness:
         reasons.append(f"blurry (sharpness {blur:.0f} < {thresholds.min_sharpness:.0f})")
     return QualityReport(usable=not reasons, blur=blur, reasons=reasons)
+
+
+def joins_known_people_only(reasons: list[str]) -> bool:
+    """A flagged face whose only fault is its size: it may join an existing person (stricter threshold)."""
+    return bool(reasons) and all(reason.startswith(SMALL_FACE_PREFIX) for reason in reasons)
 
 
 def landmarks_inside(landmarks: np.ndarray, box: np.ndarray, image_size: tuple[int, int]) -> bool:

@@ -11,6 +11,7 @@ from recognition.index_version import index_faces_added, index_invalidate
 from recognition.ml.embedders import Embedder
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 from recognition.models import Face
+from recognition.services.calibration import event_calibration_record
 from recognition.services.keys import event_data_key
 
 
@@ -42,6 +43,8 @@ def photo_faces_replace(*, photo: Photo, faces: list[DetectedFace], embedder: Em
 
 
 def face_row(photo: Photo, face: DetectedFace, embedder: Embedder, data_key: bytes) -> Face:
+    """An unsaved Face; raises EmbedderMismatch if the event was embedded with another model."""
+    event_calibration_record(event_id=photo.event_id, embedder=embedder)
     uid = uuid.uuid4()
     x1, y1, x2, y2 = (float(v) for v in face.box)
     ciphertext = crypto.encrypt_embedding(face.embedding, data_key=data_key, event_id=photo.event_id, face_id=str(uid))

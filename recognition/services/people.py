@@ -1,7 +1,11 @@
-"""Faces → people: incremental assignment, clustering of the unassigned, full re-cluster.
+"""Faces → people: incremental assignment, clustering of the unassigned, a merge stage over
+people's mean faces, full re-cluster, and "same person?" suggestions.
 
-Curated people (any user change) are fixed points: their faces are never moved by the
-machine, and they are never renamed, merged or split; new faces may still join them.
+Every threshold is the event's own (recognition.models.EventCalibration: the embedder its faces
+were made with), and only faces of that embedder are read. Small faces (below the quality gate's
+size but otherwise sound) may join an existing person with the stricter small-face threshold; they
+never start a person. Curated people (any user change) are fixed points: their faces are never
+moved by the machine, and they are never renamed, merged or split; new faces may still join them.
 """
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -13,9 +17,12 @@ from django.utils import timezone
 
 from events.models import Event, PhotoState
 from recognition.clustering import UNASSIGNED, assign_to_people, cannot_link_from_groups, cluster_faces
+from recognition.clustering.merge import event_centre, merge_clusters, merge_suggestions
 from recognition.index_version import index_invalidate
-from recognition.ml.calibration import DEFAULT_MATCH_THRESHOLD
+from recognition.ml.calibration import Calibration
+from recognition.ml.quality import joins_known_people_only
 from recognition.models import Face, Person
+from recognition.services.calibration import event_calibration, event_embedder_filter
 from recognition.services.faces import face_embeddings
 from recognition.services.keys import event_data_key
 
@@ -32,15 +39,20 @@ def event_people_update(*, event: Event, recluster_unassigned: bool | None = Non
     with transaction.atomic():
         Event.objects.select_for_update().filter(id=event.id).first()  # one people update per event at a time
         faces, matrix = _usable_faces(event)
+        calibration = event_calibration(event=event)[1]
         free = [i for i, face in enumerate(faces) if face.person_id is None]
-        assigned = _assign(faces, matrix, free)
-        remaining = [i for i in free if faces[i].person_id is None]
+        assigned = _assign(faces, matrix, free, calibration)
+        remaining = [i for i in free if faces[i].person_id is None and faces[i].usable]
         wait = _cluster_wait(event, [faces[i] for i in remaining]) if recluster_unassigned is None else (
             timedelta(0) if recluster_unassigned else None)
-        created = _cluster_into_new_people(event, faces, matrix, remaining) if wait == timedelta(0) else 0
+        created = merged = 0
+        if wait == timedelta(0):
+            created = _cluster_into_new_people(event, faces, matrix, remaining, calibration)
+            merged = _merge_people(event, faces, matrix, calibration)
         people_refresh_covers(event=event)
     transaction.on_commit(lambda: index_invalidate(event_id=event.id))
-    return {"assigned": assigned, "new_people": created, "unassigned": sum(f.person_id is None for f in faces),
+    return {"assigned": assigned, "new_people": created, "merged_people": merged,
+            "unassigned": sum(f.person_id is None and f.usable for f in faces),
             "retry_in": int(wait.total_seconds()) + 1 if wait else 0}
 
 
@@ -58,13 +70,18 @@ def event_recluster(*, event: Event) -> dict[str, int]:
     with transaction.atomic():
         Event.objects.select_for_update().filter(id=event.id).first()
         faces, matrix = _usable_faces(event)
+        calibration = event_calibration(event=event)[1]
         loose = [i for i, face in enumerate(faces) if face.person_id is None or not face.person.curated]
         previous = {faces[i].id: faces[i].person_id for i in loose}
         for i in loose:
             faces[i].person_id = None
-        assigned = _assign(faces, matrix, loose)
-        remaining = [i for i in loose if faces[i].person_id is None]
-        created = _cluster_into_new_people(event, faces, matrix, remaining, previous=previous)
+        assigned = _assign(faces, matrix, [i for i in loose if faces[i].usable], calibration)
+        remaining = [i for i in loose if faces[i].person_id is None and faces[i].usable]
+        created = _cluster_into_new_people(event, faces, matrix, remaining, calibration, previous=previous)
+        _merge_people(event, faces, matrix, calibration)
+        # Small faces last, so they join the people just formed.
+        _assign(faces, matrix, [i for i in loose if not faces[i].usable], calibration)
+        Face.objects.bulk_update([faces[i] for i in loose if faces[i].person_id is None], ["person"])
         Person.objects.filter(event=event, curated=False, faces__isnull=True).delete()
         people_refresh_covers(event=event)
     transaction.on_commit(lambda: index_invalidate(event_id=event.id))
@@ -72,25 +89,32 @@ def event_recluster(*, event: Event) -> dict[str, int]:
 
 
 def _usable_faces(event: Event) -> tuple[list[Face], np.ndarray]:
-    faces = list(
-        Face.objects.filter(event=event, usable=True).select_related("person").order_by("id")
-    )
+    """Usable faces and small-but-sound ones (see joins_known_people_only) of the event's embedder."""
+    faces = [
+        face for face in Face.objects.filter(event=event, **event_embedder_filter(event=event))
+        .select_related("person").order_by("id")
+        if face.usable or joins_known_people_only(face.quality_reasons)
+    ]
     matrix = face_embeddings(faces, data_key=event_data_key(event=event), event_id=event.id) if faces else np.zeros((0, 0))
     return faces, matrix
 
 
-def _assign(faces: list[Face], matrix: np.ndarray, candidates: list[int]) -> int:
-    """Join candidate faces to existing people (centroid ≥ threshold), honouring cannot-links:
-    never two faces of one photo in a person, never a person the face was rejected from."""
-    members = [i for i, face in enumerate(faces) if face.person_id is not None]
+def _assign(faces: list[Face], matrix: np.ndarray, candidates: list[int], calibration: Calibration) -> int:
+    """Join candidate faces to existing people (centroid ≥ threshold; small faces: the stricter
+    small-face threshold), honouring cannot-links: never two faces of one photo in a person,
+    never a person the face was rejected from. Only usable faces shape the centroids."""
+    members = [i for i, face in enumerate(faces) if face.person_id is not None and face.usable]
     if not candidates or not members:
         return 0
-    labels, _ = assign_to_people(
+    labels, scores = assign_to_people(
         matrix[candidates], matrix[members], np.array([faces[i].person_id for i in members]),
-        threshold=DEFAULT_MATCH_THRESHOLD, photo_ids=[faces[i].photo_id for i in candidates],
+        threshold=calibration.threshold, photo_ids=[faces[i].photo_id for i in candidates],
     )
+    small = np.array([not faces[i].usable for i in candidates])
+    labels = np.where(small & (scores < calibration.small_face_threshold), UNASSIGNED, labels)
     # A forbidden best match leaves the face unassigned (to be clustered), never with a second-best.
-    forbidden = set(_forbidden_pairs(faces, candidates, members))
+    assigned = [i for i, face in enumerate(faces) if face.person_id is not None]
+    forbidden = set(_forbidden_pairs(faces, candidates, assigned))
     changed = []
     for position, (i, label) in enumerate(zip(candidates, labels)):
         if label != UNASSIGNED and (position, int(label)) not in forbidden:
@@ -118,11 +142,11 @@ def _forbidden_pairs(faces: list[Face], candidates: list[int], members: list[int
 
 
 def _cluster_into_new_people(event: Event, faces: list[Face], matrix: np.ndarray, positions: list[int],
-                             previous: dict[int, int | None] | None = None) -> int:
+                             calibration: Calibration, previous: dict[int, int | None] | None = None) -> int:
     if not positions:
         return 0
     labels = cluster_faces(
-        matrix[positions], threshold=DEFAULT_MATCH_THRESHOLD,
+        matrix[positions], threshold=calibration.threshold,
         cannot_link=cannot_link_from_groups([faces[i].photo_id for i in positions]),
     )
     groups: dict[int, list[Face]] = defaultdict(list)
@@ -151,6 +175,59 @@ def _reusable_person(members: list[Face], previous: dict[int, int | None], taken
     if count * 2 < len(members):
         return None
     return Person.objects.filter(id=person_id, curated=False).first()
+
+
+def _person_labels(faces: list[Face], people: set[int] | None = None) -> np.ndarray:
+    """Each face's person id (-1 when unassigned, or not among ``people`` when given)."""
+    return np.array([f.person_id if f.person_id and (people is None or f.person_id in people) else UNASSIGNED
+                     for f in faces], dtype=np.int64)
+
+
+def _people_cannot_link(faces: list[Face]) -> np.ndarray:
+    """Face pairs whose people must stay apart: faces of one photo, and a face with a face of a
+    person it was rejected from ("not this person")."""
+    pairs = cannot_link_from_groups([f.photo_id for f in faces]).reshape(-1, 2).tolist()
+    one_face_of = {f.person_id: i for i, f in enumerate(faces) if f.person_id}
+    position = {f.id: i for i, f in enumerate(faces)}
+    for face_id, person_id in Face.rejected_people.through.objects.filter(
+        face_id__in=list(position)
+    ).values_list("face_id", "person_id"):
+        if person_id in one_face_of and one_face_of[person_id] != position[face_id]:
+            pairs.append((position[face_id], one_face_of[person_id]))
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def _merge_people(event: Event, faces: list[Face], matrix: np.ndarray, calibration: Calibration) -> int:
+    """Second stage: merge uncurated people whose mean faces (centred on the event's) agree at the
+    event's merge threshold; the larger person keeps its id. Returns how many people went."""
+    uncurated = set(Person.objects.filter(event=event, curated=False).values_list("id", flat=True))
+    labels = _person_labels(faces, uncurated)
+    usable = np.array([f.usable for f in faces], dtype=bool)
+    if len(set(labels[labels != UNASSIGNED].tolist())) < 2 or not usable.any():
+        return 0
+    merged = merge_clusters(matrix, labels, threshold=calibration.merge_threshold,
+                            cannot_link=_people_cannot_link(faces), centre=event_centre(matrix[usable]))
+    moved = [faces[i] for i in np.flatnonzero(merged != labels)]
+    for i in np.flatnonzero(merged != labels):
+        faces[i].person_id = int(merged[i])
+    Face.objects.bulk_update(moved, ["person"])
+    gone = {int(label) for label in labels[merged != labels]}
+    Person.objects.filter(id__in=gone, curated=False, faces__isnull=True).delete()
+    return len(gone)
+
+
+def event_merge_suggestions(*, event: Event, limit: int = 20) -> list[tuple[int, int, float]]:
+    """(person id, person id, similarity) pairs that may be one person, most similar first: their
+    centred mean faces clear the event's suggest threshold and nothing says they differ."""
+    faces, matrix = _usable_faces(event)
+    labels = _person_labels(faces)
+    usable = np.array([f.usable for f in faces], dtype=bool)
+    if len(set(labels[labels != UNASSIGNED].tolist())) < 2 or not usable.any():
+        return []
+    calibration = event_calibration(event=event)[1]
+    return merge_suggestions(matrix, labels, threshold=calibration.suggest_threshold,
+                             cannot_link=_people_cannot_link(faces), limit=limit,
+                             centre=event_centre(matrix[usable]))
 
 
 def people_refresh_covers(*, event: Event) -> None:

@@ -10,6 +10,7 @@ from events.models import Event, Photo, PhotoState
 from recognition.index_version import index_invalidate
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 from recognition.models import Face
+from recognition.services.calibration import event_calibration_switch
 from recognition.services.faces import face_row, photo_faces_detect
 from recognition.services.keys import event_data_key
 from recognition.services.people import people_refresh_covers
@@ -25,6 +26,8 @@ def pipeline_for(embedder_name: str) -> FacePipeline:
 
 def event_reembed(*, event: Event, embedder_name: str, progress=None) -> dict[str, int]:
     pipeline = pipeline_for(embedder_name)
+    # Switched first: from now on readers use only faces of the new model, and stores of the old refuse.
+    event_calibration_switch(event=event, embedder=pipeline.embedder)
     data_key = event_data_key(event=event)
     totals = {"photos": 0, "faces": 0, "kept_person": 0}
     for photo in Photo.objects.filter(event=event, state=PhotoState.DONE).order_by("id").iterator():

@@ -1,5 +1,5 @@
 """What a guest does inside a session: search with a selfie ("forget me" is sharing.services.removals)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import F
@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from recognition.ml.images import ImageDecodeError
 from events.inspection import ImageTooLarge, RejectedFile, open_bounded
-from recognition.ml.pipeline import WORK_LONG_SIDE, get_pipeline, largest_face
+from recognition.ml.pipeline import WORK_LONG_SIDE
+from recognition.ml.query import rank_query_faces
 from recognition.search import event_search
+from recognition.services.calibration import EmbedderMismatch, event_pipeline
 from sharing import conf, ratelimit
 from sharing.clients import Client
 from sharing.errors import SelfieRejected
@@ -20,10 +22,23 @@ from sharing.selectors import album_photo_ids
 class SearchOutcome:
     matches: list[tuple[int, float]]  # (photo_id, confidence %), best first
     note: str
+    # The selfie's faces, best query face first: {"index", "box" (x1, y1, x2, y2 px), "usable"}; the
+    # guest page asks "which one is you?" and searches again with face=index.
+    faces: list[dict] = field(default_factory=list)
+    face: int = 0  # the index searched with
 
 
-def selfie_embedding(*, selfie) -> tuple[np.ndarray, str]:
-    """The embedding of the selfie's main face and a note for the guest; the bytes are not kept."""
+@dataclass(frozen=True)
+class SelfieFace:
+    embedding: np.ndarray
+    note: str
+    faces: list[dict]
+    index: int
+
+
+def selfie_embedding(*, selfie, event, face: int | None = None) -> SelfieFace:
+    """The embedding of the selfie's chosen face (default: the best query face) and a note for the
+    guest; the bytes are not kept. Embedded by the event's own model (services.calibration)."""
     if selfie is None:
         raise SelfieRejected("Add a selfie: a photo of your face (multipart field 'selfie').")
     limit_mb = conf.selfie_max_bytes() // (1024 * 1024)
@@ -31,18 +46,24 @@ def selfie_embedding(*, selfie) -> tuple[np.ndarray, str]:
         raise SelfieRejected(f"That photo is too large. Please use one under {limit_mb} MB.")
     _selfie_header_check(selfie)
     try:
-        faces = get_pipeline().analyze(selfie.read())
+        faces = rank_query_faces(event_pipeline(event=event).analyze(selfie.read()))
+    except EmbedderMismatch:
+        raise SelfieRejected("Search is paused while this event's photos are being re-analysed. Try again later.") from None
     except ImageDecodeError:
         raise SelfieRejected("That file is not a photo we can read. Please take a selfie or choose a JPEG or PNG.") from None
     if not faces:
         raise SelfieRejected("We couldn't find a face in that photo. Try again facing the camera, in good light.")
-    face = largest_face(faces)
-    if not face.usable:
+    if face is not None and not 0 <= face < len(faces):
+        raise SelfieRejected(f"That photo has {len(faces)} face(s); choose one of 0 to {len(faces) - 1}.")
+    index = face or 0
+    chosen = faces[index]
+    if not chosen.usable:
         raise SelfieRejected("We found a face but couldn't see it clearly enough. Try again closer, facing the camera, in good light.")
     note = ""
-    if len(faces) > 1:
-        note = f"We found {len(faces)} faces in your selfie and used the largest one."
-    return face.embedding, note
+    if len(faces) > 1 and face is None:
+        note = f"We found {len(faces)} faces in your selfie and used the largest one that is clear and frontal. Not you? Choose yours."
+    listed = [{"index": k, "box": [round(float(v), 1) for v in f.box], "usable": bool(f.usable)} for k, f in enumerate(faces)]
+    return SelfieFace(chosen.embedding, note, listed, index)
 
 
 def _selfie_header_check(selfie) -> None:
@@ -68,16 +89,17 @@ def guest_search_throttle(*, link: ShareLink, client: Client) -> None:
     ratelimit.check(key=f"search-link:{link.id}", limit=conf.searches_per_link())
 
 
-def guest_search(*, session: GuestSession, selfie) -> SearchOutcome:
+def guest_search(*, session: GuestSession, selfie, face: int | None = None) -> SearchOutcome:
     """Replace the session's matches with the photos this selfie's face is in (within the link's scope).
 
     The link's shared budget is charged only here, once consent is given and the selfie holds a
     usable face: junk uploads from many addresses cannot use it up for real guests.
     """
     link = session.link
-    embedding, note = selfie_embedding(selfie=selfie)
+    query = selfie_embedding(selfie=selfie, event=link.event, face=face)
+    note = query.note
     ratelimit.hit(key=f"search-link:{link.id}", limit=conf.searches_per_link())
-    hits = event_search(event=link.event, embedding=embedding)
+    hits = event_search(event=link.event, embedding=query.embedding)
     if link.scope == Scope.PERSON:
         album = album_photo_ids(link=link)
         hits = [hit for hit in hits if hit.photo_id in album]
@@ -88,4 +110,5 @@ def guest_search(*, session: GuestSession, selfie) -> SearchOutcome:
     ShareLink.objects.filter(id=link.id).update(search_count=F("search_count") + 1, last_used_at=timezone.now())
     if not hits:
         note = " ".join(filter(None, [note, "No photos matched your face yet."]))
-    return SearchOutcome(matches=[(hit.photo_id, round(hit.confidence, 1)) for hit in hits], note=note)
+    return SearchOutcome(matches=[(hit.photo_id, round(hit.confidence, 1)) for hit in hits], note=note,
+                         faces=query.faces, face=query.index)

@@ -18,6 +18,7 @@ from recognition.index_version import index_faces_added, index_invalidate, index
 from recognition.ml.pipeline import DetectedFace
 from recognition.models import Face, Person, SearchIndexState
 from recognition.search import event_search
+from recognition.services.calibration import EmbedderMismatch, event_calibration_switch
 from recognition.services.curation import person_update
 from recognition.services.exclusion import faces_set_guest_excluded
 from recognition.services.faces import photo_faces_replace
@@ -207,12 +208,16 @@ def test_replacing_a_photos_faces_drops_the_old_ones(event, live, on_commit):
         assert found(event, live[photo_id][0]) == set() and found(event, new[0]) == {photo_id}
 
 
-def test_another_embedder_rebuilds_instead_of_mixing(event, live, on_commit, decrypted):
+def test_another_embedder_is_refused_and_a_switch_rebuilds_instead_of_mixing(event, live, on_commit, decrypted):
+    other = SimpleNamespace(name="sface", version="v2", dim=DIM)
     with process({}):
         found(event, live[list(live)[0]][0])
-        store_photo(event, unit_vectors(2, seed=5), on_commit, embedder=SimpleNamespace(name="sface", version="v2", dim=DIM))
-        found(event, live[list(live)[0]][0])
-    assert decrypted == [36, 38]
+        with pytest.raises(EmbedderMismatch):
+            store_photo(event, unit_vectors(2, seed=5), on_commit, embedder=other)
+        event_calibration_switch(event=event, embedder=other)  # what a re-embed does first
+        store_photo(event, unit_vectors(2, seed=5), on_commit, embedder=other)
+        assert found(event, live[list(live)[0]][0]) == set()  # the old model's faces are out of the index
+    assert decrypted == [36, 2]
 
 
 def test_an_index_handed_out_keeps_its_rows_while_others_append(event, live, on_commit):
