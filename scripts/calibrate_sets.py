@@ -102,7 +102,7 @@ def load_set(name: str, *, faces: Path = DEFAULT_FACES, fixtures: Path | None = 
              cache: Path = DEFAULT_CACHE) -> list[CachedPhoto]:
     """The analysed set, from the cache when it was made from the same list of files."""
     items = set_items(name, faces, fixtures)
-    path = cache / f"{name}.pkl"
+    path = cache / f"{name}{'+fixtures' if fixtures and name == 'portraits' else ''}.pkl"
     if path.exists():
         stored = pickle.loads(path.read_bytes())
         if [p.path for p in stored] == [str(p) for p, _ in items]:

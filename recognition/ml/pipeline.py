@@ -20,6 +20,7 @@ from recognition.ml.detector import MIN_FACE_SIZE, Detection, FaceDetector, dete
 from recognition.ml.embedders import Embedder, get_embedder
 from recognition.ml.images import DecodedImage, ImageDecodeError, ImageSource, decode, fit_long_side, read_source
 from recognition.ml.quality import QualityThresholds, assess_face
+from recognition.ml.verifier import FaceVerifier
 
 # Faces with a short side of at least this many original pixels are found in any photo (the back
 # row of a 24 MP group shot has faces of 60-120 px): the detection plan picks the resolution.
@@ -75,6 +76,7 @@ class FacePipeline:
         self.detector = FaceDetector(device)
         self.detect_long_side = detect_long_side
         self.quality = quality
+        self.verifier = FaceVerifier()  # second opinion on each detection (false faces)
 
     def analyze(self, image_source: ImageSource) -> list[DetectedFace]:
         """All faces in one photo; raises ImageDecodeError for unreadable input."""
@@ -177,7 +179,8 @@ class FacePipeline:
         coverage = source_coverage(detection.landmarks, image_size, self.embedder.template)
         report = assess_face(box=detection.box, probability=detection.probability,
                              landmarks=detection.landmarks, image_size=image_size,
-                             aligned=aligned, coverage=coverage, thresholds=self.quality)
+                             aligned=aligned, coverage=coverage, thresholds=self.quality,
+                             verifier_score=self.verifier.score(aligned))
         return DetectedFace(
             box=tuple(float(v) for v in detection.box), probability=detection.probability,
             landmarks=detection.landmarks, embedding=embedding.astype(np.float32),

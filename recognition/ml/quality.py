@@ -24,6 +24,11 @@ SMALL_FACE_PREFIX = "face too small to search"
 # MTCNN's last stage keeps boxes >= 0.7; on the shared test photos all 71 real faces score >= 0.93
 # (69 of them >= 0.99) and the spurious boxes seen (a tie, background bits) 0.71-0.82.
 MIN_PROBABILITY = 0.90
+# YuNet's score on the aligned crop (recognition.ml.verifier) below which a detection is not a face.
+# scripts/calibrate_false_faces.py: the 1,166 usable real faces of lfw-dev, bbt and portraits score
+# 0.589-0.950 (p1 0.841); detections left where faces were painted out score 0.00-0.27 (non-faces)
+# and 0.75-0.87 (half faces at the mask's edge, which are faces).
+MIN_VERIFIER_SCORE = 0.5
 # Laplacian variance of the aligned crop's inner face: real faces on the test photos score 72-5800;
 # blurred copies (Gaussian sigma 3 px per 600 px of photo) 3-46, median 5; sigma 5 px at most 12.
 MIN_SHARPNESS = 30.0
@@ -41,6 +46,7 @@ class QualityThresholds:
     min_small_face_px: float = MIN_SMALL_FACE_PX
     min_probability: float = MIN_PROBABILITY
     min_sharpness: float = MIN_SHARPNESS
+    min_verifier_score: float = MIN_VERIFIER_SCORE
 
 
 @dataclass
@@ -75,9 +81,12 @@ def sharpness(aligned: Image.Image, coverage: np.ndarray | None = None) -> float
 
 def assess_face(*, box: np.ndarray, probability: float, landmarks: np.ndarray,
                 image_size: tuple[int, int], aligned: Image.Image, coverage: np.ndarray | None = None,
-                thresholds: QualityThresholds = QualityThresholds()) -> QualityReport:
+                thresholds: QualityThresholds = QualityThresholds(),
+                verifier_score: float | None = None) -> QualityReport:
     """Whether a face is usable for recognition, with the reasons when it is not."""
     reasons = []
+    if verifier_score is not None and verifier_score < thresholds.min_verifier_score:
+        reasons.append(f"not a face (verifier {verifier_score:.2f} < {thresholds.min_verifier_score:.2f})")
     face_px = float(min(box[2] - box[0], box[3] - box[1]))
     if face_px < thresholds.min_small_face_px:
         reasons.append(f"face too small ({face_px:.0f} px < {thresholds.min_small_face_px:.0f} px)")
