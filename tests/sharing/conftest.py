@@ -97,11 +97,14 @@ def make_link(event: Event, **attributes) -> CreatedLink:
     return share_link_create(event=event, user=None, base_url="http://testserver", **attributes)
 
 
-def search(client: APIClient, token: str, selfie: bytes | None, *, consent="true", pin=None, name="selfie.jpg"):
-    """POST a selfie search as a phone would (multipart)."""
+def search(client: APIClient, token: str, selfie: bytes | None, *, consent="true", pin=None, name="selfie.jpg",
+           face: int | None = None):
+    """POST a selfie search as a phone would (multipart); `face` picks one of the selfie's faces."""
     data = {"consent": consent}
     if pin is not None:
         data["pin"] = pin
+    if face is not None:
+        data["face"] = face
     if selfie is not None:
         data["selfie"] = SimpleUploadedFile(name, selfie)
     return client.post(f"/api/v1/guest/{token}/search", data, format="multipart")
