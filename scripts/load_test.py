@@ -128,7 +128,8 @@ def run_locust(base: str, env: dict, var: Path, seconds: int, users: int) -> dic
                     "--host", base, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
                    cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL)
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
-    return {row["Name"]: {"requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
+    failures = [f"{row['Name']}: {row['Error']} x{row['Occurrences']}" for row in csv.DictReader(open(f"{prefix}_failures.csv"))]
+    return {"failures": failures} | {row["Name"]: {"requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
                           "rps": round(float(row["Requests/s"]), 1), "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"])}
             for row in rows}
 
