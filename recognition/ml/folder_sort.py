@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image
 
 from recognition.clustering import cluster_faces
+from recognition.clustering.merge import merge_clusters
 from recognition.ml.calibration import Calibration, calibration_for
 from recognition.ml.facecrop import square_inside
 from recognition.ml.images import ImageDecodeError, load_image
@@ -76,8 +77,11 @@ def assign_people(photos: list[PhotoFaces], *, calibration: Calibration,
     if not refs:
         return {}
     embeddings = np.stack([photos[p].faces[f].embedding for p, f in refs]).astype(np.float32)
-    labels = cluster_faces(embeddings, threshold=calibration.threshold,
-                           cannot_link=same_photo_pairs(refs), method=method)
+    cannot_link = np.array(same_photo_pairs(refs), dtype=np.int64).reshape(-1, 2)
+    labels = cluster_faces(embeddings, threshold=calibration.threshold, cannot_link=cannot_link, method=method)
+    # Second stage: people split by average linkage are merged by their centred mean faces
+    # (docs/clustering.md, "Second stage").
+    labels = merge_clusters(embeddings, labels, threshold=calibration.merge_threshold, cannot_link=cannot_link)
     members: dict[int, list[int]] = defaultdict(list)
     for index, label in enumerate(labels):
         if label >= 0:
