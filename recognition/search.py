@@ -5,8 +5,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from events.models import Event
-from recognition.index import event_index
-from recognition.models import SearchLog
+from recognition.index import IDS_PER_QUERY, event_index
+from recognition.models import Face, SearchLog
 from recognition.services.calibration import event_calibration
 
 
@@ -32,7 +32,8 @@ def event_search(
     row, calibration = event_calibration(event=event)
     threshold = calibration.search_threshold if threshold is None else threshold
     expected = (row.embedder_name, row.embedder_version) if row else None
-    matches = _search(event, embedding, threshold, limit, exclude_face_ids, calibration.confidence, expected)
+    matches = _search(event, embedding, threshold, limit, exclude_face_ids, calibration.confidence, expected,
+                      calibration.search_person_threshold)
     SearchLog.objects.create(
         studio_id=event.studio_id, event=event, search_ms=(time.perf_counter() - started) * 1000, matches=len(matches)
     )
@@ -40,7 +41,7 @@ def event_search(
 
 
 def _search(event: Event, embedding: np.ndarray, threshold: float, limit: int, exclude_face_ids,
-            confidence, expected_embedder) -> list[SearchMatch]:
+            confidence, expected_embedder, person_threshold: float) -> list[SearchMatch]:
     index = event_index(event=event)
     if len(index.face_ids) == 0 or (index.embedder and expected_embedder and index.embedder != expected_embedder):
         return []  # a cached index of the old model while the event is re-embedded: never mix
@@ -48,6 +49,7 @@ def _search(event: Event, embedding: np.ndarray, threshold: float, limit: int, e
     hits = np.flatnonzero(similarities >= threshold)
     if exclude_face_ids:
         hits = hits[~np.isin(index.face_ids[hits], list(exclude_face_ids))]
+    hits = hits[_person_agrees(index, hits, np.asarray(embedding, np.float32), person_threshold)]
     hits = hits[np.argsort(-similarities[hits], kind="stable")]
     _, first = np.unique(index.photo_ids[hits], return_index=True)  # best face of each photo
     best = hits[np.sort(first)][:limit]
@@ -55,3 +57,30 @@ def _search(event: Event, embedding: np.ndarray, threshold: float, limit: int, e
         SearchMatch(int(index.photo_ids[i]), int(index.face_ids[i]), float(similarities[i]), confidence(float(similarities[i])))
         for i in best
     ]
+
+
+def _person_agrees(index, hits: np.ndarray, embedding: np.ndarray, threshold: float) -> np.ndarray:
+    """Per hit: does the selfie also match the mean face of the person the hit belongs to?
+
+    Faces without a person, and people with one searchable face, have nothing more to agree with.
+    """
+    if not len(hits):
+        return np.zeros(0, dtype=bool)
+    person_of = dict(_values(Face.objects.filter(person__isnull=False), "id", index.face_ids[hits].tolist()))
+    members = dict(_values(Face.objects.all(), "person_id", sorted(set(person_of.values()))))
+    rows_of: dict[int, list[int]] = {}
+    for row in np.flatnonzero(np.isin(index.face_ids, np.fromiter(members, np.int64, len(members)))):
+        rows_of.setdefault(members[int(index.face_ids[row])], []).append(int(row))
+    agrees = {}
+    for person_id, rows in rows_of.items():
+        mean = index.matrix[rows].mean(axis=0)
+        agrees[person_id] = len(rows) < 2 or float(mean @ embedding) / float(np.linalg.norm(mean)) >= threshold
+    return np.array([agrees.get(person_of.get(int(face_id)), True) for face_id in index.face_ids[hits]], dtype=bool)
+
+
+def _values(queryset, field: str, values: list[int]) -> list[tuple[int, int]]:
+    """(face id, person id) of the faces whose `field` is in `values`, in chunks SQLite accepts."""
+    found = []
+    for start in range(0, len(values), IDS_PER_QUERY):
+        found += queryset.filter(**{f"{field}__in": values[start:start + IDS_PER_QUERY]}).values_list("id", "person_id")
+    return found

@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 ('embedder_dim', models.PositiveSmallIntegerField()),
                 ('match_threshold', models.FloatField(help_text='Cosine at or above which two faces are one person (grouping).')),
                 ('search_threshold', models.FloatField(help_text='Stricter cosine for guest searches (precision first).')),
+                ('search_person_threshold', models.FloatField(help_text="A guest's match must also reach this cosine with the matched person's mean face.")),
                 ('small_face_threshold', models.FloatField(help_text='Stricter cosine for small faces joining a person.')),
                 ('merge_threshold', models.FloatField(help_text="Cosine of two people's mean faces above which they are merged.")),
                 ('suggest_threshold', models.FloatField(help_text='Lowest mean-face cosine offered as a merge suggestion.')),

@@ -155,7 +155,9 @@ def test_hidden_photo_never_returned_by_a_process_built_before(event, live, decr
 def test_hidden_person_never_returned_by_a_process_built_before(event, live, on_commit):
     photo_ids = list(live)[3:5]
     person = Person.objects.create(studio=event.studio, event=event)
-    Face.objects.filter(photo_id__in=photo_ids).update(person=person)
+    # One face per photo, as a person appears (search also checks the selfie against the person's mean face).
+    first_faces = [Face.objects.filter(photo_id=photo_id).order_by("id").first().id for photo_id in photo_ids]
+    Face.objects.filter(id__in=first_faces).update(person=person)
     held = {}
     with process(held):
         assert found(event, live[photo_ids[0]][0]) == {photo_ids[0]}
@@ -163,7 +165,8 @@ def test_hidden_person_never_returned_by_a_process_built_before(event, live, on_
         person_update(event=event, person_id=person.id, hidden=True)
     for local in (held, {}):
         with process(local):
-            assert all(found(event, v) == set() for photo_id in photo_ids for v in live[photo_id])
+            assert all(found(event, live[photo_id][0]) == set() for photo_id in photo_ids)
+            assert found(event, live[photo_ids[0]][1]) == {photo_ids[0]}  # the photo's other people still are
             other = list(live)[0]
             assert found(event, live[other][0]) == {other}
 
@@ -268,3 +271,25 @@ def test_concurrent_bumps_lose_no_increments(studio_a, alice):
         thread.join()
     assert errors == []
     assert index_state(event.id).version == threads_n * bumps
+
+
+def test_a_match_must_agree_with_its_persons_mean_face(event, live, on_commit):
+    """A stranger grouped into someone else's person (one look-alike photo) is not shown to a guest
+    whose selfie matches only that photo: the person's mean face must match too."""
+    base = unit_vectors(1, seed=11)[0]
+    noise = unit_vectors(4, seed=12)
+    coherent = [base + 0.35 * n for n in noise[:3]]
+    coherent = [v / np.linalg.norm(v) for v in coherent]
+    stranger = noise[3]
+    photos = [store_photo(event, np.array([v]), on_commit) for v in [*coherent, stranger]]
+    person = Person.objects.create(studio=event.studio, event=event)
+    Face.objects.filter(photo__in=photos).update(person=person)
+    with on_commit():
+        index_invalidate(event_id=event.id)
+    with process({}):
+        assert found(event, stranger) == set()  # the face matches, its person's mean does not
+        assert photos[0].id in found(event, coherent[0])  # a member that agrees with the mean is shown
+        Face.objects.filter(photo=photos[3]).update(person=None)
+        with on_commit():
+            index_invalidate(event_id=event.id)
+        assert found(event, stranger) == {photos[3].id}
