@@ -54,12 +54,12 @@ def part_naive(paths: list[Path]) -> dict:
     boxes_by_photo, started = {}, time.perf_counter()
     for path in paths:
         image = Image.open(path).convert("RGB")
-        boxes, _ = mtcnn.detect(image)
+        boxes, probs = mtcnn.detect(image)
         crops = mtcnn.extract(image, boxes, None)
         if crops is not None:
             with torch.inference_mode():
                 resnet(crops)
-        boxes_by_photo[path.name] = [] if boxes is None else boxes.tolist()
+        boxes_by_photo[path.name] = [] if boxes is None else [[*box, float(p)] for box, p in zip(boxes.tolist(), probs)]
     seconds = time.perf_counter() - started
     return {"photos": len(paths), "seconds": seconds, "boxes": boxes_by_photo, "peak_rss_mb": peak_rss_mb(),
             "torch_threads": torch.get_num_threads()}
@@ -114,8 +114,9 @@ def engine_run(paths: list[Path], processes: int, batch: int) -> dict:
     django.setup()
     event = _store_photos(paths)
     go = var / "go"
-    # One torch thread per worker process, as `make run` starts them.
-    workers = [run_part("engine-worker", str(var / f"ready-{i}"), str(go), env={"OMP_NUM_THREADS": "1"}, wait=False)
+    # One torch thread per worker process and two malloc arenas, as `make run` starts them.
+    workers = [run_part("engine-worker", str(var / f"ready-{i}"), str(go),
+                        env={"OMP_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2"}, wait=False)
                for i in range(processes)]
     while not all((var / f"ready-{i}").exists() for i in range(processes)):
         time.sleep(0.05)
@@ -164,15 +165,18 @@ def iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def recall_of_naive(naive: dict, engine: dict) -> tuple[int, int]:
-    wanted = found = 0
+def recall_of_naive(naive: dict, engine: dict) -> tuple[int, int, list]:
+    wanted, found, missed = 0, 0, []
     for name, boxes in naive.items():
         for box in boxes:
             if min(box[2] - box[0], box[3] - box[1]) < MIN_SIDE:
                 continue
             wanted += 1
-            found += any(iou(box, face["box"]) >= 0.5 for face in engine.get(name, []))
-    return found, wanted
+            hit = any(iou(box, face["box"]) >= 0.5 for face in engine.get(name, []))
+            found += hit
+            if not hit:
+                missed.append({"photo": name, "box": [round(v) for v in box[:4]], "naive_probability": round(box[4], 3)})
+    return found, wanted, missed
 
 
 def cosines(engine: dict, single: dict) -> list[float]:
@@ -206,7 +210,7 @@ def main() -> None:
     engine = engine_run(paths, args.processes, args.batch)
     naive = run_part("naive", *map(str, paths[:args.naive]))
     single = run_part("single", *map(str, paths))
-    found, wanted = recall_of_naive(naive["boxes"], engine["faces"])
+    found, wanted, missed = recall_of_naive(naive["boxes"], engine["faces"])
     cos = cosines(engine["faces"], single["faces"])
     engine_rate, naive_rate = engine["photos"] / engine["seconds"], naive["photos"] / naive["seconds"]
     print(json.dumps({
@@ -220,7 +224,7 @@ def main() -> None:
                    "failed": sum(w["failed"] for w in engine["workers"])},
         "ratio": round(engine_rate / naive_rate, 2),
         "parity": {"naive_faces_min48": wanted, "found_by_engine": found,
-                   "recall": round(found / wanted, 4) if wanted else None,
+                   "recall": round(found / wanted, 4) if wanted else None, "missed": missed,
                    "cosine_batched_vs_single_min": round(min(cos), 4) if cos else None,
                    "share_cosine_ge_0_99": round(sum(c >= 0.99 for c in cos) / len(cos), 4) if cos else None},
     }, indent=2))
