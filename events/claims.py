@@ -5,16 +5,20 @@ and a lease. A worker that dies (SIGKILL, OOM, a lost node) simply stops renewin
 runs out the photo is claimable again, its attempt counted. After ``max_attempts`` claims the
 photo ends ``failed`` with a reason; every path ends in ``done`` or ``failed``.
 """
+import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from events.models import Photo, PhotoState
+
+logger = logging.getLogger(__name__)
 
 try:  # network/storage hiccups worth a retry; everything else is the photo's own fault
     from botocore.exceptions import ConnectionError as BotoConnectionError, EndpointConnectionError
@@ -122,3 +126,48 @@ def photos_give_up_interrupted(*, max_attempts: int | None = None) -> int:
 def photos_waiting(*, now=None) -> int:
     """Photos a worker could claim now (queued, or held under a lease that ran out)."""
     return Photo.objects.filter(_claimable(now or timezone.now())).count()
+
+
+class LeaseKeeper:
+    """Renews the leases of the claims a live worker holds, every third of the lease, on a thread.
+
+    So a lease runs out only when its worker is gone (killed, hung machine), never because a batch
+    took longer than the lease: without renewal a slow batch is claimed again by another worker,
+    and again, until its attempts are used up (seen with a 6 s lease on a loaded machine).
+    """
+
+    def __init__(self, lease_seconds: int | None = None):
+        self.lease_seconds = lease_seconds or settings.VISAGE_INGEST_LEASE_SECONDS
+        self._claims: dict[uuid.UUID, Claim] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lease-keeper", daemon=True)
+
+    def hold(self, claim: Claim) -> None:
+        with self._lock:
+            self._claims[claim.token] = claim
+
+    def release(self, claim: Claim) -> None:
+        with self._lock:
+            self._claims.pop(claim.token, None)
+
+    def __enter__(self) -> "LeaseKeeper":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.lease_seconds / 3):
+                with self._lock:
+                    held = list(self._claims.values())
+                for claim in held:
+                    try:
+                        claim_renew(claim=claim, lease_seconds=self.lease_seconds)
+                    except DatabaseError as exc:  # the next beat tries again; the lease has slack
+                        logger.warning("could not renew lease %s: %s", claim.token, exc)
+        finally:
+            connection.close()  # this thread's own connection

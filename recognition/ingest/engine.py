@@ -2,8 +2,9 @@
 
 Loading (storage read, one reduced decode, preview and thumbnail) of the next batch runs on
 loader threads (VISAGE_INGEST_LOADERS) while the models work on the current one; Pillow and
-torch release the GIL, so on a GPU node many loaders keep the device fed. The database is the source of truth throughout: what a
-killed worker held comes back when its lease runs out (events/claims.py).
+torch release the GIL, so on a GPU node many loaders keep the device fed. The database is the
+source of truth throughout: a live worker's leases are renewed (LeaseKeeper), so what a killed
+worker held, and only that, comes back when its lease runs out (events/claims.py).
 """
 import logging
 import os
@@ -15,11 +16,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import close_old_connections
 
-from events.claims import Claim, claim_renew, photo_fail, photo_release, photos_claim
+from events.claims import Claim, LeaseKeeper, claim_renew, photo_fail, photo_release, photos_claim
 from recognition.ingest.analysis import analyze_batch
 from recognition.ingest.loading import LoadedPhoto, load_photo
 from recognition.ingest.store import store_batch
+from recognition.ml.embedders import EmbedderUnavailable
 from recognition.ml.pipeline import FacePipeline, get_pipeline
+from recognition.services.calibration import EmbedderMismatch, event_embedder_filter, event_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -47,23 +50,28 @@ def ingest_run(*, budget_s: float | None = None, batch_size: int | None = None,
     deadline = time.monotonic() + budget_s
     report, worker = RunReport(), worker_name()
     loaders = settings.VISAGE_INGEST_LOADERS
-    with ThreadPoolExecutor(max_workers=loaders, thread_name_prefix="ingest-loader") as loader:
-        pending = _claim_and_load(loader, worker, batch_size, pipeline)
+    with LeaseKeeper() as leases, ThreadPoolExecutor(max_workers=loaders, thread_name_prefix="ingest-loader") as loader:
+        pending = _claim_and_load(loader, leases, worker, batch_size, pipeline)
         while pending is not None:
             claim, loading = pending
             loaded = [future.result() for future in loading]
             # Claim and start loading the next batch before the models run on this one.
-            pending = _claim_and_load(loader, worker, batch_size, pipeline) if time.monotonic() < deadline else None
-            _process(claim, loaded, pipeline, report)
+            pending = (_claim_and_load(loader, leases, worker, batch_size, pipeline)
+                       if time.monotonic() < deadline else None)
+            try:
+                _process(claim, loaded, pipeline, report)
+            finally:
+                leases.release(claim)
         report.more_waiting = time.monotonic() >= deadline
     return report
 
 
-def _claim_and_load(loader: ThreadPoolExecutor, worker: str, batch_size: int,
+def _claim_and_load(loader: ThreadPoolExecutor, leases: LeaseKeeper, worker: str, batch_size: int,
                     pipeline: FacePipeline) -> tuple[Claim, list[Future]] | None:
     claim = photos_claim(worker=worker, limit=batch_size)
     if claim is None:
         return None
+    leases.hold(claim)
     return claim, [loader.submit(_load_in_thread, photo, pipeline) for photo in claim.photos]
 
 
@@ -76,7 +84,11 @@ def _load_in_thread(photo, pipeline: FacePipeline) -> LoadedPhoto:
 
 def _process(claim: Claim, loaded: list[LoadedPhoto], pipeline: FacePipeline, report: RunReport) -> None:
     claim_renew(claim=claim)  # loading may have waited behind the previous batch
-    faces = analyze_batch(loaded, pipeline)
+    faces, embedders = {}, {}
+    for event_pipeline_, items in _by_event_pipeline(loaded, pipeline).values():
+        faces.update(analyze_batch(items, event_pipeline_))
+        embedders.update({item.photo.id: event_pipeline_.embedder for item in items})
+    events = store_batch(claim=claim, loaded=loaded, faces=faces, embedders=embedders)
     for item in loaded:
         if item.transient:
             photo_release(photo_id=item.photo.id, token=claim.token, reason=item.transient)
@@ -85,10 +97,39 @@ def _process(claim: Claim, loaded: list[LoadedPhoto], pipeline: FacePipeline, re
             photo_fail(photo_id=item.photo.id, token=claim.token, reason=item.failure)
             report.failed += 1
             report.events.add(item.photo.event_id)  # its people may have been waiting for it
-    events = store_batch(claim=claim, loaded=loaded, faces=faces, embedder=pipeline.embedder)
     report.batches += 1
     report.done += sum(1 for item in loaded if item.photo.id in faces and not item.failure)
     report.events.update(events)
     logger.info("ingest batch of %d: %d done, %d failed, %d released", len(loaded),
                 sum(1 for item in loaded if item.photo.id in faces and not item.failure),
                 sum(1 for item in loaded if item.failure), sum(1 for item in loaded if item.transient))
+
+
+def _by_event_pipeline(loaded: list[LoadedPhoto], pipeline: FacePipeline) -> dict[int, tuple[FacePipeline, list]]:
+    """Ready photos grouped by the pipeline of their event's embedder (an event never mixes models):
+    the worker's own where it matches; a photo whose event's model cannot run here ends failed."""
+    groups: dict[int, tuple[FacePipeline, list]] = {}
+    pipelines: dict[int, FacePipeline | str] = {}  # event id -> its pipeline, or why there is none
+    for item in loaded:
+        if item.input is None:
+            continue
+        event = item.photo.event
+        if event.id not in pipelines:
+            pipelines[event.id] = _event_pipeline(event, pipeline)
+        chosen = pipelines[event.id]
+        if isinstance(chosen, str):
+            item.failure = chosen
+            continue
+        groups.setdefault(id(chosen), (chosen, []))[1].append(item)
+    return groups
+
+
+def _event_pipeline(event, pipeline: FacePipeline) -> FacePipeline | str:
+    recorded = event_embedder_filter(event=event)
+    mine = {"embedder_name": pipeline.embedder.name, "embedder_version": pipeline.embedder.version}
+    if not recorded or recorded == mine:
+        return pipeline
+    try:
+        return event_pipeline(event=event)
+    except (EmbedderMismatch, EmbedderUnavailable) as exc:
+        return f"this event's faces were made with another model, which this worker cannot run ({exc})"

@@ -9,25 +9,32 @@ from recognition.ingest.loading import LoadedPhoto
 from recognition.ml.embedders import Embedder
 from recognition.ml.pipeline import DetectedFace
 from recognition.models import Face
+from recognition.services.calibration import EmbedderMismatch
 from recognition.services.faces import face_row
 from recognition.services.keys import event_data_key
 
 
 def store_batch(*, claim: Claim, loaded: list[LoadedPhoto], faces: dict[int, list[DetectedFace]],
-                embedder: Embedder) -> list[int]:
+                embedders: dict[int, Embedder]) -> list[int]:
     """Store the faces of the photos that got through; returns the ids of the events touched.
 
     Only photos still held under the claim are written (a worker whose lease ran out and whose
     photos went to another worker writes nothing), and old faces are replaced, never added to.
+    A photo whose faces its event refuses (another model) gets ``failure`` set instead.
     """
-    done = [item for item in loaded if item.photo.id in faces and not item.failure]
     keys: dict[int, bytes] = {}
     rows: dict[int, list[Face]] = defaultdict(list)
-    for item in done:
+    for item in loaded:
         photo = item.photo
+        if photo.id not in faces or item.failure:
+            continue
         if photo.event_id not in keys:
             keys[photo.event_id] = event_data_key(event=photo.event)
-        rows[photo.id] = [face_row(photo, face, embedder, keys[photo.event_id]) for face in faces[photo.id]]
+        try:
+            rows[photo.id] = [face_row(photo, face, embedders[photo.id], keys[photo.event_id]) for face in faces[photo.id]]
+        except EmbedderMismatch as exc:
+            item.failure = f"not stored: {exc}"
+    done = [item for item in loaded if item.photo.id in faces and not item.failure]
     with transaction.atomic():
         owned = set(claim_owned(token=claim.token, photo_ids=[item.photo.id for item in done]).values_list("id", flat=True))
         replaced = set(Face.objects.filter(photo_id__in=owned).values_list("event_id", flat=True).distinct())

@@ -80,3 +80,20 @@ def test_concurrent_claimers_never_share_a_photo(studio_a, alice):
     [t.join() for t in threads]
     flat = [photo_id for batch in taken for photo_id in batch]
     assert sorted(flat) == sorted(p.id for p in photos)  # each photo claimed exactly once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_workers_leases_are_renewed_so_a_slow_batch_is_not_taken(studio_a, alice):
+    import time
+
+    from events.claims import LeaseKeeper
+
+    _photos(studio_a, alice, 2)
+    held = photos_claim(worker="slow", limit=1, lease_seconds=2)
+    dropped = photos_claim(worker="dead", limit=1, lease_seconds=2)
+    with LeaseKeeper(lease_seconds=2) as keeper:
+        keeper.hold(held)
+        time.sleep(3)  # longer than the lease
+        assert photos_waiting() == 1  # only the unrenewed claim ran out
+        again = photos_claim(worker="other", limit=5, lease_seconds=2)
+    assert again.photo_ids == dropped.photo_ids

@@ -71,3 +71,23 @@ def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def test_a_photo_of_an_event_made_with_a_model_this_worker_lacks_fails_alone(studio_a, alice, face_pipeline):
+    """An event records its embedder with its first faces; a worker that cannot run that model
+    fails the event's photos with the reason, and the other events' photos of the batch are done."""
+    from recognition.services.calibration import event_calibration_record
+
+    other_event = event_create(studio=studio_a, user=alice, name="Made with another model")
+    unknown = type("Unknown", (), {"name": "sface-fast", "version": "an-older-model-file", "dim": 128})()
+    event_calibration_record(event_id=other_event.id, embedder=unknown)
+    plain = event_create(studio=studio_a, user=alice, name="Plain")
+    photos_upload(event=other_event, user=alice, files=[SimpleUploadedFile(PEOPLE[0].name, PEOPLE[0].read_bytes())])
+    photos_upload(event=plain, user=alice, files=[SimpleUploadedFile(PEOPLE[3].name, PEOPLE[3].read_bytes())])
+
+    ingest_run(pipeline=face_pipeline, batch_size=8)
+
+    refused = Photo.objects.get(event=other_event)
+    assert refused.state == PhotoState.FAILED and "another model" in refused.failure_reason
+    assert Photo.objects.get(event=plain).state == PhotoState.DONE
+    assert not Face.objects.filter(event=other_event).exists()
