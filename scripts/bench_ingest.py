@@ -194,7 +194,7 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=16)
     parser.add_argument("--naive", type=int, default=4, help="photos for the naive loop (it is slow)")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--cache", type=Path, default=ROOT / "var" / "bench-photos")
     parser.add_argument("--part", help=argparse.SUPPRESS)
     parser.add_argument("part_args", nargs="*", help=argparse.SUPPRESS)

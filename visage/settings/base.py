@@ -207,10 +207,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Ingest engine (events/claims.py, recognition/ingest/) -------------------------------------
 # Workers claim photos from the database in batches, under a lease. A batch is decoded once,
-# detected and embedded together; bigger batches pay off on a GPU (set VISAGE_INGEST_BATCH=64
-# and run one worker process per GPU), 8 keeps a CPU worker's memory well under 1.5 GB at 24 MP.
+# detected and embedded together; bigger batches pay off on a GPU (the GPU image sets 64, one
+# worker process per GPU). On CPU batching buys little: 4 keeps a worker's peak RSS at 1.3-1.4 GB
+# with 24 MP photos (8: 1.5-1.8 GB) and balances two workers better (scripts/bench_ingest.py).
 VISAGE_INGEST_QUEUE = env_str("VISAGE_INGEST_QUEUE", "ingest")  # "gpu" on stacks with GPU workers
-VISAGE_INGEST_BATCH = env_int("VISAGE_INGEST_BATCH", 8)
+VISAGE_INGEST_BATCH = env_int("VISAGE_INGEST_BATCH", 4)
 # How long a claim holds before another worker may take the photo (a killed worker's photos come
 # back after this); a CPU batch of 8 takes ~10 s, so 120 s leaves a wide margin.
 VISAGE_INGEST_LEASE_SECONDS = env_int("VISAGE_INGEST_LEASE_SECONDS", 120)
