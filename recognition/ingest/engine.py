@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import close_old_connections
 
-from events.claims import Claim, LeaseKeeper, claim_renew, photo_fail, photo_release, photos_claim
+from events.claims import Claim, LeaseKeeper, photo_fail, photo_release, photos_claim
 from recognition.ingest.analysis import analyze_batch
 from recognition.ingest.loading import LoadedPhoto, load_photo
 from recognition.ingest.store import store_batch
@@ -83,7 +83,6 @@ def _load_in_thread(photo, pipeline: FacePipeline) -> LoadedPhoto:
 
 
 def _process(claim: Claim, loaded: list[LoadedPhoto], pipeline: FacePipeline, report: RunReport) -> None:
-    claim_renew(claim=claim)  # loading may have waited behind the previous batch
     faces, embedders = {}, {}
     for event_pipeline_, items in _by_event_pipeline(loaded, pipeline).values():
         faces.update(analyze_batch(items, event_pipeline_))
