@@ -17,22 +17,23 @@ JPEG_QUALITY = 85
 RESAMPLE = Image.Resampling.BILINEAR
 
 
-def render_derivative(image: Image.Image, long_side: int, *, progressive: bool = True) -> bytes:
+def _fit(image: Image.Image, long_side: int) -> Image.Image:
     ratio = min(1.0, long_side / max(image.size))
     size = (max(1, round(image.width * ratio)), max(1, round(image.height * ratio)))
-    resized = image if size == image.size else image.resize(size, RESAMPLE, reducing_gap=2.0)
+    return image if size == image.size else image.resize(size, RESAMPLE, reducing_gap=2.0)
+
+
+def _jpeg(image: Image.Image, *, progressive: bool) -> bytes:
     out = io.BytesIO()
-    resized.save(out, "JPEG", quality=JPEG_QUALITY, progressive=progressive)
+    image.save(out, "JPEG", quality=JPEG_QUALITY, progressive=progressive)
     return out.getvalue()
 
 
 def render_derivatives(image: Image.Image, *, preview_side: int, thumbnail_side: int) -> dict[str, bytes]:
     """Preview and thumbnail JPEGs from one upright RGB decode (the thumbnail from the preview)."""
-    preview = render_derivative(image, preview_side)
-    with Image.open(io.BytesIO(preview)) as small:
-        small.draft("RGB", (thumbnail_side, thumbnail_side))
-        thumbnail = render_derivative(small.convert("RGB"), thumbnail_side, progressive=False)
-    return {"preview": preview, "thumbnail": thumbnail}
+    preview = _fit(image, preview_side)
+    return {"preview": _jpeg(preview, progressive=True),
+            "thumbnail": _jpeg(_fit(preview, thumbnail_side), progressive=False)}
 
 
 def derivatives_store(*, photo: Photo, renders: dict[str, bytes]) -> dict[str, str]:

@@ -87,7 +87,7 @@ def _process(claim: Claim, loaded: list[LoadedPhoto], pipeline: FacePipeline, re
     for event_pipeline_, items in _by_event_pipeline(loaded, pipeline).values():
         faces.update(analyze_batch(items, event_pipeline_))
         embedders.update({item.photo.id: event_pipeline_.embedder for item in items})
-    events = store_batch(claim=claim, loaded=loaded, faces=faces, embedders=embedders)
+    stored = store_batch(claim=claim, loaded=loaded, faces=faces, embedders=embedders)
     for item in loaded:
         if item.transient:
             photo_release(photo_id=item.photo.id, token=claim.token, reason=item.transient)
@@ -97,10 +97,9 @@ def _process(claim: Claim, loaded: list[LoadedPhoto], pipeline: FacePipeline, re
             report.failed += 1
             report.events.add(item.photo.event_id)  # its people may have been waiting for it
     report.batches += 1
-    report.done += sum(1 for item in loaded if item.photo.id in faces and not item.failure)
-    report.events.update(events)
-    logger.info("ingest batch of %d: %d done, %d failed, %d released", len(loaded),
-                sum(1 for item in loaded if item.photo.id in faces and not item.failure),
+    report.done += len(stored)
+    report.events.update(item.photo.event_id for item in stored)
+    logger.info("ingest batch of %d: %d done, %d failed, %d released", len(loaded), len(stored),
                 sum(1 for item in loaded if item.failure), sum(1 for item in loaded if item.transient))
 
 

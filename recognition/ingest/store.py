@@ -10,13 +10,13 @@ from recognition.ml.embedders import Embedder
 from recognition.ml.pipeline import DetectedFace
 from recognition.models import Face
 from recognition.services.calibration import EmbedderMismatch
-from recognition.services.faces import face_row
+from recognition.services.faces import face_rows
 from recognition.services.keys import event_data_key
 
 
 def store_batch(*, claim: Claim, loaded: list[LoadedPhoto], faces: dict[int, list[DetectedFace]],
-                embedders: dict[int, Embedder]) -> list[int]:
-    """Store the faces of the photos that got through; returns the ids of the events touched.
+                embedders: dict[int, Embedder]) -> list[LoadedPhoto]:
+    """Store the faces of the photos that got through; returns the photos stored.
 
     Only photos still held under the claim are written (a worker whose lease ran out and whose
     photos went to another worker writes nothing), and old faces are replaced, never added to.
@@ -31,7 +31,7 @@ def store_batch(*, claim: Claim, loaded: list[LoadedPhoto], faces: dict[int, lis
         if photo.event_id not in keys:
             keys[photo.event_id] = event_data_key(event=photo.event)
         try:
-            rows[photo.id] = [face_row(photo, face, embedders[photo.id], keys[photo.event_id]) for face in faces[photo.id]]
+            rows[photo.id] = face_rows(photo, faces[photo.id], embedders[photo.id], keys[photo.event_id])
         except EmbedderMismatch as exc:
             item.failure = f"not stored: {exc}"
     done = [item for item in loaded if item.photo.id in faces and not item.failure]
@@ -40,13 +40,12 @@ def store_batch(*, claim: Claim, loaded: list[LoadedPhoto], faces: dict[int, lis
         replaced = set(Face.objects.filter(photo_id__in=owned).values_list("event_id", flat=True).distinct())
         Face.objects.filter(photo_id__in=owned).delete()
         created = Face.objects.bulk_create([row for photo_id in owned for row in rows[photo_id]], batch_size=500)
-        for item in done:
-            if item.photo.id in owned:
-                photo_done(photo_id=item.photo.id, **item.derivative_keys)
-        events = sorted({item.photo.event_id for item in done if item.photo.id in owned})
-        for event_id in events:
+        stored = [item for item in done if item.photo.id in owned]
+        for item in stored:
+            photo_done(photo_id=item.photo.id, **item.derivative_keys)
+        for event_id in {item.photo.event_id for item in stored}:
             transaction.on_commit(lambda event_id=event_id: _index_changed(event_id, replaced, created))
-    return events
+    return stored
 
 
 def _index_changed(event_id: int, replaced: set[int], created: list[Face]) -> None:

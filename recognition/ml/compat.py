@@ -31,9 +31,11 @@ def batched_nms(boxes: torch.Tensor, scores: torch.Tensor, idxs: torch.Tensor,
     # One NMS per category (not torchvision's coordinate-offset trick: offsets that depend on the
     # whole batch's extent would round each photo's boxes differently in different batches).
     categories = idxs.detach().cpu().numpy()
-    kept = [np.flatnonzero(categories == category)[nms(boxes[mask], scores[mask], iou_threshold).cpu().numpy()]
-            for category in np.unique(categories)
-            for mask in [torch.as_tensor(categories == category, device=boxes.device)]]
+    kept = []
+    for category in np.unique(categories):
+        members = np.flatnonzero(categories == category)
+        index = torch.as_tensor(members, device=boxes.device)
+        kept.append(members[nms(boxes[index], scores[index], iou_threshold).cpu().numpy()])
     kept = np.concatenate(kept)
     order = np.argsort(-scores.detach().cpu().double().numpy()[kept], kind="stable")
     return torch.as_tensor(kept[order], dtype=torch.int64, device=boxes.device)

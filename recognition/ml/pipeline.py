@@ -135,19 +135,19 @@ class FacePipeline:
             return min(max(original_size), self.detect_long_side), MIN_FACE_SIZE
         return detection_plan(original_size, min_face_px=MIN_FACE_PX)
 
-    def _detection_image(self, photo: PhotoInput) -> DecodedImage:
-        side = self.detection_side(photo.decoded.original_size)
+    def _detection_image(self, photo: PhotoInput) -> tuple[DecodedImage, int]:
+        """The work decode resized to the plan's side, and the plan's min face size."""
+        side, min_face = self.detection_plan(photo.decoded.original_size)
         image = photo.decoded.image
         if max(image.size) > side:
             image = fit_long_side(image, side)
-        return DecodedImage(image=image, original_size=photo.decoded.original_size)
+        return DecodedImage(image=image, original_size=photo.decoded.original_size), min_face
 
     def _analyze(self, photos: list[PhotoInput]) -> list[list[DetectedFace]]:
         if not photos:
             return []
-        views = [self._detection_image(photo) for photo in photos]
-        min_faces = [self.detection_plan(photo.decoded.original_size)[1] for photo in photos]
-        found = self.detector.detect_batch([view.image for view in views], min_face_size=min_faces)
+        views, min_faces = zip(*(self._detection_image(photo) for photo in photos))
+        found = self.detector.detect_batch([view.image for view in views], min_face_size=list(min_faces))
         for photo, view, detections in zip(photos, views, found):
             photo.detections = [_to_original(d, view) for d in detections]
         crops = [self._align_photo(photo) for photo in photos]

@@ -27,7 +27,7 @@ def photo_faces_replace(*, photo: Photo, faces: list[DetectedFace], embedder: Em
     A redelivered task message runs this again and ends in the same state.
     """
     data_key = event_data_key(event=photo.event)
-    rows = [face_row(photo, face, embedder, data_key) for face in faces]
+    rows = face_rows(photo, faces, embedder, data_key)
     with transaction.atomic():
         locked = Photo.objects.select_for_update().filter(id=photo.id, state=PhotoState.PROCESSING).first()
         if locked is None:  # done meanwhile by another delivery, or deleted
@@ -42,9 +42,15 @@ def photo_faces_replace(*, photo: Photo, faces: list[DetectedFace], embedder: Em
     return created
 
 
-def face_row(photo: Photo, face: DetectedFace, embedder: Embedder, data_key: bytes) -> Face:
-    """An unsaved Face; raises EmbedderMismatch if the event was embedded with another model."""
+def face_rows(photo: Photo, faces: list[DetectedFace], embedder: Embedder, data_key: bytes) -> list[Face]:
+    """Unsaved Faces of one photo; raises EmbedderMismatch if the event was embedded with another
+    model (checked once per photo: one read, not one per face)."""
     event_calibration_record(event_id=photo.event_id, embedder=embedder)
+    return [face_row(photo, face, embedder, data_key) for face in faces]
+
+
+def face_row(photo: Photo, face: DetectedFace, embedder: Embedder, data_key: bytes) -> Face:
+    """An unsaved Face (the event's model is checked by ``face_rows``)."""
     uid = uuid.uuid4()
     x1, y1, x2, y2 = (float(v) for v in face.box)
     ciphertext = crypto.encrypt_embedding(face.embedding, data_key=data_key, event_id=photo.event_id, face_id=str(uid))

@@ -11,7 +11,7 @@ from recognition.index_version import index_invalidate
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 from recognition.models import Face
 from recognition.services.calibration import event_calibration_switch
-from recognition.services.faces import face_row, photo_faces_detect
+from recognition.services.faces import face_rows, photo_faces_detect
 from recognition.services.keys import event_data_key
 from recognition.services.people import people_refresh_covers
 
@@ -46,7 +46,7 @@ def event_reembed(*, event: Event, embedder_name: str, progress=None) -> dict[st
 @transaction.atomic
 def _photo_faces_remap(photo: Photo, faces: list[DetectedFace], pipeline: FacePipeline, data_key: bytes) -> int:
     old = list(Face.objects.filter(photo=photo).prefetch_related("rejected_people"))
-    rows = [face_row(photo, face, pipeline.embedder, data_key) for face in faces]
+    rows = face_rows(photo, faces, pipeline.embedder, data_key)
     matches = _match_by_overlap([o.box for o in old], [list(map(float, f.box)) for f in faces])
     for new_index, old_index in matches.items():
         rows[new_index].person_id = old[old_index].person_id
