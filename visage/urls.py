@@ -20,6 +20,7 @@ api_patterns = [
     path("", include("events.urls")),
     path("", include("recognition.urls")),
     path("", include("sharing.urls")),
+    path("", include("core.urls")),
 ]
 
 urlpatterns = [

@@ -84,3 +84,51 @@ class RateCounter(models.Model):
     bucket = models.CharField(max_length=200, unique=True)
     hits = models.PositiveIntegerField(default=0)
     expires_at = models.FloatField(db_index=True)
+
+
+class ApiKeyScope(models.TextChoices):
+    READ = "read", "Read"
+    UPLOAD = "upload", "Upload"
+    FULL = "full", "Full"
+
+
+class StudioApiKey(models.Model):
+    """A studio's API key. It acts through its own hidden service account, a member of this studio
+    only (role from the scope, core.tenancy.api_keys), so every scoped view works unchanged and the
+    key can reach nothing outside the studio. Only a SHA-256 of the key is stored: the key is 32
+    random bytes, so a fast hash is as good as a slow one here."""
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=10, choices=ApiKeyScope.choices)
+    prefix = models.CharField(max_length=16, unique=True, help_text="The key's visible start, for lookup and lists.")
+    key_hash = models.CharField(max_length=64)
+    service_user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="api_key")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…, {self.scope})"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an Idempotency-Key (core.idempotency): a retry with the
+    same key replays it. The row is inserted before the work runs, so a concurrent duplicate finds
+    it (and gets a 409) instead of running too."""
+
+    principal = models.CharField(max_length=40, help_text="user:<id> or key:<id>: keys are private to whoever sent them.")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body (file names and sizes).")
+    status = models.PositiveSmallIntegerField(null=True, help_text="Null while the first request still runs.")
+    body = models.JSONField(null=True)
+    headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="idempotency_unique_key_per_principal")]
