@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from core.authentication import token_issue
 from core.errors import DomainError
+from core.idempotency import Replay, idempotency_begin, idempotency_finish
 from core.logins import login_attempt
 from core.schema import ERROR_SCHEMA
 from core.tenancy.models import Membership, Studio
@@ -47,12 +48,28 @@ class ScopedApi(APIView):
                 f"{cls.__module__}.{cls.__qualname__} overrides {', '.join(overridden)}: tenant scoping "
                 "belongs to the base classes; look objects up inside self.studio / self.event instead")
 
+    idempotency_record = None
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication and permissions first
         self.resolve_scope(request, **kwargs)
+        # After scoping, so a replay answers only whoever may still make the request.
+        self.idempotency_record = idempotency_begin(request)
 
     def resolve_scope(self, request, **kwargs) -> None:
         raise NotImplementedError
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Replay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.idempotency_record is not None:
+            idempotency_finish(self.idempotency_record, response)
+            self.idempotency_record = None
+        return response
 
 
 def public(reason: str):

@@ -3,9 +3,9 @@
 The key's service account is a member of its studio only (core.tenancy.api_keys), so the scoped
 views already keep it inside that studio; ApiKeyScopePermission (a default permission class)
 narrows it further to its scope. What each scope may do is the table below, by route name: a new
-route is read-only for read keys and closed to upload keys until it is listed here.
+route is read-only for read keys and closed to upload keys until it is listed here. (The schema's
+security scheme for keys is core.schema.ApiKeyScheme.)
 """
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -72,15 +72,3 @@ class ApiKeyScopePermission(BasePermission):
             raise PermissionDenied(f"This API key's scope ({api_key.scope}) does not allow this request.")
         return True
 
-
-class ApiKeyScheme(OpenApiAuthenticationExtension):
-    """Documents API keys in the OpenAPI schema."""
-
-    target_class = ApiKeyAuthentication
-    name = "ApiKey"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "header", "name": "Authorization", "description": (
-            "A studio API key, sent as `Authorization: Api-Key vk_…`. Owners and admins create them "
-            "(POST /api/v1/studio/api-keys/). Scopes: `read` (GET only), `upload` (read, create events, "
-            "upload photos), `full` (everything a studio admin can do, except managing API keys).")}

@@ -203,6 +203,7 @@ VISAGE_RECONCILE_SECONDS = env_int("VISAGE_RECONCILE_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "purge-expired": {"task": "sharing.tasks.purge_expired", "schedule": 6 * 3600},
     "reconcile": {"task": "events.tasks.reconcile", "schedule": VISAGE_RECONCILE_SECONDS},
+    "idempotency-purge": {"task": "core.tasks.idempotency_purge", "schedule": 3600},  # keys last 24 h
 }
 
 # --- Ingest engine (events/claims.py, recognition/ingest/) -------------------------------------
