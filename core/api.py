@@ -11,7 +11,7 @@ on any view that is neither.
 from datetime import timedelta
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -22,12 +22,16 @@ from core.authentication import token_issue
 from core.errors import DomainError
 from core.idempotency import Replay, idempotency_begin, idempotency_finish
 from core.logins import login_attempt
-from core.schema import ERROR_SCHEMA
+from core.schema import errors
 from core.tenancy.models import Membership, Studio
 from core.tenancy.selectors import membership_for_request
 
 
-_TOKEN = inline_serializer("Token", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()})
+_TOKEN = inline_serializer("Token", {
+    "token": serializers.CharField(help_text="Send as `Authorization: Token <token>`."),
+    "expires_at": serializers.DateTimeField(help_text="After this, sign in again (or rotate before).")})
+_TOKEN_EXAMPLE = OpenApiExample("Token", response_only=True, value={
+    "token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", "expires_at": "2026-07-21T09:12:03Z"})
 
 
 _GUARDED = ("initial", "resolve_scope", "get_queryset", "get_object")
@@ -154,7 +158,14 @@ class TokenCreateApi(APIView):
                 raise serializers.ValidationError("Give your email (or username) and password.")
             return attrs
 
-    @extend_schema(request=InputSerializer, responses={200: _TOKEN, 400: ERROR_SCHEMA, 429: ERROR_SCHEMA})
+    @extend_schema(operation_id="auth_token_create", summary="Get an API token", request=InputSerializer,
+                   responses={200: _TOKEN, **errors(429)}, examples=[
+                       OpenApiExample("Sign in", request_only=True,
+                                      value={"email": "studio@example.com", "password": "correct horse battery"}),
+                       _TOKEN_EXAMPLE],
+                   description="Exchanges an email (or username) and password for the account's token, valid "
+                   "30 days. Wrong credentials are a 400 (`wrong_credentials`); repeated failures per account "
+                   "and per client are a 429 with Retry-After.")
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -169,7 +180,9 @@ class TokenCreateApi(APIView):
 class TokenRotateApi(APIView):
     """POST (signed in) → a new token; the one used so far stops working at once."""
 
-    @extend_schema(request=None, responses={200: _TOKEN, 401: ERROR_SCHEMA})
+    @extend_schema(operation_id="auth_token_rotate", summary="Replace your API token", request=None,
+                   responses={200: _TOKEN}, examples=[_TOKEN_EXAMPLE],
+                   description="Issues a new token; the one used so far stops working at once.")
     def post(self, request):
         return Response(_token_body(token_issue(user=request.user, rotate=True)))
 

@@ -7,6 +7,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.schema import errors
+from events import api_examples as ex
 from events import selectors, services
 from events.counters import events_counters
 from core.downloads import derivative_response, original_response
@@ -22,7 +24,7 @@ class EventOutputSerializer(serializers.ModelSerializer):
         model = Event
         fields = ["id", "name", "starts_on", "created_at", "updated_at", "counters"]
 
-    def get_counters(self, event: Event) -> dict:
+    def get_counters(self, event: Event) -> dict[str, int]:
         """From the `counters` context (a list's, fetched at once) or, for one event, on the spot."""
         batch = self.context.get("counters")
         return batch[event.id] if batch is not None else selectors.event_counters(event=event)
@@ -66,6 +68,7 @@ class UploadOutputSerializer(serializers.Serializer):
 
 
 class EventListCreateApi(StudioApi):
+    pagination_class = PageNumberPagination
     studio_required = False  # organizers without a studio still list the events they organize
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -74,14 +77,18 @@ class EventListCreateApi(StudioApi):
         name = serializers.CharField(max_length=200, allow_blank=False, trim_whitespace=True)
         starts_on = serializers.DateField(required=False, allow_null=True)
 
-    @extend_schema(responses=EventOutputSerializer(many=True))
+    @extend_schema(operation_id="events_list", summary="List events", responses=EventOutputSerializer(many=True),
+                   description="The events of your studio (and the ones you organize), newest first, 50 a page.",
+                   examples=ex.EVENT_LIST)
     def get(self, request):
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.event_list(studio=self.studio, user=request.user), request, view=self)
         counters = events_counters(event.id for event in page)  # one query per source, not per event
         return paginator.get_paginated_response(EventOutputSerializer(page, many=True, context={"counters": counters}).data)
 
-    @extend_schema(request=InputSerializer, responses={201: EventOutputSerializer})
+    @extend_schema(operation_id="events_create", summary="Create an event", request=InputSerializer,
+                   responses={201: EventOutputSerializer}, examples=ex.EVENT_CREATE,
+                   description="Creates an event in your studio; upload photos to it next. Viewers get a 403.")
     def post(self, request):
         self.require_writer()
         data = self.InputSerializer(data=request.data)
@@ -100,37 +107,50 @@ class EventDetailApi(EventApi):
         name = serializers.CharField(max_length=200, required=False)
         starts_on = serializers.DateField(required=False, allow_null=True)
 
-    @extend_schema(responses=EventOutputSerializer)
+    @extend_schema(operation_id="events_get", summary="Get an event", responses=EventOutputSerializer,
+                   examples=ex.EVENT_GET, description="The event and its processing counters: poll "
+                   "`counters.photos_pending` until it is 0 to know every uploaded photo is processed.")
     def get(self, request, event_id: int):
         return Response(EventOutputSerializer(self.event).data)
 
-    @extend_schema(request=InputSerializer, responses=EventOutputSerializer)
+    @extend_schema(operation_id="events_update", summary="Rename or re-date an event", request=InputSerializer,
+                   responses=EventOutputSerializer, examples=ex.EVENT_UPDATE,
+                   description="Changes only the fields sent. Needs a role that may upload.")
     def patch(self, request, event_id: int):
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         event = services.event_update(event=self.event, **data.validated_data)
         return Response(EventOutputSerializer(event).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(operation_id="events_delete", summary="Delete an event", responses={204: None},
+                   examples=ex.EVENT_DELETE, description="Deletes the event, its photos, faces, people and share "
+                   "links for good; its encryption key is destroyed first. Owners and admins only.")
     def delete(self, request, event_id: int):
         services.event_delete(event=self.event)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PhotoListUploadApi(EventApi):
+    pagination_class = PageNumberPagination
     parser_classes = [MultiPartParser]
     required_by_method = {"POST": "upload"}
 
-    @extend_schema(responses=PhotoOutputSerializer(many=True))
+    @extend_schema(operation_id="photos_list", summary="List an event's photos", responses=PhotoOutputSerializer(many=True),
+                   examples=ex.PHOTO_LIST, description="The event's photos in upload order, 50 a page, each with "
+                   "its processing `state` (queued, processing, done, failed) and its file URLs.")
     def get(self, request, event_id: int):
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.photo_list(event=self.event), request, view=self)
         return paginator.get_paginated_response(PhotoOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
-        responses={201: UploadOutputSerializer, 200: UploadOutputSerializer, 400: UploadOutputSerializer},
-        description="Answers per file: created, duplicate (same bytes already in the event) or rejected with a reason.",
+        responses={201: UploadOutputSerializer, 200: UploadOutputSerializer, 400: UploadOutputSerializer, **errors(503)},
+        operation_id="photos_upload", summary="Upload photos", examples=ex.PHOTO_UPLOAD,
+        description="Multipart field `files`, one or many (up to 100 a request, 300 MB each). Answers per file: "
+                    "created, duplicate (same bytes already in the event) or rejected with a reason; 201 if any "
+                    "was created, 200 if all were duplicates, 400 if all were rejected. Originals are kept byte "
+                    "for byte; processing starts at once. A 503 stored nothing of the failing file: retry.",
     )
     def post(self, request, event_id: int):
         files = request.FILES.getlist("files")
@@ -178,11 +198,15 @@ class PhotoDetailApi(PhotoApi):
 
         hidden = serializers.BooleanField()
 
-    @extend_schema(responses=PhotoOutputSerializer)
+    @extend_schema(operation_id="photos_get", summary="Get a photo", responses=PhotoOutputSerializer,
+                   examples=ex.PHOTO_GET, description="One photo: its state, metadata and file URLs.")
     def get(self, request, photo_id: int):
         return Response(PhotoOutputSerializer(self.photo).data)
 
-    @extend_schema(request=InputSerializer, responses=PhotoOutputSerializer)
+    @extend_schema(operation_id="photos_update", summary="Hide or show a photo", request=InputSerializer,
+                   responses=PhotoOutputSerializer, examples=ex.PHOTO_UPDATE,
+                   description="A hidden photo never reaches guests (search results, galleries, zips). Studio "
+                   "members who share and the event's organizers may do this.")
     def patch(self, request, photo_id: int):
         """Hide a photo from guests (or show it again). Organizers may do this too."""
         data = self.InputSerializer(data=request.data)
@@ -192,7 +216,10 @@ class PhotoDetailApi(PhotoApi):
 
 
 class PhotoOriginalApi(PhotoApi):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes, 302: None})
+    @extend_schema(operation_id="photos_original", summary="Download a photo's original",
+                   responses={(200, "application/octet-stream"): bytes, 302: None}, examples=ex.PHOTO_FILE,
+                   description="The exact uploaded bytes (check them against `sha256`), or a 302 to a "
+                   "short-lived link on the object store.")
     def get(self, request, photo_id: int):
         return original_response(self.photo)
 
@@ -200,6 +227,9 @@ class PhotoOriginalApi(PhotoApi):
 class PhotoDerivativeApi(PhotoApi):
     kind = "preview"
 
-    @extend_schema(responses={(200, "image/jpeg"): bytes})
+    @extend_schema(summary="Get a photo's preview or thumbnail",  # operationId from the path: one per kind
+                   responses={(200, "image/jpeg"): bytes, 302: None}, examples=ex.PHOTO_FILE,
+                   description="A JPEG rendered after processing: preview (1600 px long side) or thumbnail "
+                   "(400 px), EXIF orientation applied. 404 until the photo is processed.")
     def get(self, request, photo_id: int):
         return derivative_response(self.photo, self.kind)

@@ -1,6 +1,6 @@
 """People, curation and analytics endpoints. Person/face lookups go through the event access layer."""
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -9,8 +9,10 @@ from rest_framework.views import APIView
 
 from events.access import EventAccess
 from core.api import dangerously_unscoped
+from core.schema import errors
 from core.downloads import object_response, zip_response
 from core.jobs import job_payload
+from recognition import api_examples as ex
 from recognition import selectors
 from recognition.album_links import album_email_send, album_link_person
 from recognition.albums import album_entries, person_label
@@ -21,6 +23,17 @@ from recognition.services.recluster import recluster_latest, recluster_queue
 from recognition.thumbnails import face_thumbnail_key
 from events.api import EventApi, EventObjectApi
 from core.fields import IdField
+
+_JOB = inline_serializer("ReclusterJob", {
+    "id": serializers.IntegerField(required=False), "state": serializers.CharField(help_text="none, queued, running, done or failed."),
+    "result": serializers.JSONField(required=False, allow_null=True), "error": serializers.CharField(required=False, allow_null=True),
+    "queued_at": serializers.DateTimeField(required=False), "started_at": serializers.DateTimeField(required=False, allow_null=True),
+    "finished_at": serializers.DateTimeField(required=False, allow_null=True),
+    "seconds": serializers.FloatField(required=False, allow_null=True)})
+_ANALYTICS = inline_serializer("EventAnalytics", {
+    "event_id": serializers.IntegerField(), "appearances": serializers.ListField(child=serializers.DictField()),
+    "most_photographed": serializers.ListField(child=serializers.DictField()), "photos": serializers.DictField(),
+    "faces": serializers.DictField(), "timings": serializers.DictField()})
 
 
 class PersonOutputSerializer(serializers.ModelSerializer):
@@ -43,7 +56,9 @@ class PersonOutputSerializer(serializers.ModelSerializer):
 
 
 class PersonListApi(EventApi):
-    @extend_schema(responses=PersonOutputSerializer(many=True))
+    @extend_schema(operation_id="people_list", summary="List an event's people", responses=PersonOutputSerializer(many=True),
+                   examples=ex.PERSON_LIST, description="Everyone recognised in the event, most photographed "
+                   "first, with the ids of the photos they are in. Not paginated.")
     def get(self, request, event_id: int):
         people = selectors.person_list(event=self.event)
         context = {"photo_ids": selectors.people_photo_ids(event=self.event)}
@@ -78,11 +93,15 @@ class PersonDetailApi(PersonApi):
         name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
         hidden = serializers.BooleanField(required=False)
 
-    @extend_schema(responses=PersonOutputSerializer)
+    @extend_schema(operation_id="people_get", summary="Get a person", responses=PersonOutputSerializer,
+                   examples=ex.PERSON_GET, description="One person with their counts, photo ids and cover face.")
     def get(self, request, person_id: int):
         return _person_response(self.access, person_id)
 
-    @extend_schema(request=InputSerializer, responses=PersonOutputSerializer)
+    @extend_schema(operation_id="people_update", summary="Name or hide a person", request=InputSerializer,
+                   responses=PersonOutputSerializer, examples=ex.PERSON_UPDATE,
+                   description="A named person stays as curated through re-clustering; a hidden one never "
+                   "reaches guests. Needs a role that curates.")
     def patch(self, request, person_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -97,7 +116,10 @@ class PersonMergeApi(PersonApi):
 
         person_ids = serializers.ListField(child=IdField(), allow_empty=False, max_length=500)
 
-    @extend_schema(request=InputSerializer, responses=PersonOutputSerializer)
+    @extend_schema(operation_id="people_merge", summary="Merge people into this one", request=InputSerializer,
+                   responses=PersonOutputSerializer, examples=ex.PERSON_MERGE,
+                   description="Moves every face of `person_ids` (same event) to this person and deletes them; "
+                   "undo with /events/{event_id}/people/undo/. A 400 says why a merge is refused.")
     def post(self, request, person_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -113,7 +135,9 @@ class FaceIdsInputSerializer(serializers.Serializer):
 
 
 class PersonSplitApi(PersonApi):
-    @extend_schema(request=FaceIdsInputSerializer, responses={201: PersonOutputSerializer})
+    @extend_schema(operation_id="people_split", summary="Split faces off into a new person", request=FaceIdsInputSerializer,
+                   responses={201: PersonOutputSerializer}, examples=ex.PERSON_SPLIT,
+                   description="The given faces of this person become a new person (answered with 201).")
     def post(self, request, person_id: int):
         data = FaceIdsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -122,7 +146,9 @@ class PersonSplitApi(PersonApi):
 
 
 class PersonRejectApi(PersonApi):
-    @extend_schema(request=FaceIdsInputSerializer, responses=PersonOutputSerializer)
+    @extend_schema(operation_id="people_reject_faces", summary="Say \"not this person\" for faces",
+                   request=FaceIdsInputSerializer, responses=PersonOutputSerializer, examples=ex.PERSON_REJECT,
+                   description="The faces leave this person and are never assigned to them again.")
     def post(self, request, person_id: int):
         data = FaceIdsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -133,7 +159,12 @@ class PersonRejectApi(PersonApi):
 class CurationUndoApi(EventApi):
     required = "curate"
 
-    @extend_schema(request=None, responses={200: {"type": "object"}})
+    @extend_schema(operation_id="people_undo", summary="Undo the last curation", request=None,
+                   responses={200: inline_serializer("CurationUndone", {
+                       "undone": serializers.CharField(help_text="The kind of action undone, e.g. merge."),
+                       "action_id": serializers.IntegerField()}), **errors(400)}, examples=ex.UNDO,
+                   description="Reverts the event's latest merge, split, rename or rejection. 400 when there is "
+                   "nothing to undo.")
     def post(self, request, event_id: int):
         action = _run(curation.curation_undo, event=self.event)
         return Response({"undone": action.kind, "action_id": action.id})
@@ -146,18 +177,25 @@ class EventReclusterApi(EventApi):
     required = "curate"
     required_by_method = {"GET": "view"}
 
-    @extend_schema(request=None, responses={202: {"type": "object"}})
+    @extend_schema(operation_id="people_recluster", summary="Re-cluster an event's faces", request=None,
+                   responses={202: _JOB}, examples=ex.RECLUSTER_QUEUE,
+                   description="Queues a re-clustering of the faces nobody curated (named, merged or split "
+                   "people stay as they are); poll the GET to follow it.")
     def post(self, request, event_id: int):
         job, _ = recluster_queue(event=self.event)
         return Response(job_payload(job), status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={200: {"type": "object"}})
+    @extend_schema(operation_id="people_recluster_status", summary="Follow the latest re-clustering", responses=_JOB,
+                   examples=ex.RECLUSTER_GET, description="State of the latest re-clustering: none, queued, "
+                   "running, done (with its result) or failed (with its error).")
     def get(self, request, event_id: int):
         return Response(job_payload(recluster_latest(event=self.event)))
 
 
 class EventAnalyticsApi(EventApi):
-    @extend_schema(responses={200: {"type": "object"}})
+    @extend_schema(operation_id="events_analytics", summary="Get an event's analytics", responses=_ANALYTICS,
+                   examples=ex.ANALYTICS, description="Who appears in how many photos, face coverage, and "
+                   "processing and guest-search timings (median and 95th percentile).")
     def get(self, request, event_id: int):
         return Response(event_analytics(event=self.event))
 
@@ -165,7 +203,9 @@ class EventAnalyticsApi(EventApi):
 class FaceThumbnailApi(EventObjectApi):
     event_object = (Face, "face_id")
 
-    @extend_schema(responses={(200, "image/jpeg"): bytes})
+    @extend_schema(operation_id="faces_thumbnail", summary="Get a face's thumbnail",
+                   responses={(200, "image/jpeg"): bytes, 302: None}, examples=ex.FILE,
+                   description="A square JPEG crop of one face (cut on first request).")
     def get(self, request, face_id: int):
         face = selectors.face_get(event_ids=[self.event.id], face_id=face_id)
         return object_response(face_thumbnail_key(face), f"face-{face.id}.jpg", "image/jpeg", as_attachment=False)
@@ -178,7 +218,10 @@ def _zip_response(person):
 class PersonAlbumApi(PersonApi):
     required_by_method = {"GET": "view"}
 
-    @extend_schema(responses={(200, "application/zip"): bytes})
+    @extend_schema(operation_id="people_album_zip", summary="Download a person's album",
+                   responses={(200, "application/zip"): bytes}, examples=ex.FILE,
+                   description="A streamed zip of every photo the person is in (originals, byte for byte) "
+                   "and a Faces folder.")
     def get(self, request, person_id: int):
         """The person's originals (byte for byte) and a Faces index, as a streaming zip."""
         return _zip_response(selectors.person_get(event=self.event, person_id=person_id))
@@ -193,7 +236,10 @@ class PersonAlbumEmailApi(PersonApi):
 
         email = serializers.EmailField()
 
-    @extend_schema(request=InputSerializer, responses={202: {"type": "object"}})
+    @extend_schema(operation_id="people_album_email", summary="Email a person's album link", request=InputSerializer,
+                   responses={202: inline_serializer("AlbumEmailSent", {"sent_to": serializers.EmailField()})},
+                   examples=ex.ALBUM_EMAIL, description="Sends a signed, time-limited download link for the "
+                   "person's album to the address given.")
     def post(self, request, person_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -210,7 +256,10 @@ class AlbumLinkDownloadApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={(200, "application/zip"): bytes})
+    @extend_schema(operation_id="albums_download_zip", summary="Download an album from an emailed link",
+                   responses={(200, "application/zip"): bytes, **errors(404)}, examples=ex.ALBUM_LINK,
+                   description="No login: the signed token from the email is the permission. 404 once it "
+                   "expires or the person is hidden.")
     def get(self, request, token: str):
         return _zip_response(album_link_person(token))
 
@@ -230,7 +279,9 @@ class FaceOutputSerializer(serializers.Serializer):
 class PersonFacesApi(PersonApi):
     required_by_method = {"GET": "view"}
 
-    @extend_schema(responses=FaceOutputSerializer(many=True))
+    @extend_schema(operation_id="people_faces", summary="List a person's faces", responses=FaceOutputSerializer(many=True),
+                   examples=ex.PERSON_FACES, description="The person's faces, sharpest first, with the ids that "
+                   "split and \"not this person\" take. Not paginated.")
     def get(self, request, person_id: int):
         """The person's faces (ids for split and "not this person"), sharpest first."""
         person = selectors.person_get(event=self.event, person_id=person_id)

@@ -13,6 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from core.storage import object_storage
+from sharing import api_examples as ex
 from sharing import codes, conf, selectors
 from sharing.models import Download, Scope, ShareLink
 from sharing.services import links as link_services
@@ -101,6 +102,7 @@ class ShareLinkCreatedSerializer(ShareLinkOutputSerializer):
 
 
 class ShareLinkListCreateApi(EventApi):
+    pagination_class = PageNumberPagination
     required = "share"
 
     class InputSerializer(serializers.Serializer):
@@ -116,14 +118,21 @@ class ShareLinkListCreateApi(EventApi):
         allow_download = DownloadField(required=False, default=Download.ORIGINALS)
         watermark = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(responses=ShareLinkOutputSerializer(many=True))
+    @extend_schema(operation_id="share_links_list", summary="List an event's share links",
+                   responses=ShareLinkOutputSerializer(many=True), examples=ex.LINK_LIST,
+                   description="The event's guest links, newest first, 50 a page, with their state and usage. "
+                   "Tokens are never listed: only the short code.")
     def get(self, request, event_id: int):
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.share_link_list(event=self.event), request, view=self)
         context = {"base_url": base_url(request)}
         return paginator.get_paginated_response(ShareLinkOutputSerializer(page, many=True, context=context).data)
 
-    @extend_schema(request=InputSerializer, responses={201: ShareLinkCreatedSerializer})
+    @extend_schema(operation_id="share_links_create", summary="Create a share link", request=InputSerializer,
+                   responses={201: ShareLinkCreatedSerializer}, examples=ex.LINK_CREATE,
+                   description="A guest link for the whole event (`event`), one person (`person`) or selfie search "
+                   "(`selfie`), with optional expiry, PIN, use limit and download rule. The answer carries the "
+                   "`token` and `url` once: store them, only a hash is kept.")
     def post(self, request, event_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -157,12 +166,15 @@ class ShareLinkDetailApi(EventApi):
         allow_download = DownloadField(required=False)
         watermark = serializers.BooleanField(required=False)
 
-    @extend_schema(responses=ShareLinkOutputSerializer)
+    @extend_schema(operation_id="share_links_get", summary="Get a share link", responses=ShareLinkOutputSerializer,
+                   examples=ex.LINK_GET, description="One link with its access rules, state and usage counts.")
     def get(self, request, event_id: int, link_id: int):
         link = selectors.share_link_get(event=self.event, link_id=link_id)
         return Response(ShareLinkOutputSerializer(link, context={"base_url": base_url(request)}).data)
 
-    @extend_schema(request=InputSerializer, responses=ShareLinkOutputSerializer)
+    @extend_schema(operation_id="share_links_update", summary="Change a share link's access rules",
+                   request=InputSerializer, responses=ShareLinkOutputSerializer, examples=ex.LINK_UPDATE,
+                   description="Changes only the fields sent; `pin` \"\" or null removes the PIN.")
     def patch(self, request, event_id: int, link_id: int):
         link = selectors.share_link_get(event=self.event, link_id=link_id)
         data = self.InputSerializer(data=request.data, partial=True)
@@ -182,7 +194,9 @@ class ShareLinkDetailApi(EventApi):
 class ShareLinkRevokeApi(EventApi):
     required = "share"
 
-    @extend_schema(request=None, responses=ShareLinkOutputSerializer)
+    @extend_schema(operation_id="share_links_revoke", summary="Revoke a share link", request=None,
+                   responses=ShareLinkOutputSerializer, examples=ex.LINK_REVOKE,
+                   description="The link stops working at once (guests get a 410) and its QR codes are deleted.")
     def post(self, request, event_id: int, link_id: int):
         link = link_services.share_link_revoke(link=selectors.share_link_get(event=self.event, link_id=link_id))
         return Response(ShareLinkOutputSerializer(link, context={"base_url": base_url(request)}).data)
@@ -194,7 +208,12 @@ class ShareLinkPrintableApi(EventApi):
     required = "share"
     CONTENT_TYPES = {"qr.png": "image/png", "qr.svg": "image/svg+xml", "barcode.png": "image/png", "card.png": "image/png"}
 
-    @extend_schema(operation_id="share_link_printable", responses={(200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY), 404: None})
+    @extend_schema(operation_id="share_links_printable", summary="Get a share link's QR code, barcode or card",
+                   responses={(200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
+                              (200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.BINARY)},
+                   examples=ex.PRINTABLE, description="`name` is qr.png, qr.svg, barcode.png (the short code, "
+                   "Code 128) or card.png (a 4×6 in event card at 300 dpi). QR codes carry the token, so they "
+                   "exist only until the link is revoked.")
     def get(self, request, event_id: int, link_id: int, name: str):
         link = selectors.share_link_get(event=self.event, link_id=link_id)
         if name not in self.CONTENT_TYPES:
@@ -237,11 +256,15 @@ class StudioPolicyApi(StudioApi):
 
         retention_days = serializers.IntegerField()
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(operation_id="studio_sharing_policy_get", summary="Get the studio's retention period",
+                   responses=OutputSerializer, examples=ex.POLICY,
+                   description="How many days guests' data (sessions, consent records, search logs) is kept.")
     def get(self, request):
         return Response(self.OutputSerializer(selectors.studio_policy_get(studio=self.studio)).data)
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(operation_id="studio_sharing_policy_update", summary="Change the studio's retention period",
+                   request=InputSerializer, responses=OutputSerializer, examples=ex.POLICY,
+                   description="1 to 3650 days. Owners and admins only.")
     def patch(self, request):
         if self.membership.role not in (Role.OWNER, Role.ADMIN):
             raise PermissionDenied("Only the studio's owners and admins change the retention period.")

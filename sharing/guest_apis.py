@@ -4,6 +4,7 @@ Every photo a guest reaches is looked up inside their session's visible set
 (sharing.selectors.guest_photo_get); an id from another event or another guest is a 404.
 """
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -24,9 +25,8 @@ from sharing.services.guests import guest_search, guest_search_throttle
 from sharing.services.removals import guest_forget
 from core.api import ScopedApi
 from core.parsers import BoundedJSONParser
-from core.schema import ERROR_SCHEMA
-
-_ERROR = ERROR_SCHEMA
+from core.schema import errors
+from sharing import api_examples as ex
 
 
 class GuestApi(ScopedApi):
@@ -36,6 +36,7 @@ class GuestApi(ScopedApi):
     dangerously_defines_scope = True
     authentication_classes = [SharingAccessTokenAuthentication]
     permission_classes = [IsShareLinkGuest]
+    openapi_errors = (404, 410, 429)  # the link: unknown, revoked/expired/used up, too many tries (core.schema)
     upload_handler_class = None
     _new_secret: str | None = None
 
@@ -105,13 +106,21 @@ class GuestLinkApi(GuestApi):
         consent_text = serializers.CharField()
         session_active = serializers.BooleanField()
 
-    @extend_schema(responses={200: OutputSerializer, 404: _ERROR, 410: _ERROR})
+    @extend_schema(operation_id="guest_link_get", summary="Open a share link", responses=OutputSerializer,
+                   examples=ex.GUEST_LINK, description="What the link offers (scope, PIN needed, downloads) and "
+                   "the consent text to show before any selfie. `token` is the link's token or its short code.")
     def get(self, request, token: str):
         link = self.guest.link
         return Response(self.OutputSerializer({
             "event_name": link.event.name, "scope": link.scope, "requires_pin": link.has_pin, "download": link.download,
             "consent_version": CONSENT_VERSION, "consent_text": CONSENT_TEXT, "session_active": self.guest.session is not None,
         }).data)
+
+
+_SESSION = inline_serializer("GuestSessionOutput", {
+    "session": serializers.CharField(allow_null=True, help_text="The secret for X-Guest-Session; null when a visit "
+                                     "was already running."),
+    "expires_at": serializers.DateTimeField()})
 
 
 class GuestSessionApi(GuestApi):
@@ -126,8 +135,12 @@ class GuestSessionApi(GuestApi):
         consent = serializers.BooleanField(default=False)
         pin = serializers.CharField(required=False, allow_blank=True, max_length=32)
 
-    @extend_schema(request=InputSerializer, responses={201: inline_serializer("GuestSessionOutput", {
-        "session": serializers.CharField(allow_null=True), "expires_at": serializers.DateTimeField()}), 400: _ERROR, 403: _ERROR})
+    @extend_schema(operation_id="guest_session_start", summary="Give consent and start a visit", request=InputSerializer,
+                   responses={201: _SESSION, 200: _SESSION, **errors(403)},
+                   examples=ex.GUEST_SESSION,
+                   description="Consent (and the PIN, if the link has one) starts a visit: 201 with the session "
+                   "secret to send as X-Guest-Session, or 200 if one is already running. Person and event links "
+                   "need no selfie after this. 403 for a missing or wrong PIN.")
     def post(self, request, token: str):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -163,10 +176,12 @@ class GuestSearchApi(GuestApi):
         responses={200: inline_serializer("GuestSearchOutput", {
             "matches": GuestPhotoSerializer(many=True), "note": serializers.CharField(),
             "faces": serializers.ListField(child=serializers.DictField()), "face": serializers.IntegerField(),
-            "session": serializers.CharField(allow_null=True)}), 400: _ERROR, 403: _ERROR, 410: _ERROR, 429: _ERROR},
-        description="The selfie is analysed and discarded, never stored. With several faces, `faces` lists them "
-                    "(best query face first) and `face` says which was searched; send the selfie again with "
-                    "`face` to search as another one.",
+            "session": serializers.CharField(allow_null=True)}), **errors(400, 403, 413)},
+        operation_id="guest_search", summary="Find your photos with a selfie", examples=ex.GUEST_SEARCH,
+        description="Multipart `selfie` with `consent=true` (and `pin` if needed). The selfie is analysed and "
+                    "discarded, never stored. Matches carry a confidence in percent. With several faces, `faces` "
+                    "lists them (best query face first) and `face` says which was searched; send the selfie again "
+                    "with `face` to search as another one. Rate-limited per link and client (429).",
     )
     def post(self, request, token: str):
         data = self.InputSerializer(data=request.data)
@@ -180,7 +195,11 @@ class GuestSearchApi(GuestApi):
 
 
 class GuestPhotoListApi(GuestApi):
-    @extend_schema(responses={200: inline_serializer("GuestPhotoList", {"photos": GuestPhotoSerializer(many=True)}), 403: _ERROR})
+    @extend_schema(operation_id="guest_photos_list", summary="List your photos",
+                   responses={200: inline_serializer("GuestPhotoList", {"photos": GuestPhotoSerializer(many=True)}),
+                              **errors(403)}, examples=ex.GUEST_PHOTOS,
+                   description="The photos of this visit: your matches (selfie links) or the person's or event's "
+                   "photos. 403 until a visit is started.")
     def get(self, request, token: str):
         photos = selectors.guest_photo_list(session=self.require_session())
         return Response({"photos": [photo_payload(token, self.guest.link, p.photo.id, p.confidence) for p in photos]})
@@ -189,7 +208,11 @@ class GuestPhotoListApi(GuestApi):
 class GuestPhotoFileApi(GuestApi):
     kind = "preview"
 
-    @extend_schema(responses={(200, "image/jpeg"): OpenApiResponse(description="The photo"), 302: None, 403: _ERROR, 404: None})
+    @extend_schema(summary="Get one of your photos",  # operationId from the path: preview / original
+                   responses={(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo"),
+                              302: None, **errors(403)}, examples=ex.GUEST_FILE,
+                   description="preview: a JPEG preview (watermarked if the link says so); original: the exact "
+                   "uploaded file, when the link allows originals. Photos outside your visit are a 404.")
     def get(self, request, token: str, photo_id: int):
         photo = selectors.guest_photo_get(session=self.require_session(), photo_id=photo_id)
         if self.kind == "original":
@@ -198,7 +221,11 @@ class GuestPhotoFileApi(GuestApi):
 
 
 class GuestZipApi(GuestApi):
-    @extend_schema(responses={(200, "application/zip"): OpenApiResponse(description="Streamed zip"), 403: _ERROR})
+    @extend_schema(operation_id="guest_download_zip", summary="Download all your photos",
+                   responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="Streamed zip"),
+                              **errors(403)}, examples=ex.GUEST_FILE,
+                   description="Every photo of your visit in one streamed zip (originals or previews, as the link "
+                   "allows).")
     def get(self, request, token: str):
         photos = [item.photo for item in selectors.guest_photo_list(session=self.require_session())]
         return downloads.zip_response(link=self.guest.link, photos=photos)
@@ -207,7 +234,8 @@ class GuestZipApi(GuestApi):
 class GuestForgetApi(GuestApi):
     @extend_schema(request=None, responses={200: inline_serializer("GuestForgetOutput", {
         "message": serializers.CharField(), "faces_hidden": serializers.IntegerField(),
-        "request_state": serializers.CharField(allow_null=True)}), 403: _ERROR, 429: _ERROR},
+        "request_state": serializers.CharField(allow_null=True)}), **errors(403)},
+        operation_id="guest_forget", summary="Forget me", examples=ex.GUEST_FORGET,
         description="Ends the visit and withdraws consent at once; the faces your own last selfie matched are "
                     "hidden from guest searches until the studio confirms or rejects the request.")
     def post(self, request, token: str):

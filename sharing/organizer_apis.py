@@ -5,6 +5,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from events.models import EventOrganizer
+from core.schema import errors
+from sharing import api_examples as ex
 from sharing import selectors
 from sharing.apis import base_url
 from sharing.services.organizers import organizer_invite, organizer_remove
@@ -34,11 +36,17 @@ class OrganizerListCreateApi(EventApi):
 
         email = serializers.EmailField()
 
-    @extend_schema(responses=OrganizerOutputSerializer(many=True))
+    @extend_schema(operation_id="organizers_list", summary="List an event's organizers",
+                   responses=OrganizerOutputSerializer(many=True), examples=ex.ORGANIZER_LIST,
+                   description="The event's clients who manage its share links, hidden photos and analytics. "
+                   "Not paginated.")
     def get(self, request, event_id: int):
         return Response(OrganizerOutputSerializer(selectors.organizer_list(event=self.event), many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: OrganizerOutputSerializer})
+    @extend_schema(operation_id="organizers_invite", summary="Invite an organizer", request=InputSerializer,
+                   responses={201: OrganizerOutputSerializer}, examples=ex.ORGANIZER_INVITE,
+                   description="Invites by email: a new address gets an account and a set-password email. "
+                   "Organizers see only this event.")
     def post(self, request, event_id: int):
         """Invite by email: a new address gets an account and a set-password email."""
         data = self.InputSerializer(data=request.data)
@@ -51,7 +59,9 @@ class OrganizerListCreateApi(EventApi):
 class OrganizerDeleteApi(EventApi):
     required = "invite"
 
-    @extend_schema(responses={204: None, 404: None})
+    @extend_schema(operation_id="organizers_remove", summary="Remove an organizer", responses={204: None, **errors(404)},
+                   examples=ex.ORGANIZER_REMOVE, description="The user stops being an organizer of this event "
+                   "(their account stays).")
     def delete(self, request, event_id: int, user_id: int):
         if not organizer_remove(event=self.event, user_id=user_id):
             raise Http404("No such organizer.")

@@ -9,7 +9,8 @@ from rest_framework.response import Response
 
 from sharing.services.removals import removal_request_decide, removal_request_list
 from events.api import EventApi
-from core.schema import ERROR_SCHEMA
+from core.schema import errors
+from sharing import api_examples as ex
 
 
 class RemovalLogSerializer(serializers.Serializer):
@@ -44,7 +45,10 @@ class RemovalRequestSerializer(serializers.Serializer):
 class RemovalRequestListApi(EventApi):
     required = "curate"
 
-    @extend_schema(responses={200: RemovalRequestSerializer(many=True), 404: ERROR_SCHEMA})
+    @extend_schema(operation_id="removal_requests_list", summary="List guests' removal requests",
+                   responses=RemovalRequestSerializer(many=True), examples=ex.REMOVAL_LIST,
+                   description="Every guest's \"forget me\" request on this event, newest first, with its audit "
+                   "trail. The faces of a pending request are already hidden from guest searches.")
     def get(self, request, event_id: int):
         """Every guest's "forget me" request on this event, newest first, with its audit trail."""
         return Response(RemovalRequestSerializer(removal_request_list(event=self.event), many=True).data)
@@ -54,7 +58,10 @@ class RemovalRequestDecideApi(EventApi):
     required = "curate"
     confirm = True
 
-    @extend_schema(request=None, responses={200: RemovalRequestSerializer, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA})
+    @extend_schema(request=None, responses={200: RemovalRequestSerializer, **errors(409)}, examples=ex.REMOVAL_DECIDE,
+                   summary="Confirm or reject a removal request",  # operationId from the path: confirm / reject
+                   description="confirm: the faces stay hidden from guests for good; reject: they come back. "
+                   "409 if the request was already decided.")
     def post(self, request, event_id: int, request_id: int):
         """confirm: the faces stay hidden from guests for good; reject: they come back."""
         decided = removal_request_decide(event=self.event, request_id=request_id, user=request.user, confirm=self.confirm)

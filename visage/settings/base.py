@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our own static files (no CDN)
     "csp",
     "core",
     "core.tenancy",
@@ -50,7 +51,7 @@ MIDDLEWARE = [
 
 # Strict CSP: scripts and styles only from our own static files (no inline code anywhere in
 # templates/), images also from blob: (the selfie preview) and data: (generated charts), no
-# framing. The API docs page alone loosens it (visage/urls.py) for Swagger UI's CDN.
+# framing. The API docs pages (Swagger UI, ReDoc) are served from our static files under this same policy.
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
     "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"],
     "img-src": ["'self'", "data:", "blob:"], "connect-src": ["'self'"], "font-src": ["'self'"],
@@ -258,7 +259,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "core.api_keys.ApiKeyScopePermission"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.VisageAutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "core.parsers.BoundedJSONParser",
@@ -276,9 +277,28 @@ VISAGE_LOGIN_FAILURES_PER_ACCOUNT = (env_int("VISAGE_LOGIN_FAILURES_PER_ACCOUNT"
 VISAGE_LOGIN_FAILURES_PER_CLIENT = (env_int("VISAGE_LOGIN_FAILURES_PER_CLIENT", 50), 900)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Visage API",
-    "DESCRIPTION": "Event photos, face recognition and guest sharing.",
+    "DESCRIPTION": "Event photos, face recognition and guest sharing. Authentication, errors, pagination, "
+                   "X-Studio, idempotency and webhooks: docs/api.md.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ShareLinkScopeEnum": "sharing.models.Scope", "ApiKeyScopeEnum": "core.tenancy.models.ApiKeyScope"},
+    "TAGS": [
+        {"name": "auth", "description": "API tokens for a user (studio API keys: see docs/api.md)."},
+        {"name": "events", "description": "A studio's events and their processing counters."},
+        {"name": "photos", "description": "Uploading photos, their state, originals, previews and thumbnails."},
+        {"name": "people", "description": "The people recognised in an event, curation, albums."},
+        {"name": "share-links", "description": "Guest links with their access rules, QR codes and cards."},
+        {"name": "organizers", "description": "The event's clients, who manage its sharing."},
+        {"name": "removal-requests", "description": "Guests' \"forget me\" requests, decided by the studio."},
+        {"name": "studio", "description": "Studio-wide settings."},
+        {"name": "api-keys", "description": "Studio API keys for tools and uploaders."},
+        {"name": "webhooks", "description": "Signed HTTP callbacks when photos, events and people change."},
+        {"name": "guest", "description": "What a guest does with a share link: consent, selfie search, downloads."},
+    ],
 }
 
 LOGGING = {
