@@ -141,9 +141,30 @@ class EventCalibration(models.Model):
     search_threshold = models.FloatField(help_text="Stricter cosine for guest searches (precision first).")
     search_person_threshold = models.FloatField(
         help_text="A guest's match must also reach this cosine with the matched person's mean face.")
+    cluster_threshold = models.FloatField(
+        help_text="Cosine at which the first clustering stage (average linkage) stops; stricter than the match.")
     small_face_threshold = models.FloatField(help_text="Stricter cosine for small faces joining a person.")
     merge_threshold = models.FloatField(help_text="Cosine of two people's mean faces above which they are merged.")
     suggest_threshold = models.FloatField(help_text="Lowest mean-face cosine offered as a merge suggestion.")
     confidence_slope = models.FloatField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class DismissedPair(models.Model):
+    """"Not the same person": two people a user said differ. Never suggested again and never merged
+    by the machine (a cannot-link between them); deleting the row undoes it. ``person_a`` < ``person_b``."""
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="dismissed_pairs")
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey("tenancy.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="dismissed_pair_once"),
+            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")), name="dismissed_pair_ordered"),
+        ]

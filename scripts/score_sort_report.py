@@ -3,8 +3,11 @@
     .venv/bin/python manage.py sort_photos ../shared/data/faces/bbt/people /tmp/sorted
     .venv/bin/python scripts/score_sort_report.py /tmp/sorted/report.json
 
-Counts one face per photo: the photo's first face given a person, else its first face. Faces left
-without a person count as singletons (they earn no precision and cost recall).
+Counts one face per photo, the photo's subject: by default its best query face (``rank`` 0: the
+largest frontal sharp face, as a selfie search picks it; reports without ranks: the first face);
+``--face first-with-person`` is the old rule (the first face given a person: in a photo with a
+background person that face may be the stranger's). Faces left without a person count as singletons
+(they earn no precision and cost recall).
 """
 from __future__ import annotations
 
@@ -20,11 +23,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from recognition.clustering.metrics import bcubed_scores, pairwise_scores  # noqa: E402
 
 
-def labels_from_report(report: dict) -> tuple[list[str], list[int]]:
+def subject_face(faces: list[dict], rule: str) -> dict | None:
+    if rule == "first-with-person":
+        return next((f for f in faces if f["person"]), faces[0] if faces else None)
+    return min(faces, key=lambda f: f.get("rank", 0), default=None)
+
+
+def labels_from_report(report: dict, rule: str = "best") -> tuple[list[str], list[int]]:
     truth, predicted, people = [], [], {}
     for photo in report["photos"]:
-        faces = photo["faces"]
-        face = next((f for f in faces if f["person"]), faces[0] if faces else None)
+        face = subject_face(photo["faces"], rule)
         person = face["person"] if face else None
         truth.append(Path(photo["file"]).parent.as_posix())
         predicted.append(people.setdefault(person, len(people)) if person else -1)
@@ -34,8 +42,10 @@ def labels_from_report(report: dict) -> tuple[list[str], list[int]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("report", type=Path)
-    report = json.loads(parser.parse_args().report.read_text())
-    truth, predicted = labels_from_report(report)
+    parser.add_argument("--face", choices=("best", "first-with-person"), default="best")
+    args = parser.parse_args()
+    report = json.loads(args.report.read_text())
+    truth, predicted = labels_from_report(report, args.face)
     true_ids = np.unique(truth, return_inverse=True)[1]
     pairwise, bcubed = pairwise_scores(true_ids, np.array(predicted)), bcubed_scores(true_ids, np.array(predicted))
     print(json.dumps({"photos": len(truth), "people_found": len(report["people"]),

@@ -30,7 +30,9 @@ class Calibration:
     guest's selfie matches a face (false accept rate 1e-4: a stranger's photo must practically
     never be shown); ``search_person_threshold``: the selfie must also agree with the mean face of
     the person the matched face belongs to (a stranger who happens to look close in one photo does
-    not look close on average). ``small_face_threshold``: a small face (below the quality gate's size) joins
+    not look close on average). ``cluster_threshold``: where the first clustering stage (average
+    linkage) stops, stricter than the pair threshold because a cluster's average pair sits at it
+    when two look-alikes are joined; the merge stage heals the splits it adds. ``small_face_threshold``: a small face (below the quality gate's size) joins
     an existing person. ``merge_threshold``: two clusters' mean faces are one person (second
     clustering stage). ``suggest_threshold``: lowest mean-face cosine offered as "same person?".
     Unset ones default to ``threshold``.
@@ -40,13 +42,14 @@ class Calibration:
     slope: float
     search_threshold: float | None = None
     search_person_threshold: float | None = None
+    cluster_threshold: float | None = None
     small_face_threshold: float | None = None
     merge_threshold: float | None = None
     suggest_threshold: float | None = None
 
     def __post_init__(self):
-        for name in ("search_threshold", "search_person_threshold", "small_face_threshold", "merge_threshold",
-                     "suggest_threshold"):
+        for name in ("search_threshold", "search_person_threshold", "cluster_threshold", "small_face_threshold",
+                     "merge_threshold", "suggest_threshold"):
             if getattr(self, name) is None:
                 object.__setattr__(self, name, self.threshold)
 
@@ -68,7 +71,8 @@ class Calibration:
     @classmethod
     def from_event_fields(cls, row) -> "Calibration":
         return cls(threshold=row.match_threshold, slope=row.confidence_slope, search_threshold=row.search_threshold,
-                   search_person_threshold=row.search_person_threshold, small_face_threshold=row.small_face_threshold, merge_threshold=row.merge_threshold,
+                   search_person_threshold=row.search_person_threshold, cluster_threshold=row.cluster_threshold,
+                   small_face_threshold=row.small_face_threshold, merge_threshold=row.merge_threshold,
                    suggest_threshold=row.suggest_threshold)
 
 
@@ -80,6 +84,11 @@ SFACE = Calibration(
     # person's mean): with the matched person's mean face >= 0.45 as well, precision 0.973 -> 0.995
     # and queries shown a stranger 100 -> 18 for recall 0.989 -> 0.989; 0.50 gives 0.997 / 0.988.
     search_person_threshold=0.45,
+    # scripts/calibrate_clustering.py --first ...: at 0.363 average linkage joined two lfw-dev people
+    # (Karzai and Arafat, labels checked by eye: cross-pair mean 0.364), pairwise precision 0.984;
+    # from 0.37 to 0.41 every set has precision 1.000 and lfw-dev recall 0.996 (0.998 at 0.363),
+    # 0.42 loses more (0.994). 0.40 sits mid-plateau; the merge stage (0.45) joins what it splits.
+    cluster_threshold=0.40,
     # scripts/calibrate_small_faces.py: lfw-dev shrunk so faces are 20-32 px (1,753 sound faces vs
     # 200 identity centroids): 99.6-99.7 % join their own person and none a wrong one at 0.40;
     # under 20 px wrong joins appear (0.4 %), hence quality.MIN_SMALL_FACE_PX = 20.
@@ -95,6 +104,7 @@ SFACE_FAST = Calibration(
     threshold=DEFAULT_MATCH_THRESHOLD, slope=71.7,
     search_threshold=0.419,  # calibrate_threshold.py: pooled FAR 1e-4 (lfw-dev TAR 0.987)
     search_person_threshold=0.45,  # as sface
+    cluster_threshold=0.40,  # calibrate_clustering.py --first: precision 1.000 from 0.363 to 0.41, recall 0.996 at 0.40
     small_face_threshold=0.40,  # as sface (measured with sface; the two agree to ~0.01 on pairs)
     merge_threshold=0.45,  # calibrate_clustering.py: split-people recall 0.992, precision 1.000
     suggest_threshold=0.30,

@@ -21,6 +21,7 @@ from recognition.ml.calibration import Calibration, calibration_for
 from recognition.ml.facecrop import square_inside
 from recognition.ml.images import ImageDecodeError, load_image
 from recognition.ml.pipeline import DetectedFace, FacePipeline
+from recognition.ml.query import rank_query_faces
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff", ".heic", ".avif"}
 FACES_DIR_NAME = "Faces"
@@ -78,7 +79,8 @@ def assign_people(photos: list[PhotoFaces], *, calibration: Calibration,
         return {}
     embeddings = np.stack([photos[p].faces[f].embedding for p, f in refs]).astype(np.float32)
     cannot_link = np.array(same_photo_pairs(refs), dtype=np.int64).reshape(-1, 2)
-    labels = cluster_faces(embeddings, threshold=calibration.threshold, cannot_link=cannot_link, method=method)
+    labels = cluster_faces(embeddings, threshold=calibration.cluster_threshold, cannot_link=cannot_link,
+                          method=method)
     # Second stage: people split by average linkage are merged by their centred mean faces
     # (docs/clustering.md, "Second stage").
     labels = merge_clusters(embeddings, labels, threshold=calibration.merge_threshold, cannot_link=cannot_link)
@@ -176,13 +178,20 @@ def save_face_image(original: Path, face: DetectedFace, target: Path) -> None:
 
 
 def build_report(result: SortResult, people_summary: dict) -> dict:
+    """report.json; each face's ``rank`` orders the photo's faces as a query would (0: the largest
+    frontal sharp face, recognition.ml.query), so a scorer can take the photo's main subject."""
     photos = [{"file": photo.relative, "faces": [
         {"box": [round(float(v), 1) for v in face.box], "probability": round(face.probability, 4),
-         "person": person, "confidence": confidence, "usable": face.usable,
+         "person": person, "confidence": confidence, "usable": face.usable, "rank": _ranks(photo.faces)[k],
          "quality_reasons": face.quality_reasons}
-        for face, person, confidence in zip(photo.faces, photo.people, photo.confidences)]}
+        for k, (face, person, confidence) in enumerate(zip(photo.faces, photo.people, photo.confidences))]}
         for photo in result.photos]
     return {"photos": photos, "people": people_summary, "errors": result.errors}
+
+
+def _ranks(faces: list[DetectedFace]) -> list[int]:
+    order = rank_query_faces(faces)
+    return [next(r for r, other in enumerate(order) if other is face) for face in faces]
 
 
 def sort_folder(in_dir: Path, out_dir: Path, *, pipeline: FacePipeline, method: str | None = None,

@@ -21,7 +21,7 @@ from recognition.clustering.merge import event_centre, merge_clusters, merge_sug
 from recognition.index_version import index_invalidate
 from recognition.ml.calibration import Calibration
 from recognition.ml.quality import joins_known_people_only
-from recognition.models import Face, Person
+from recognition.models import DismissedPair, Face, Person
 from recognition.services.calibration import event_calibration, event_embedder_filter
 from recognition.services.faces import face_embeddings
 from recognition.services.keys import event_data_key
@@ -146,7 +146,7 @@ def _cluster_into_new_people(event: Event, faces: list[Face], matrix: np.ndarray
     if not positions:
         return 0
     labels = cluster_faces(
-        matrix[positions], threshold=calibration.threshold,
+        matrix[positions], threshold=calibration.cluster_threshold,
         cannot_link=cannot_link_from_groups([faces[i].photo_id for i in positions]),
     )
     groups: dict[int, list[Face]] = defaultdict(list)
@@ -184,8 +184,9 @@ def _person_labels(faces: list[Face], people: set[int] | None = None) -> np.ndar
 
 
 def _people_cannot_link(faces: list[Face]) -> np.ndarray:
-    """Face pairs whose people must stay apart: faces of one photo, and a face with a face of a
-    person it was rejected from ("not this person")."""
+    """Face pairs whose people must stay apart: faces of one photo, a face with a face of a person it
+    was rejected from ("not this person"), and one face each of two people dismissed as "not the
+    same person" (DismissedPair)."""
     pairs = cannot_link_from_groups([f.photo_id for f in faces]).reshape(-1, 2).tolist()
     one_face_of = {f.person_id: i for i, f in enumerate(faces) if f.person_id}
     position = {f.id: i for i, f in enumerate(faces)}
@@ -194,6 +195,9 @@ def _people_cannot_link(faces: list[Face]) -> np.ndarray:
     ).values_list("face_id", "person_id"):
         if person_id in one_face_of and one_face_of[person_id] != position[face_id]:
             pairs.append((position[face_id], one_face_of[person_id]))
+    for a, b in DismissedPair.objects.filter(person_a__in=list(one_face_of), person_b__in=list(one_face_of)
+                                             ).values_list("person_a", "person_b"):
+        pairs.append((one_face_of[a], one_face_of[b]))
     return np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
 
@@ -218,7 +222,8 @@ def _merge_people(event: Event, faces: list[Face], matrix: np.ndarray, calibrati
 
 def event_merge_suggestions(*, event: Event, limit: int = 20) -> list[tuple[int, int, float]]:
     """(person id, person id, similarity) pairs that may be one person, most similar first: their
-    centred mean faces clear the event's suggest threshold and nothing says they differ."""
+    centred mean faces clear the event's suggest threshold and nothing says they differ (one photo,
+    a rejected face, a dismissed suggestion)."""
     faces, matrix = _usable_faces(event)
     labels = _person_labels(faces)
     usable = np.array([f.usable for f in faces], dtype=bool)
