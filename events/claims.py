@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from events.models import Photo, PhotoState
+from events.signals import photos_finished
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ def photo_done(*, photo_id: int, **fields) -> None:
     Photo.objects.filter(id=photo_id).update(
         state=PhotoState.DONE, failure_reason="", processed_at=timezone.now(), lease_token=None, lease_until=None,
         **fields)
+    photos_finished.send(sender=Photo, photo_ids=[photo_id])
 
 
 def photo_fail(*, photo_id: int, reason: str, token: uuid.UUID | None = None) -> None:
@@ -98,17 +100,19 @@ def photo_fail(*, photo_id: int, reason: str, token: uuid.UUID | None = None) ->
     rows = Photo.objects.filter(id=photo_id)
     if token is not None:
         rows = rows.filter(lease_token=token)
-    rows.update(state=PhotoState.FAILED, failure_reason=reason[:2000], processed_at=timezone.now(),
-                lease_token=None, lease_until=None)
+    if rows.update(state=PhotoState.FAILED, failure_reason=reason[:2000], processed_at=timezone.now(),
+                   lease_token=None, lease_until=None):
+        photos_finished.send(sender=Photo, photo_ids=[photo_id])
 
 
 def photo_release(*, photo_id: int, token: uuid.UUID, reason: str, max_attempts: int | None = None) -> None:
     """A transient failure (storage away): back to the queue, or failed once attempts are used up."""
     max_attempts = max_attempts or settings.VISAGE_INGEST_MAX_ATTEMPTS
     rows = Photo.objects.filter(id=photo_id, lease_token=token, state=PhotoState.PROCESSING)
-    rows.filter(attempts__gte=max_attempts).update(
-        state=PhotoState.FAILED, processed_at=timezone.now(), lease_token=None, lease_until=None,
-        failure_reason=f"gave up after {max_attempts} attempts; last error: {reason}"[:2000])
+    if rows.filter(attempts__gte=max_attempts).update(
+            state=PhotoState.FAILED, processed_at=timezone.now(), lease_token=None, lease_until=None,
+            failure_reason=f"gave up after {max_attempts} attempts; last error: {reason}"[:2000]):
+        photos_finished.send(sender=Photo, photo_ids=[photo_id])
     rows.update(state=PhotoState.QUEUED, failure_reason=f"retrying after: {reason}"[:2000],
                 lease_token=None, lease_until=None)
 
@@ -116,11 +120,16 @@ def photo_release(*, photo_id: int, token: uuid.UUID, reason: str, max_attempts:
 def photos_give_up_interrupted(*, max_attempts: int | None = None) -> int:
     """Photos whose every attempt was interrupted (lease ran out each time) end failed."""
     max_attempts = max_attempts or settings.VISAGE_INGEST_MAX_ATTEMPTS
-    return Photo.objects.filter(
-        state=PhotoState.PROCESSING, lease_until__lt=timezone.now(), attempts__gte=max_attempts,
-    ).update(state=PhotoState.FAILED, processed_at=timezone.now(), lease_token=None, lease_until=None,
-             failure_reason=(f"processing was interrupted {max_attempts} times (the worker was killed or ran "
-                             "out of memory on this photo); upload it again or ask support"))
+    stuck = Photo.objects.filter(state=PhotoState.PROCESSING, lease_until__lt=timezone.now(), attempts__gte=max_attempts)
+    ids = list(stuck.values_list("id", flat=True))
+    if not ids:
+        return 0
+    ended = stuck.filter(id__in=ids).update(
+        state=PhotoState.FAILED, processed_at=timezone.now(), lease_token=None, lease_until=None,
+        failure_reason=(f"processing was interrupted {max_attempts} times (the worker was killed or ran "
+                        "out of memory on this photo); upload it again or ask support"))
+    photos_finished.send(sender=Photo, photo_ids=ids)
+    return ended
 
 
 def photos_waiting(*, now=None) -> int:

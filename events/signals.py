@@ -10,3 +10,6 @@ from django.dispatch import Signal
 event_deleting = Signal()
 # event_id=<int>: what guests may find in the event changed (a photo hidden, the event gone).
 event_visibility_changed = Signal()
+# photo_ids=[int]: photos that just ended `done` or `failed` (sent inside the transaction that
+# ended them, where there is one): webhooks announces them.
+photos_finished = Signal()

@@ -15,7 +15,7 @@ mkdir -p var
 # MALLOC_ARENA_MAX: the loader thread would otherwise get its own malloc arenas, which hold on to
 # freed decode buffers (peak RSS per worker stays under 1.5 GB at 24 MP with 2).
 export DJANGO_SETTINGS_MODULE=visage.settings.local OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 MALLOC_ARENA_MAX=2
-.venv/bin/celery -A visage worker -Q ingest,gpu,cluster --pool prefork --concurrency "$WORKERS" \
+.venv/bin/celery -A visage worker -Q ingest,gpu,cluster,webhooks --pool prefork --concurrency "$WORKERS" \
   --prefetch-multiplier 1 -B --schedule var/celerybeat-schedule --loglevel INFO &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM

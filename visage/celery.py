@@ -1,5 +1,6 @@
 """The Celery app. Queues: ingest (the ingest engine: previews + faces, in batches), gpu (the
-same engine where VISAGE_INGEST_QUEUE=gpu sends it to GPU workers only), cluster (people)."""
+same engine where VISAGE_INGEST_QUEUE=gpu sends it to GPU workers only), cluster (people),
+webhooks (signed deliveries: short network waits, kept off the ingest queue)."""
 import os
 
 from celery import Celery
@@ -10,7 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "visage.settings.local")
 
 app = Celery("visage")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = [Queue("ingest"), Queue("gpu"), Queue("cluster")]
+app.conf.task_queues = [Queue("ingest"), Queue("gpu"), Queue("cluster"), Queue("webhooks")]
 app.autodiscover_tasks()
 
 

@@ -25,6 +25,7 @@ from recognition.models import DismissedPair, Face, Person
 from recognition.services.calibration import event_calibration, event_embedder_filter
 from recognition.services.faces import face_embeddings
 from recognition.services.keys import event_data_key
+from recognition.signals import people_changed
 
 
 # While photos are still arriving, unassigned faces wait this long for more of the same person
@@ -39,6 +40,7 @@ def event_people_update(*, event: Event, recluster_unassigned: bool | None = Non
     with transaction.atomic():
         Event.objects.select_for_update().filter(id=event.id).first()  # one people update per event at a time
         faces, matrix = _usable_faces(event)
+        before = [face.person_id for face in faces]
         calibration = event_calibration(event=event)[1]
         free = [i for i, face in enumerate(faces) if face.person_id is None]
         assigned = _assign(faces, matrix, free, calibration)
@@ -50,6 +52,7 @@ def event_people_update(*, event: Event, recluster_unassigned: bool | None = Non
             created = _cluster_into_new_people(event, faces, matrix, remaining, calibration)
             merged = _merge_people(event, faces, matrix, calibration)
         people_refresh_covers(event=event)
+        _announce(event, faces, before)
     transaction.on_commit(lambda: index_invalidate(event_id=event.id))
     return {"assigned": assigned, "new_people": created, "merged_people": merged,
             "unassigned": sum(f.person_id is None and f.usable for f in faces),
@@ -70,6 +73,7 @@ def event_recluster(*, event: Event) -> dict[str, int]:
     with transaction.atomic():
         Event.objects.select_for_update().filter(id=event.id).first()
         faces, matrix = _usable_faces(event)
+        before = [face.person_id for face in faces]
         calibration = event_calibration(event=event)[1]
         loose = [i for i, face in enumerate(faces) if face.person_id is None or not face.person.curated]
         previous = {faces[i].id: faces[i].person_id for i in loose}
@@ -84,8 +88,16 @@ def event_recluster(*, event: Event) -> dict[str, int]:
         Face.objects.bulk_update([faces[i] for i in loose if faces[i].person_id is None], ["person"])
         Person.objects.filter(event=event, curated=False, faces__isnull=True).delete()
         people_refresh_covers(event=event)
+        _announce(event, faces, before)
     transaction.on_commit(lambda: index_invalidate(event_id=event.id))
     return {"assigned_to_curated": assigned, "people": Person.objects.filter(event=event).count(), "new_people": created}
+
+
+def _announce(event: Event, faces: list[Face], before: list[int | None]) -> None:
+    """One people_changed per update: every person that gained or lost a face."""
+    touched = {person for face, old in zip(faces, before) if face.person_id != old for person in (face.person_id, old)}
+    if touched - {None}:
+        people_changed.send(sender=Person, event_id=event.id, person_ids=sorted(touched - {None}))
 
 
 def _usable_faces(event: Event) -> tuple[list[Face], np.ndarray]:

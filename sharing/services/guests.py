@@ -16,6 +16,7 @@ from sharing.clients import Client
 from sharing.errors import SelfieRejected
 from sharing.models import GuestSession, Scope, ShareLink
 from sharing.selectors import album_photo_ids
+from sharing.signals import guest_searched
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ def guest_search(*, session: GuestSession, selfie, face: int | None = None) -> S
     session.searched = True
     session.save(update_fields=["matches", "matched_face_ids", "searched"])
     ShareLink.objects.filter(id=link.id).update(search_count=F("search_count") + 1, last_used_at=timezone.now())
+    guest_searched.send(sender=ShareLink, studio_id=link.studio_id, event_id=link.event_id, share_link_id=link.id,
+                        match_count=len(hits))
     if not hits:
         note = " ".join(filter(None, [note, "No photos matched your face yet."]))
     return SearchOutcome(matches=[(hit.photo_id, round(hit.confidence, 1)) for hit in hits], note=note,

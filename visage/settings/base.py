@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "events",
     "recognition",
     "sharing",
+    "webhooks",
     "web",
 ]
 
@@ -192,6 +193,7 @@ CELERY_TASK_ROUTES = {
     "events.tasks.*": {"queue": "ingest"},
     "recognition.tasks.ingest_run": {"queue": env_str("VISAGE_INGEST_QUEUE", "ingest")},
     "recognition.tasks.event_*": {"queue": "cluster"},
+    "webhooks.tasks.*": {"queue": "webhooks"},
 }
 CELERY_TASK_IGNORE_RESULT = True
 # A broker that is down must not hold an upload request for long: the photo is already stored
@@ -204,8 +206,22 @@ VISAGE_RECONCILE_SECONDS = env_int("VISAGE_RECONCILE_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "purge-expired": {"task": "sharing.tasks.purge_expired", "schedule": 6 * 3600},
     "reconcile": {"task": "events.tasks.reconcile", "schedule": VISAGE_RECONCILE_SECONDS},
+    # Webhook deliveries whose retry time came (or whose queue message was lost).
+    "webhooks-due": {"task": "webhooks.tasks.dispatch_due", "schedule": env_int("VISAGE_WEBHOOK_SWEEP_SECONDS", 30)},
     "idempotency-purge": {"task": "core.tasks.idempotency_purge", "schedule": 3600},  # keys last 24 h
 }
+
+# --- Webhooks (webhooks/, docs/webhooks.md) ---------------------------------------------------
+# Private/loopback/link-local targets are refused (SSRF) unless allowed (local and test settings
+# allow them); plain http is refused where https is required (production).
+VISAGE_WEBHOOKS_ALLOW_PRIVATE = env_bool("VISAGE_WEBHOOKS_ALLOW_PRIVATE", False)
+VISAGE_WEBHOOKS_REQUIRE_HTTPS = env_bool("VISAGE_WEBHOOKS_REQUIRE_HTTPS", False)
+VISAGE_WEBHOOKS_PER_STUDIO = env_int("VISAGE_WEBHOOKS_PER_STUDIO", 20)
+# Connect and read timeout of one attempt (seconds); redirects are never followed.
+VISAGE_WEBHOOK_TIMEOUT_SECONDS = env_int("VISAGE_WEBHOOK_TIMEOUT_SECONDS", 5)
+# Waits after attempts 1..5: 6 attempts over ~62 min, then the delivery ends `failed`.
+VISAGE_WEBHOOK_BACKOFF_SECONDS = [float(s) for s in env_list("VISAGE_WEBHOOK_BACKOFF_SECONDS",
+                                                             ["30", "120", "300", "900", "2400"])]
 
 # --- Ingest engine (events/claims.py, recognition/ingest/) -------------------------------------
 # Workers claim photos from the database in batches, under a lease. A batch is decoded once,

@@ -9,6 +9,8 @@ from visage.settings.env import env_bool
 from visage.settings.keys import local_master_keys, local_secret_key
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# Webhooks to a receiver on this machine or the LAN are how one tries them locally.
+VISAGE_WEBHOOKS_ALLOW_PRIVATE = env_bool("VISAGE_WEBHOOKS_ALLOW_PRIVATE", True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # The embedded default keeps its database, objects and broker folders here; the filesystem

@@ -21,6 +21,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Webhooks go to public https URLs only (SSRF: never this network's private services).
+VISAGE_WEBHOOKS_ALLOW_PRIVATE = env_bool("VISAGE_WEBHOOKS_ALLOW_PRIVATE", False)
+VISAGE_WEBHOOKS_REQUIRE_HTTPS = env_bool("VISAGE_WEBHOOKS_REQUIRE_HTTPS", True)
 
 # Persistent connections with health checks (runserver's thread per request would leak them).
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # noqa: F405

@@ -17,3 +17,5 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="visage-test-static-"))
 # Fixed test keys (never used outside tests).
 SECRET_KEY = "test-only-secret-key-not-for-any-install"
 VISAGE_MASTER_KEYS = "test1:" + "dGVzdC1tYXN0ZXIta2V5LXZpc2FnZS0zMi1ieXRlcyE="
+# Webhook tests deliver to a real HTTP server on loopback (tests/webhooks).
+VISAGE_WEBHOOKS_ALLOW_PRIVATE = True

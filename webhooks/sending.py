@@ -1,0 +1,100 @@
+"""One attempt at one delivery, and what follows from it (the failure policy in one place):
+a 2xx answer is success; anything else (another status, a redirect, a timeout, a refused
+connection, a URL that now resolves somewhere private) is retried after the next backoff
+delay, and after the last attempt the delivery ends ``failed`` with the reason."""
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import requests
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
+from webhooks.signing import body_bytes, headers
+from webhooks.urlsafety import WebhookUrlRefused, url_check
+
+ERROR_MAX = 500
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None
+    ms: int | None
+    error: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+def backoff() -> list[float]:
+    """Seconds to wait after attempt 1, 2, …; one more attempt than there are delays."""
+    return [float(s) for s in settings.VISAGE_WEBHOOK_BACKOFF_SECONDS]
+
+
+def delivery_attempt(*, delivery_id: int) -> Delivery | None:
+    """Send a pending, due delivery once and record it; None if it is not ours to send now
+    (done, not due, or being sent by another worker: the claim below holds it meanwhile)."""
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.VISAGE_WEBHOOK_TIMEOUT_SECONDS * 2 + 30)
+    claimed = Delivery.objects.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                                      id=delivery_id, status=DeliveryStatus.PENDING
+                                      ).update(next_attempt_at=lease, attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    delivery = Delivery.objects.select_related("webhook").get(id=delivery_id)
+    outcome = _send(delivery)
+    _record(delivery, outcome, started_at=now)
+    return delivery
+
+
+def _send(delivery: Delivery) -> Outcome:
+    webhook = delivery.webhook
+    try:
+        url_check(webhook.url)
+    except WebhookUrlRefused as exc:
+        return Outcome(None, None, f"not sent: {exc.message}")
+    body = body_bytes(delivery.payload)
+    sent_headers = headers(secret=webhook.secret, event_type=delivery.event_type, delivery_uid=str(delivery.uid),
+                           timestamp=int(time.time()), body=body)
+    timeout = settings.VISAGE_WEBHOOK_TIMEOUT_SECONDS
+    started = time.monotonic()
+    try:
+        # stream=True: the answer's body is never read, so a slow or huge one cannot hold the worker.
+        with requests.post(webhook.url, data=body, headers=sent_headers, timeout=(timeout, timeout),
+                           allow_redirects=False, stream=True) as response:
+            status = response.status_code
+            location = response.headers.get("Location", "")
+    except requests.RequestException as exc:
+        return Outcome(None, _ms(started), f"{exc.__class__.__name__}: {exc}"[:ERROR_MAX])
+    ms = _ms(started)
+    if 200 <= status < 300:
+        return Outcome(status, ms, "")
+    if 300 <= status < 400:
+        return Outcome(status, ms, f"answered {status}; redirects are not followed ({location[:200]})")
+    return Outcome(status, ms, f"answered HTTP {status}")
+
+
+def _ms(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
+
+
+def _record(delivery: Delivery, outcome: Outcome, *, started_at) -> None:
+    DeliveryAttempt.objects.create(delivery=delivery, number=delivery.attempts, started_at=started_at,
+                                   response_status=outcome.status, response_ms=outcome.ms, error=outcome.error)
+    delivery.last_response_status, delivery.response_ms = outcome.status, outcome.ms
+    now = timezone.now()
+    delays = backoff()
+    if outcome.ok:
+        delivery.status, delivery.delivered_at, delivery.next_attempt_at, delivery.last_error = (
+            DeliveryStatus.SUCCEEDED, now, None, "")
+    elif delivery.attempts > len(delays):
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+        delivery.last_error = f"gave up after {delivery.attempts} attempts; last: {outcome.error}"[:ERROR_MAX]
+    else:
+        delivery.next_attempt_at = now + timedelta(seconds=delays[delivery.attempts - 1])
+        delivery.last_error = outcome.error
+    delivery.save(update_fields=["status", "delivered_at", "next_attempt_at", "last_error",
+                                 "last_response_status", "response_ms"])

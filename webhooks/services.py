@@ -1,0 +1,117 @@
+"""Webhooks: register, change, remove; queue deliveries (in the caller's transaction) and send
+them on commit. Sending itself is webhooks/sending.py."""
+import logging
+import uuid
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import DomainError
+from core.tenancy.models import Studio
+from webhooks.models import PING, Delivery, DeliveryStatus, EventType, Webhook
+from webhooks.signing import secret_generate
+from webhooks.urlsafety import url_check
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "webhooks.tasks.deliver"
+
+
+class TooManyWebhooks(DomainError):
+    status, code = 400, "too_many_webhooks"
+    message = "This studio has as many webhooks as it may have; remove one first."
+
+
+def webhook_create(*, studio: Studio, user, url: str, events: list[str]) -> Webhook:
+    url_check(url)
+    if Webhook.objects.filter(studio=studio).count() >= settings.VISAGE_WEBHOOKS_PER_STUDIO:
+        raise TooManyWebhooks()
+    return Webhook.objects.create(studio=studio, created_by=user, url=url, events=_events(events),
+                                  secret=secret_generate())
+
+
+def webhook_update(*, webhook: Webhook, url: str | None = None, events: list[str] | None = None,
+                   active: bool | None = None) -> Webhook:
+    if url is not None:
+        url_check(url)
+        webhook.url = url
+    if events is not None:
+        webhook.events = _events(events)
+    if active is not None:
+        webhook.active = active
+    webhook.save(update_fields=["url", "events", "active"])
+    return webhook
+
+
+def webhook_delete(*, webhook: Webhook) -> None:
+    webhook.delete()
+
+
+def _events(events: list[str]) -> list[str]:
+    return sorted(set(events), key=EventType.values.index)
+
+
+def _body(*, delivery_uid: uuid.UUID, event_type: str, studio: Studio, data: dict) -> dict:
+    return {"id": str(delivery_uid), "type": event_type, "created_at": timezone.now().isoformat(),
+            "studio": studio.slug, "data": data}
+
+
+def deliveries_create(*, studio_id: int, event_type: str, data: dict, dedupe_key: str = "") -> list[Delivery]:
+    """One pending delivery per active webhook of the studio that subscribes to `event_type`,
+    created in the caller's transaction and sent once it commits. With a `dedupe_key`, a webhook
+    that already has a delivery of that key gets none (the caller holds a lock that serialises it)."""
+    hooks = webhooks_subscribed(studio_id=studio_id, event_type=event_type)
+    if dedupe_key and hooks:
+        done = set(Delivery.objects.filter(webhook__in=hooks, dedupe_key=dedupe_key).values_list("webhook_id", flat=True))
+        hooks = [hook for hook in hooks if hook.id not in done]
+    return [_delivery_queue(webhook=hook, event_type=event_type, data=data, dedupe_key=dedupe_key) for hook in hooks]
+
+
+def webhooks_subscribed(*, studio_id: int, event_type: str | None = None) -> list[Webhook]:
+    """The studio's active webhooks (that subscribe to `event_type`, if given). A studio has a
+    handful: filtered here, as JSON list lookups differ per database."""
+    hooks = Webhook.objects.filter(studio_id=studio_id, active=True).select_related("studio")
+    return [hook for hook in hooks if event_type is None or event_type in hook.events]
+
+
+def _delivery_queue(*, webhook: Webhook, event_type: str, data: dict, dedupe_key: str = "",
+                    redelivery_of: Delivery | None = None) -> Delivery:
+    uid = uuid.uuid4()
+    delivery = Delivery.objects.create(
+        uid=uid, studio_id=webhook.studio_id, webhook=webhook, event_type=event_type, dedupe_key=dedupe_key,
+        payload=_body(delivery_uid=uid, event_type=event_type, studio=webhook.studio, data=data),
+        redelivery_of=redelivery_of, next_attempt_at=timezone.now())
+    transaction.on_commit(lambda: delivery_dispatch(delivery_id=delivery.id))
+    return delivery
+
+
+def delivery_redeliver(*, delivery: Delivery) -> Delivery:
+    """A new delivery (new id, fresh attempts) of the same event's data to the same webhook."""
+    return _delivery_queue(webhook=delivery.webhook, event_type=delivery.event_type,
+                           data=delivery.payload.get("data", {}), redelivery_of=delivery)
+
+
+def webhook_ping(*, webhook: Webhook) -> Delivery:
+    """A test delivery, whatever the webhook subscribes to (and even while it is paused)."""
+    return _delivery_queue(webhook=webhook, event_type=PING,
+                           data={"webhook_id": webhook.id, "message": "Visage can reach this endpoint."})
+
+
+def delivery_dispatch(*, delivery_id: int, countdown: float | None = None) -> bool:
+    """Nudge a worker; a broker that is down loses only the nudge (the beat sweep re-sends)."""
+    try:
+        current_app.signature(DELIVER_TASK, args=(delivery_id,)).apply_async(countdown=countdown)
+        return True
+    except Exception as exc:  # noqa: BLE001 - any broker failure: deliveries_dispatch_due catches up
+        logger.warning("could not queue webhook delivery %s (%s: %s); the sweep will", delivery_id,
+                       exc.__class__.__name__, exc)
+        return False
+
+
+def deliveries_dispatch_due(*, limit: int = 500) -> int:
+    """Beat: nudge workers for pending deliveries whose time has come (lost nudges, retries)."""
+    due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now())
+    ids = list(due.order_by("next_attempt_at").values_list("id", flat=True)[:limit])
+    return sum(delivery_dispatch(delivery_id=delivery_id) for delivery_id in ids)
