@@ -19,7 +19,6 @@ api_patterns = [
     path("", include("recognition.urls")),
     path("", include("sharing.urls")),
     path("", include("webhooks.urls")),
-    path("", include("webhooks.urls")),
     path("", include("core.urls")),
 ]
 
