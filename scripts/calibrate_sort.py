@@ -5,7 +5,7 @@
 The same code as ``manage.py sort_photos`` after detection, on the detections that
 scripts/calibrate_sets.py cached (so the detector is not run again), scored like
 scripts/score_sort_report.py: one face per photo, its subject ("best": the best query face;
-"first-with-person": the old rule), identity = the photo's folder. bbt-group has no folder labels
+"centre": the face nearest the centre, LFW's labelling convention; "first-with-person": the old rule), identity = the photo's folder. bbt-group has no folder labels
 and is left out here (scripts/calibrate_clustering.py scores its faces). ``--first`` overrides the
 embedder's cluster threshold (the first stage) to compare before and after.
 """
@@ -34,7 +34,8 @@ def sorted_report(name: str, fixtures: Path | None, embedder: str, first: float 
         faces = [DetectedFace(box=tuple(map(float, f.box)), probability=f.probability, landmarks=f.landmarks,
                               embedding=f.embeddings[embedder], usable=f.usable, quality_reasons=f.reasons, blur=f.blur)
                  for f in cached.faces]
-        photos.append(PhotoFaces(relative=f"{cached.identity}/{Path(cached.path).name}", faces=faces))
+        photos.append(PhotoFaces(relative=f"{cached.identity}/{Path(cached.path).name}", faces=faces,
+                                 size=tuple(cached.size)))
     calibration = calibration_for(embedder)
     if first is not None:
         calibration = dataclasses.replace(calibration, cluster_threshold=first)
@@ -53,7 +54,7 @@ def main() -> None:
         for name in ("lfw-dev", "bbt-people", "portraits"):
             for first in firsts:
                 report = sorted_report(name, args.fixtures, embedder, first)
-                for rule in ("best", "first-with-person"):
+                for rule in ("best", "centre", "first-with-person"):
                     truth, predicted = labels_from_report(report, rule)
                     true_ids, predicted = np.unique(truth, return_inverse=True)[1], np.array(predicted)
                     pair, b3 = pairwise_scores(true_ids, predicted), bcubed_scores(true_ids, predicted)

@@ -19,7 +19,7 @@ from recognition.clustering import cluster_faces
 from recognition.clustering.merge import merge_clusters
 from recognition.ml.calibration import Calibration, calibration_for
 from recognition.ml.facecrop import square_inside
-from recognition.ml.images import ImageDecodeError, load_image
+from recognition.ml.images import EXIF_ORIENTATION_TAG, ImageDecodeError, load_image
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 from recognition.ml.query import rank_query_faces
 
@@ -34,6 +34,7 @@ class PhotoFaces:
     faces: list[DetectedFace] = field(default_factory=list)
     people: list[str | None] = field(default_factory=list)  # per face
     confidences: list[float | None] = field(default_factory=list)
+    size: tuple[int, int] | None = None  # upright (w, h) of the original, for the report
 
 
 @dataclass
@@ -63,9 +64,20 @@ def analyze_photos(pipeline: FacePipeline, root: Path, paths: list[Path],
         if isinstance(outcome, ImageDecodeError):
             errors.append({"file": relative, "error": outcome.reason})
         else:
-            photos.append(PhotoFaces(relative=relative, faces=outcome))
+            photos.append(PhotoFaces(relative=relative, faces=outcome, size=upright_size(path)))
         progress()
     return photos, errors
+
+
+def upright_size(path: Path) -> tuple[int, int] | None:
+    """(w, h) as a viewer shows the photo (EXIF orientation applied), from the header only."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            orientation = int(image.getexif().get(EXIF_ORIENTATION_TAG, 1))
+    except Exception:  # noqa: BLE001 - the photo was already decoded once; a size is only reported
+        return None
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
 def assign_people(photos: list[PhotoFaces], *, calibration: Calibration,
@@ -180,7 +192,7 @@ def save_face_image(original: Path, face: DetectedFace, target: Path) -> None:
 def build_report(result: SortResult, people_summary: dict) -> dict:
     """report.json; each face's ``rank`` orders the photo's faces as a query would (0: the largest
     frontal sharp face, recognition.ml.query), so a scorer can take the photo's main subject."""
-    photos = [{"file": photo.relative, "faces": [
+    photos = [{"file": photo.relative, "size": list(photo.size) if photo.size else None, "faces": [
         {"box": [round(float(v), 1) for v in face.box], "probability": round(face.probability, 4),
          "person": person, "confidence": confidence, "usable": face.usable, "rank": _ranks(photo.faces)[k],
          "quality_reasons": face.quality_reasons}

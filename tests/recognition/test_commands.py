@@ -102,3 +102,14 @@ def test_sort_photos_reports_every_face_and_every_unreadable_file(sorted_folder)
     face = photos["obama.jpg"][0]
     assert len(face["box"]) == 4 and 0.9 < face["probability"] <= 1 and 50 < face["confidence"] <= 100
     assert [error["file"] for error in report["errors"]] == ["broken.jpg"]
+
+
+def test_sort_report_names_each_photos_subject(sorted_folder):
+    """Each photo's upright size and its faces ranked as a query would rank them (0 = the subject),
+    so scripts/score_sort_report.py can score one face per photo."""
+    source, _, report = sorted_folder
+    photos = {photo["file"]: photo for photo in report["photos"]}
+    assert photos["obama.jpg"]["size"] == list(Image.open(source / "obama.jpg").size)
+    pair = photos["day2/obama.jpg"]["faces"]
+    assert sorted(face["rank"] for face in pair) == [0, 1]
+    assert photos["obama.jpg"]["faces"][0]["rank"] == 0
