@@ -42,11 +42,19 @@ class _KeyManagerApi(StudioApi):
             raise PermissionDenied("Only the studio's owners and admins manage API keys.")
 
 
-_CREATED_EXAMPLE = OpenApiExample("A new upload key", response_only=True, status_codes=["201"], value={
+_KEY = {
     "id": 7, "name": "Lightroom plug-in", "scope": "upload", "prefix": "3f9a0c1e",
     "created_at": "2026-05-01T09:30:00Z", "created_by": "owner@studio.example", "last_used_at": None,
-    "revoked_at": None, "key": "vk_3f9a0c1e_Jx2…(43 characters)",
-})
+    "revoked_at": None,
+}
+_CREATED_EXAMPLE = OpenApiExample("A new upload key", response_only=True, status_codes=["201"], value={
+    **_KEY, "key": "vk_3f9a0c1e_Jx2…(43 characters)"})
+_LIST_EXAMPLE = OpenApiExample("Two keys, one revoked", response_only=True, value=[
+    {**_KEY, "last_used_at": "2026-05-02T18:04:11Z"},
+    {**_KEY, "id": 3, "name": "Old uploader", "prefix": "b01d9e22", "created_at": "2026-01-10T08:00:00Z",
+     "revoked_at": "2026-04-30T12:00:00Z"}])
+_REVOKE_EXAMPLE = OpenApiExample("Not this studio's key", response_only=True, status_codes=["404"], value={
+    "error": {"code": "not_found", "message": "No such API key.", "details": None}})
 
 
 class ApiKeyListCreateApi(_KeyManagerApi):
@@ -64,7 +72,7 @@ class ApiKeyListCreateApi(_KeyManagerApi):
         description="Every key of the studio, newest first, revoked ones included. Keys themselves are never "
                     "shown again after creation; `prefix` tells them apart. Owners and admins only; API keys "
                     "cannot call this.",
-        responses={200: ApiKeyOutputSerializer(many=True), **_ERRORS},
+        responses={200: ApiKeyOutputSerializer(many=True), **_ERRORS}, examples=[_LIST_EXAMPLE],
     )
     def get(self, request):
         self.require_key_manager()
@@ -94,7 +102,7 @@ class ApiKeyRevokeApi(_KeyManagerApi):
         summary="Revoke an API key",
         description="The key stops working at once (its next request gets a 401). The key stays in the list "
                     "with `revoked_at` set. Owners and admins only; another studio's key is a 404.",
-        responses={204: None, **_ERRORS},
+        responses={204: None, **_ERRORS}, examples=[_REVOKE_EXAMPLE],
     )
     def delete(self, request, key_id: int):
         self.require_key_manager()
