@@ -1,6 +1,7 @@
 from django.urls import path
 
 from web.views import analytics, auth, events, people, removals, sharing, studio
+from web.views import webhooks
 from core import converters  # noqa: F401  (registers <id:…>)
 
 app_name = "web"
@@ -20,4 +21,9 @@ urlpatterns = [
     path("events/<id:event_id>/removal-requests/", removals.removal_requests, name="event-removals"),
     path("events/<id:event_id>/removal-requests/<id:request_id>/", removals.removal_request_decision,
          name="event-removal-decide"),
+    path("studio/webhooks/", webhooks.webhooks, name="webhooks"),
+    path("studio/webhooks/<id:webhook_id>/delete/", webhooks.webhook_delete, name="webhook-delete"),
+    path("studio/webhooks/<id:webhook_id>/ping/", webhooks.webhook_ping, name="webhook-ping"),
+    path("studio/webhooks/<id:webhook_id>/deliveries/<uuid:delivery_id>/redeliver/", webhooks.delivery_redeliver,
+         name="webhook-redeliver"),
 ]

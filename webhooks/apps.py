@@ -6,4 +6,6 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Webhooks"
 
     def ready(self):
-        from webhooks import receivers  # noqa: F401  (connects to the lower apps' signals)
+        # receivers: connect to the lower apps' signals; tasks: registered wherever Django runs, so a
+        # dispatch by name honours task_always_eager (tests, demos) instead of going to the broker.
+        from webhooks import receivers, tasks  # noqa: F401
