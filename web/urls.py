@@ -2,6 +2,7 @@ from django.urls import path
 
 from web.views import analytics, auth, events, people, removals, sharing, studio
 from web.views import webhooks
+from web.views import api_keys
 from core import converters  # noqa: F401  (registers <id:…>)
 
 app_name = "web"
@@ -26,4 +27,6 @@ urlpatterns = [
     path("studio/webhooks/<id:webhook_id>/ping/", webhooks.webhook_ping, name="webhook-ping"),
     path("studio/webhooks/<id:webhook_id>/deliveries/<uuid:delivery_id>/redeliver/", webhooks.delivery_redeliver,
          name="webhook-redeliver"),
+    path("studio/api-keys/", api_keys.api_keys, name="api-keys"),
+    path("studio/api-keys/<id:key_id>/revoke/", api_keys.api_key_revoke_page, name="api-key-revoke"),
 ]

@@ -1,0 +1,17 @@
+"""Template context every page shares."""
+from django.utils.functional import SimpleLazyObject
+
+from core.tenancy.api_keys import KEY_MANAGER_ROLES
+from core.tenancy.selectors import membership_for_request
+
+
+def studio_nav(request) -> dict:
+    """`studio_manager`: the signed-in user owns or administers their studio (shows the settings
+    links). Lazy: pages that never look pay no query."""
+    def is_manager() -> bool:
+        if not getattr(request.user, "is_authenticated", False):
+            return False
+        membership = membership_for_request(user=request.user, studio_slug=None)
+        return membership is not None and membership.role in KEY_MANAGER_ROLES
+
+    return {"studio_manager": SimpleLazyObject(is_manager)}
