@@ -1,7 +1,9 @@
 // The people grid: rename in place, hide from guests, select and merge, undo the last change,
+// answer "are these the same person?" (suggestions.js),
 // and re-group (a queued job on the server: this polls its state until it is done or failed).
 import { api } from './api.js';
 import { label, undo } from './curation.js';
+import { showSuggestions } from './suggestions.js';
 import { plural, toast } from './ui.js';
 
 const root = document.getElementById('people-page');
@@ -23,6 +25,7 @@ async function load() {
   $('people').setAttribute('aria-busy', 'false');
   $('empty').hidden = people.length > 0;
   paintSelection();
+  await showSuggestions(root, people, load);
 }
 
 function card(person) {
