@@ -1,13 +1,13 @@
 """REST endpoints for events and photos: parse, call one service or selector, serialize."""
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from core.schema import errors
+from core.schema import ERROR_SCHEMA, errors
 from events import api_examples as ex
 from events import selectors, services
 from events.counters import events_counters
@@ -145,11 +145,13 @@ class PhotoListUploadApi(EventApi):
 
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
-        responses={201: UploadOutputSerializer, 200: UploadOutputSerializer, 400: UploadOutputSerializer, **errors(503)},
+        responses={201: UploadOutputSerializer, 200: UploadOutputSerializer, **errors(503), 400: PolymorphicProxySerializer(
+            "UploadRefused", serializers=[UploadOutputSerializer, ERROR_SCHEMA], resource_type_field_name=None)},
         operation_id="photos_upload", summary="Upload photos", examples=ex.PHOTO_UPLOAD,
         description="Multipart field `files`, one or many (up to 100 a request, 300 MB each). Answers per file: "
                     "created, duplicate (same bytes already in the event) or rejected with a reason; 201 if any "
-                    "was created, 200 if all were duplicates, 400 if all were rejected. Originals are kept byte "
+                    "was created, 200 if all were duplicates, 400 with the per-file results if all were rejected "
+                    "(or with the error body if the request itself was wrong, e.g. no `files`). Originals are kept byte "
                     "for byte; processing starts at once. A 503 stored nothing of the failing file: retry.",
     )
     def post(self, request, event_id: int):

@@ -49,7 +49,8 @@ class DownloadField(serializers.Field):
 
 class PinField(serializers.RegexField):
     def __init__(self, **kwargs):
-        super().__init__(r"^\d{4,8}$", error_messages={"invalid": "A PIN is 4 to 8 digits."}, **kwargs)
+        # Empty matches too (it means "no PIN"; the fields allow blank): the schema's default "" must be valid.
+        super().__init__(r"^(?:\d{4,8})?$", error_messages={"invalid": "A PIN is 4 to 8 digits."}, **kwargs)
 
 
 class ShareLinkOutputSerializer(serializers.ModelSerializer):

@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
@@ -26,12 +27,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", public("the OpenAPI description")(SpectacularAPIView.as_view()), name="schema"),
-    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files, under the site's strict CSP: the
-    # split view serves Swagger's init code as a script file (?script), templates/api_docs/ have no inline code.
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files (no outside host). Swagger runs under the
+    # site's strict CSP (the split view serves its init code as a script file, ?script); ReDoc's styled-components
+    # inject <style> elements at run time and its search runs in a blob: worker, so its page alone adds style-src
+    # 'unsafe-inline' and worker-src blob: (script-src stays 'self').
     path("api/docs/", public("the API docs page")(SpectacularSwaggerSplitView.as_view(
         url_name="schema", template_name="api_docs/swagger_ui.html")), name="api-docs"),
-    path("api/redoc/", public("the API reference page")(SpectacularRedocView.as_view(
-        url_name="schema", template_name="api_docs/redoc.html")), name="api-redoc"),
+    path("api/redoc/", public("the API reference page")(csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})(
+        SpectacularRedocView.as_view(url_name="schema", template_name="api_docs/redoc.html"))), name="api-redoc"),
     path("healthz", public("liveness")(lambda request: JsonResponse({"ok": True})), name="healthz"),
     path("health/", health, name="health"),
     path("", include("sharing.urls_pages")),
