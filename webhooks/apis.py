@@ -1,13 +1,13 @@
 """Studio webhooks over the API: register, list, change, remove; the delivery log, redelivery,
 and a test ping. Owners and admins only (a webhook sees what happens across the whole studio)."""
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from core.api import StudioApi
-from core.schema import ERROR_SCHEMA
+from core.schema import error_response, errors
 from core.tenancy.models import Role
 from webhooks import examples, selectors, services
 from webhooks.models import Delivery, EventType, Webhook
@@ -53,9 +53,8 @@ _DELIVERY_PAGE = inline_serializer("PaginatedWebhookDeliveryList", {
     "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
     "previous": serializers.URLField(allow_null=True), "results": DeliveryOutputSerializer(many=True)})
 _PAGE = OpenApiParameter("page", int, OpenApiParameter.QUERY, required=False, description="Page number (50 a page).")
-_ERRORS = {400: ERROR_SCHEMA, 401: ERROR_SCHEMA, 403: OpenApiResponse(ERROR_SCHEMA, description=(
-    "Only the studio's owners and admins manage webhooks.")), 404: OpenApiResponse(ERROR_SCHEMA, description=(
-        "No such webhook in your studio (another studio's webhook answers the same)."))}
+_ERRORS = {**errors(400, 401), 403: error_response(403, "Only the studio's owners and admins manage webhooks."),
+           404: error_response(404, "No such webhook (or delivery) in your studio: another studio's answers the same.")}
 _READ_ERRORS = {code: body for code, body in _ERRORS.items() if code != 400}
 
 
@@ -133,7 +132,7 @@ class WebhookDetailApi(_WebhookApi):
 
     @extend_schema(operation_id="webhooks_destroy", summary="Remove a webhook",
                    description="The webhook and its delivery log go at once; nothing more is sent to it.",
-                   responses={204: None, **_READ_ERRORS})
+                   responses={204: None, **_READ_ERRORS}, examples=examples.DELETE)
     def delete(self, request, webhook_id: int):
         services.webhook_delete(webhook=self.webhook(webhook_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -37,6 +37,9 @@ CREATE = [
         "details": None}}),
 ]
 GET = [OpenApiExample("A webhook", value=WEBHOOK, response_only=True)]
+DELETE = [OpenApiExample("Already removed, or another studio's", status_codes=["404"], response_only=True,
+                         value={"error": {"code": "not_found", "message": "No such webhook in this studio.",
+                                          "details": None}})]
 UPDATE = [OpenApiExample("Pause", value={"active": False}, request_only=True),
           OpenApiExample("Paused", value={**WEBHOOK, "active": False}, response_only=True)]
 DELIVERIES = [OpenApiExample("A webhook's deliveries", response_only=True,
