@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import JSONRenderer
@@ -95,8 +96,7 @@ def idempotency_begin(request) -> IdempotencyRecord | None:
         raise IdempotencyKeyInvalid()
     fingerprint, now = request_fingerprint(request), timezone.now()
     mine = IdempotencyRecord.objects.filter(principal=principal, key=key)
-    mine.filter(expires_at__lte=now).delete()
-    mine.filter(status__isnull=True, created_at__lt=now - ABANDONED_AFTER).delete()
+    mine.filter(Q(expires_at__lte=now) | Q(status__isnull=True, created_at__lt=now - ABANDONED_AFTER)).delete()
     try:
         with transaction.atomic():
             return IdempotencyRecord.objects.create(principal=principal, key=key, fingerprint=fingerprint,
