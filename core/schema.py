@@ -29,9 +29,14 @@ _ERRORS = {
           "its CSRF token.", "permission_denied", "Your role on this event (viewer) does not allow this (upload)."),
     404: ("Not found, or not yours: another studio's object answers exactly like a missing one.", "not_found",
           "Not found."),
-    409: ("The object is not in a state that allows this.", "conflict", "This request was already decided."),
+    409: ("The object is not in a state that allows this, or a request with the same Idempotency-Key is still "
+          "running.", "request_in_progress", "A request with this Idempotency-Key is still running. Retry in a "
+          "moment to get its answer."),
     410: ("The link was revoked, has expired or was used up.", "link_revoked", "This link has been switched off by the organizer."),
     413: ("The request body is too large.", "request_too_large", "The request body is too large."),
+    422: ("This Idempotency-Key was already used for another request (another path or body).",
+          "idempotency_key_reused", "This Idempotency-Key was already used for a different request (another "
+          "path or body). Use a new key."),
     415: ("The body's Content-Type is not one this operation accepts.", "unsupported_media_type",
            'Unsupported media type "text/plain" in request.'),
     429: ("Too many requests: wait for the Retry-After header's seconds.", "rate_limited",
@@ -81,7 +86,8 @@ class VisageAutoSchema(AutoSchema):
     - its error responses, each with the one error body: 400/413/415 where a body is parsed,
       401 where a login is required, 403 where a role (or CSRF) can refuse, 404 where a path id
       or a studio is looked up, plus the view's own `openapi_errors` (e.g. a guest link's 410);
-    - the X-Studio header on every operation scoped by the caller's studio (core.api.StudioApi);
+    - the X-Studio header on every operation scoped by the caller's studio (core.api.StudioApi), and
+      Idempotency-Key (with its 409 and 422) on every authenticated POST (core.idempotency);
     - a tag from its path, and no view docstring leaking in as a description (write one).
     """
 
@@ -94,8 +100,19 @@ class VisageAutoSchema(AutoSchema):
 
     def get_override_parameters(self) -> list:
         from core.api import StudioApi  # core.api imports ERROR_SCHEMA from here
+        from core.idempotency import IDEMPOTENCY_PARAMETER
 
-        return [*super().get_override_parameters(), *([STUDIO_HEADER] if isinstance(self.view, StudioApi) else [])]
+        return [*super().get_override_parameters(), *([STUDIO_HEADER] if isinstance(self.view, StudioApi) else []),
+                *([IDEMPOTENCY_PARAMETER] if self._idempotent() else [])]
+
+    def _idempotent(self) -> bool:
+        """core.idempotency applies to authenticated POSTs on the scoped views (ScopedApi.initial)."""
+        from core.api import ScopedApi
+
+        return self.method == "POST" and isinstance(self.view, ScopedApi) and self._requires_login()
+
+    def _requires_login(self) -> bool:
+        return any(isinstance(permission, IsAuthenticated) for permission in self.view.get_permissions())
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -110,7 +127,9 @@ class VisageAutoSchema(AutoSchema):
         statuses = set(getattr(self.view, "openapi_errors", ()))
         if self.method in _BODY_METHODS and self.get_request_serializer() is not None:
             statuses |= {400, 413, 415}
-        if any(isinstance(permission, IsAuthenticated) for permission in self.view.get_permissions()):
+        if self._idempotent():
+            statuses |= {400, 409, 422}  # a malformed key; the same key still running; reused for another request
+        if self._requires_login():
             statuses.add(401)
             if self.method in _BODY_METHODS + ("DELETE",) and any(
                     isinstance(auth, SessionAuthentication) for auth in self.view.get_authenticators()):
