@@ -219,9 +219,9 @@ class PhotoDetailApi(PhotoApi):
 
 class PhotoOriginalApi(PhotoApi):
     @extend_schema(operation_id="photos_original", summary="Download a photo's original",
-                   responses={(200, "application/octet-stream"): bytes, 302: None}, examples=ex.PHOTO_FILE,
-                   description="The exact uploaded bytes (check them against `sha256`), or a 302 to a "
-                   "short-lived link on the object store.")
+                   responses={(200, "image/*"): bytes, 302: None}, examples=ex.PHOTO_FILE,
+                   description="The exact uploaded bytes (check them against `sha256`) with the upload's own "
+                   "Content-Type (image/jpeg, image/png, …), or a 302 to a short-lived link on the object store.")
     def get(self, request, photo_id: int):
         return original_response(self.photo)
 

@@ -209,7 +209,8 @@ class GuestPhotoFileApi(GuestApi):
     kind = "preview"
 
     @extend_schema(summary="Get one of your photos",  # operationId from the path: preview / original
-                   responses={(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo"),
+                   responses={(200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo: a JPEG "
+                                                                 "preview, or the original in its own type"),
                               302: None, **errors(403)}, examples=ex.GUEST_FILE,
                    description="preview: a JPEG preview (watermarked if the link says so); original: the exact "
                    "uploaded file, when the link allows originals. Photos outside your visit are a 404.")

@@ -148,6 +148,11 @@ def test_the_main_lists_answer_what_the_schema_says(schema, studio_a, alice, stu
         assert_matches(schema, path, "get", response)
     assert client.get("/api/v1/events/").json()["count"] == 1
 
+    photo_id = upload.json()["results"][0]["photo"]["id"]
+    original = client.get(f"/api/v1/photos/{photo_id}/original")
+    documented = schema["paths"]["/api/v1/photos/{photo_id}/original"]["get"]["responses"]["200"]["content"]
+    assert any(re.fullmatch(media.replace("*", ".+"), original["Content-Type"]) for media in documented)
+
     # The errors answer in the documented shape too: another studio's event, a page past the end, no token.
     assert_matches(schema, "/api/v1/events/{event_id}/photos/", "get",
                    client_for(charlie).get(f"/api/v1/events/{event.id}/photos/"))
