@@ -4,6 +4,8 @@ import logging
 import uuid
 
 from celery import current_app
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -115,3 +117,11 @@ def deliveries_dispatch_due(*, limit: int = 500) -> int:
     due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now())
     ids = list(due.order_by("next_attempt_at").values_list("id", flat=True)[:limit])
     return sum(delivery_dispatch(delivery_id=delivery_id) for delivery_id in ids)
+
+
+def deliveries_prune(*, days: int | None = None) -> int:
+    """The log keeps what was sent (person names among it) for VISAGE_WEBHOOK_LOG_DAYS, no longer."""
+    days = settings.VISAGE_WEBHOOK_LOG_DAYS if days is None else days
+    old = Delivery.objects.filter(created_at__lt=timezone.now() - timedelta(days=days)).exclude(
+        status=DeliveryStatus.PENDING)
+    return old.delete()[1].get(Delivery._meta.label, 0)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from webhooks.models import DeliveryStatus
 from webhooks.sending import delivery_attempt
-from webhooks.services import deliveries_dispatch_due, delivery_dispatch
+from webhooks.services import deliveries_dispatch_due, deliveries_prune, delivery_dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ def deliver(delivery_id: int) -> None:
 
 @shared_task(name="webhooks.tasks.dispatch_due", acks_late=True, soft_time_limit=60, time_limit=90)
 def dispatch_due() -> None:
-    sent = deliveries_dispatch_due()
-    if sent:
-        logger.info("webhooks: %d due deliveries queued", sent)
+    """Beat: queue due deliveries (retries, lost messages); drop log entries past their days."""
+    sent, pruned = deliveries_dispatch_due(), deliveries_prune()
+    if sent or pruned:
+        logger.info("webhooks: %d due deliveries queued, %d old log entries removed", sent, pruned)

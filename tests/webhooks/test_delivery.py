@@ -201,3 +201,36 @@ def test_a_paused_webhook_and_other_subscriptions_get_nothing(studio_a, alice, r
     with django_capture_on_commit_callbacks(execute=True):
         assert deliveries_create(studio_id=studio_a.id, event_type="photo.processed", data={}) == []
     assert receiver.requests == []
+
+
+def test_production_settings_default_to_refusing_private_and_plain_http():
+    """The two switches the refusals above depend on, as production really loads them."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VISAGE_WEBHOOK")}
+    env.update(DJANGO_SETTINGS_MODULE="visage.settings.production", DJANGO_SECRET_KEY="x" * 50)
+    out = subprocess.run([sys.executable, "-c", "from django.conf import settings; "
+                          "print(settings.VISAGE_WEBHOOKS_ALLOW_PRIVATE, settings.VISAGE_WEBHOOKS_REQUIRE_HTTPS)"],
+                         env=env, capture_output=True, text=True, timeout=60, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
+    assert out.stdout.split() == ["False", "True"], out.stderr
+
+
+def test_the_log_forgets_finished_deliveries_after_its_days(as_alice, receiver, settings,
+                                                            django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    hook = _create(as_alice, receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_alice.post(f"{HOOKS}{hook['id']}/ping/")
+        as_alice.post(f"{HOOKS}{hook['id']}/ping/")
+    old, recent = Delivery.objects.order_by("id")
+    Delivery.objects.filter(id=old.id).update(created_at=timezone.now() - timedelta(days=settings.VISAGE_WEBHOOK_LOG_DAYS + 1))
+    pending = Delivery.objects.create(studio=old.studio, webhook=old.webhook, event_type="ping", payload={},
+                                      next_attempt_at=timezone.now() + timedelta(hours=1))
+    Delivery.objects.filter(id=pending.id).update(created_at=timezone.now() - timedelta(days=99))
+    dispatch_due.apply()
+    assert set(Delivery.objects.values_list("id", flat=True)) == {recent.id, pending.id}

@@ -218,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
 VISAGE_WEBHOOKS_ALLOW_PRIVATE = env_bool("VISAGE_WEBHOOKS_ALLOW_PRIVATE", False)
 VISAGE_WEBHOOKS_REQUIRE_HTTPS = env_bool("VISAGE_WEBHOOKS_REQUIRE_HTTPS", False)
 VISAGE_WEBHOOKS_PER_STUDIO = env_int("VISAGE_WEBHOOKS_PER_STUDIO", 20)
+# Days the delivery log (bodies included) is kept.
+VISAGE_WEBHOOK_LOG_DAYS = env_int("VISAGE_WEBHOOK_LOG_DAYS", 30)
 # Connect and read timeout of one attempt (seconds); redirects are never followed.
 VISAGE_WEBHOOK_TIMEOUT_SECONDS = env_int("VISAGE_WEBHOOK_TIMEOUT_SECONDS", 5)
 # Waits after attempts 1..5: 6 attempts over ~62 min, then the delivery ends `failed`.
