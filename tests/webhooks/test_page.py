@@ -59,3 +59,8 @@ def test_other_roles_and_studios_cannot_manage_webhooks(alice, bob, charlie, rec
     assert outsider.post(f"{PAGE}{webhook.id}/delete/").status_code == 404
     assert outsider.post(f"{PAGE}{webhook.id}/ping/").status_code == 404
     assert Webhook.objects.filter(id=webhook.id).exists() and not Delivery.objects.exists()
+
+
+def test_the_nav_links_the_page_for_owners_only(alice, bob):
+    assert 'href="/studio/webhooks/"' in _signed_in(alice).get("/").content.decode()
+    assert 'href="/studio/webhooks/"' not in _signed_in(bob).get("/").content.decode()
