@@ -5,6 +5,7 @@ They call the same services as the guest API, and show every GuestError as a fri
 """
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
@@ -115,13 +116,23 @@ def selfie(request, key: str, guest: GuestAccess):
     context = {"link": guest.link, "key": key}
     if request.method == "GET":
         return render(request, "sharing/selfie.html", context)
+    # selfie.js posts with Accept: application/json and, for a selfie with several faces, asks
+    # "which one is you?" and posts again with face=<index>; without script the best face is used.
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    face = request.POST.get("face", "")
     try:
         guest_search_throttle(link=guest.link, client=guest.client)
-        outcome = guest_search(session=guest.session, selfie=request.FILES.get("selfie"))
+        outcome = guest_search(session=guest.session, selfie=request.FILES.get("selfie"),
+                               face=int(face) if face.isdigit() else None)
     except GuestError as error:
         if error.status == 410:
             raise
+        if wants_json:
+            return JsonResponse({"error": error.message}, status=error.status)
         return render(request, "sharing/selfie.html", {**context, "error": error.message}, status=error.status)
+    if wants_json:
+        return JsonResponse({"faces": outcome.faces, "face": outcome.face, "matches": len(outcome.matches),
+                             "next": reverse("sharing:photos", args=[key])})
     if outcome.note:
         messages.info(request, outcome.note)
     return redirect("sharing:photos", key=key)
