@@ -105,6 +105,15 @@ class VisageAutoSchema(AutoSchema):
         return [*super().get_override_parameters(), *([STUDIO_HEADER] if isinstance(self.view, StudioApi) else []),
                 *([IDEMPOTENCY_PARAMETER] if self._idempotent() else [])]
 
+    def _get_response_headers_for_code(self, status_code, direction="response"):
+        headers = super()._get_response_headers_for_code(status_code, direction)
+        if str(status_code) == "429":
+            headers.setdefault("Retry-After", {"schema": {"type": "integer"}, "description": "Seconds to wait."})
+        if str(status_code).startswith("2") and self._idempotent():
+            headers.setdefault("Idempotent-Replayed", {"schema": {"type": "string", "enum": ["true"]},
+                                                       "description": "Present on a replayed answer."})
+        return headers
+
     def _idempotent(self) -> bool:
         """core.idempotency applies to authenticated POSTs on the scoped views (ScopedApi.initial)."""
         from core.api import ScopedApi

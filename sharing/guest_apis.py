@@ -5,7 +5,7 @@ Every photo a guest reaches is looked up inside their session's visible set
 """
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -117,6 +117,8 @@ class GuestLinkApi(GuestApi):
         }).data)
 
 
+_SESSION_HEADER = OpenApiParameter(SESSION_HEADER, str, OpenApiParameter.HEADER, response=[200, 201],
+                                   description="The new visit's session secret, when this request started one.")
 _SESSION = inline_serializer("GuestSessionOutput", {
     "session": serializers.CharField(allow_null=True, help_text="The secret for X-Guest-Session; null when a visit "
                                      "was already running."),
@@ -136,7 +138,7 @@ class GuestSessionApi(GuestApi):
         pin = serializers.CharField(required=False, allow_blank=True, max_length=32)
 
     @extend_schema(operation_id="guest_session_start", summary="Give consent and start a visit", request=InputSerializer,
-                   responses={201: _SESSION, 200: _SESSION, **errors(403)},
+                   responses={201: _SESSION, 200: _SESSION, **errors(403)}, parameters=[_SESSION_HEADER],
                    examples=ex.GUEST_SESSION,
                    description="Consent (and the PIN, if the link has one) starts a visit: 201 with the session "
                    "secret to send as X-Guest-Session, or 200 if one is already running. Person and event links "
@@ -178,6 +180,7 @@ class GuestSearchApi(GuestApi):
             "faces": serializers.ListField(child=serializers.DictField()), "face": serializers.IntegerField(),
             "session": serializers.CharField(allow_null=True)}), **errors(400, 403, 413)},
         operation_id="guest_search", summary="Find your photos with a selfie", examples=ex.GUEST_SEARCH,
+        parameters=[_SESSION_HEADER],
         description="Multipart `selfie` with `consent=true` (and `pin` if needed). The selfie is analysed and "
                     "discarded, never stored. Matches carry a confidence in percent. With several faces, `faces` "
                     "lists them (best query face first) and `face` says which was searched; send the selfie again "
