@@ -94,6 +94,12 @@ class VisageAutoSchema(AutoSchema):
     def get_description(self) -> str:
         return ""  # docstrings are for maintainers; each operation sets its own description
 
+    def get_operation_id(self) -> str:
+        """A view routed twice with different as_view() arguments names each route's operation itself
+        (`openapi_operation_id`, a function of the view instance), e.g. photos_preview / photos_thumbnail."""
+        named = getattr(self.view, "openapi_operation_id", None)
+        return named(self.view) if named else super().get_operation_id()
+
     def get_tags(self) -> list[str]:
         path = self.path.removeprefix("/api/v1")
         return [next((tag for pattern, tag in _TAGS if re.search(pattern, path)), "other")]

@@ -228,8 +228,9 @@ class PhotoOriginalApi(PhotoApi):
 
 class PhotoDerivativeApi(PhotoApi):
     kind = "preview"
+    openapi_operation_id = staticmethod(lambda view: f"photos_{view.kind}")
 
-    @extend_schema(summary="Get a photo's preview or thumbnail",  # operationId from the path: one per kind
+    @extend_schema(summary="Get a photo's preview or thumbnail",  # operationId: photos_preview / photos_thumbnail
                    responses={(200, "image/jpeg"): bytes, 302: None}, examples=ex.PHOTO_FILE,
                    description="A JPEG rendered after processing: preview (1600 px long side) or thumbnail "
                    "(400 px), EXIF orientation applied. 404 until the photo is processed.")

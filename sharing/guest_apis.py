@@ -210,8 +210,9 @@ class GuestPhotoListApi(GuestApi):
 
 class GuestPhotoFileApi(GuestApi):
     kind = "preview"
+    openapi_operation_id = staticmethod(lambda view: f"guest_photos_{view.kind}")
 
-    @extend_schema(summary="Get one of your photos",  # operationId from the path: preview / original
+    @extend_schema(summary="Get one of your photos",  # operationId: guest_photos_preview / guest_photos_original
                    responses={(200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo: a JPEG "
                                                                  "preview, or the original in its own type"),
                               302: None, **errors(403)}, examples=ex.GUEST_FILE,

@@ -57,9 +57,10 @@ class RemovalRequestListApi(EventApi):
 class RemovalRequestDecideApi(EventApi):
     required = "curate"
     confirm = True
+    openapi_operation_id = staticmethod(lambda view: "removal_requests_" + ("confirm" if view.confirm else "reject"))
 
     @extend_schema(request=None, responses={200: RemovalRequestSerializer, **errors(409)}, examples=ex.REMOVAL_DECIDE,
-                   summary="Confirm or reject a removal request",  # operationId from the path: confirm / reject
+                   summary="Confirm or reject a removal request",  # operationId: removal_requests_confirm / _reject
                    description="confirm: the faces stay hidden from guests for good; reject: they come back. "
                    "409 if the request was already decided.")
     def post(self, request, event_id: int, request_id: int):
