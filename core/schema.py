@@ -94,6 +94,12 @@ class VisageAutoSchema(AutoSchema):
     def get_description(self) -> str:
         return ""  # docstrings are for maintainers; each operation sets its own description
 
+    def map_parsers(self) -> list[str]:
+        """JSON bodies are documented as JSON only: the form encodings the parsers also accept would make
+        generators build a three-way union body per operation (and send it as multipart)."""
+        media_types = super().map_parsers()
+        return ["application/json"] if "application/json" in media_types else media_types
+
     def get_operation_id(self) -> str:
         """A view routed twice with different as_view() arguments names each route's operation itself
         (`openapi_operation_id`, a function of the view instance), e.g. photos_preview / photos_thumbnail."""
