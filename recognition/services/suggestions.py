@@ -19,9 +19,10 @@ class PairInvalid(DomainError):
 
 def _ordered_pair(*, event: Event, person_ids: list[int]) -> tuple[int, int]:
     """The two ids, smaller first, once both are people of this event (else 404 like a stranger's)."""
-    a, b = sorted(set(person_ids))[:2] if len(set(person_ids)) == 2 else (None, None)
-    if a is None:
+    ids = sorted(set(person_ids))
+    if len(ids) != 2:
         raise PairInvalid()
+    a, b = ids
     if Person.objects.filter(event=event, id__in=(a, b)).count() != 2:
         raise Http404("No such person in this event.")
     return a, b
