@@ -9,7 +9,7 @@ class RecognitionConfig(AppConfig):
         from django.conf import settings
 
         from events.counters import counter_source_register
-        from recognition import checks, receivers  # noqa: F401  (registers the check; connects to events.signals)
+        from recognition import checks, receivers, tasks  # noqa: F401  (the check; events.signals; Celery tasks by name)
         from recognition.ml import images, pipeline
         from recognition.selectors import events_face_counters
 
