@@ -271,8 +271,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Visage <no-reply@localhost>"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.authentication.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
         "core.api_keys.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     # API keys never do more than their scope (core.api_keys.key_may).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "core.api_keys.ApiKeyScopePermission"],
@@ -304,7 +304,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ShareLinkScopeEnum": "sharing.models.Scope", "ApiKeyScopeEnum": "core.tenancy.models.ApiKeyScope"},
+    "ENUM_NAME_OVERRIDES": {"ShareLinkScopeEnum": "sharing.models.Scope", "ApiKeyScopeEnum": "core.tenancy.models.ApiKeyScope",
+                            "WebhookEventTypeEnum": "webhooks.models.EventType"},
     "TAGS": [
         {"name": "auth", "description": "API tokens for a user (studio API keys: see docs/api.md)."},
         {"name": "events", "description": "A studio's events and their processing counters."},
