@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from core.errors import DomainError
 from core.tenancy.models import ApiKeyScope, Membership, Role, Studio, StudioApiKey, User
 
 KEY_PREFIX = "vk_"
@@ -51,7 +52,22 @@ def key_hash(key: str) -> str:
 
 
 def is_service_account(user) -> bool:
-    return bool(getattr(user, "email", "").endswith("@" + SERVICE_EMAIL_DOMAIN))
+    return is_service_address(getattr(user, "email", ""))
+
+
+def is_service_address(email: str) -> bool:
+    return (email or "").strip().lower().endswith("@" + SERVICE_EMAIL_DOMAIN)
+
+
+class ServiceAddressRefused(DomainError):
+    status, code = 400, "reserved_address"
+    message = "This address belongs to an API key; invite a person's email address instead."
+
+
+def service_address_refuse(email: str) -> None:
+    """A key's account has exactly one membership, in its key's studio: nobody may add it elsewhere."""
+    if is_service_address(email):
+        raise ServiceAddressRefused()
 
 
 def api_key_create(*, studio: Studio, name: str, scope: str, created_by: User | None) -> CreatedKey:

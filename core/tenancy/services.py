@@ -2,6 +2,7 @@
 from django.db import transaction
 from django.utils.text import slugify
 
+from core.tenancy.api_keys import service_address_refuse
 from core.tenancy.models import Membership, Role, Studio, User
 
 
@@ -20,6 +21,7 @@ def studio_create(*, name: str, owner_email: str, owner_password: str | None) ->
     name = name.strip()
     if not name:
         raise ValueError("A studio needs a name.")
+    service_address_refuse(owner_email)
     studio = Studio.objects.create(name=name, slug=_unique_slug(name))
     user = User.objects.filter(email__iexact=owner_email).first()
     if user is None:
@@ -29,6 +31,7 @@ def studio_create(*, name: str, owner_email: str, owner_password: str | None) ->
 
 
 def membership_add(*, studio: Studio, email: str, password: str | None, role: str) -> Membership:
+    service_address_refuse(email)
     user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(email=email, password=password)
     membership, _ = Membership.objects.update_or_create(studio=studio, user=user, defaults={"role": role})
     return membership

@@ -12,12 +12,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from events.models import Event, EventOrganizer
+from core.tenancy.api_keys import service_address_refuse
 from core.tenancy.models import User
 
 
 @transaction.atomic
 def organizer_invite(*, event: Event, email: str, invited_by: User | None, base_url: str) -> EventOrganizer:
     email = User.objects.normalize_email(email).strip().lower()
+    service_address_refuse(email)  # an API key's account stays in its own studio
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None)  # unusable until they set one

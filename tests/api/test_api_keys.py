@@ -162,3 +162,15 @@ def test_the_service_account_cannot_sign_in_on_the_web(client, studio_a, alice):
         response = client.post("/login/", {"username": email, "password": password})
         assert "_auth_user_id" not in client.session
         assert response.status_code == 200  # the form again, with its error
+
+
+def test_a_keys_account_cannot_be_invited_into_another_studio(as_charlie, studio_a, studio_b, charlie, alice):
+    """Its address stays in its own studio: studio B can neither make it an organizer nor a member."""
+    key, _ = new_key(studio_a, "full", by=alice)
+    address = key.service_user.email
+    event = event_create(studio=studio_b, user=charlie, name="B's party")
+    answer = as_charlie.post(f"/api/v1/events/{event.id}/organizers/", {"email": address.upper()}, format="json")
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "reserved_address"
+    with pytest.raises(Exception, match="belongs to an API key"):
+        membership_add(studio=studio_b, email=address, password=None, role=Role.ADMIN)
+    assert list(Membership.objects.filter(user=key.service_user).values_list("studio_id", flat=True)) == [studio_a.id]
