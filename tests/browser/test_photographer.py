@@ -69,7 +69,9 @@ def _phone_tour(phone, event_url, shot):
         phone.get_by_role("link", name=tab, exact=True).click()
         ready(phone)
         shot(phone, tab.lower())
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        wide = phone.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 376)
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375, wide
     phone.get_by_role("link", name="People", exact=True).click()
     phone.locator(".person__review").first.click()
     ready(phone)
