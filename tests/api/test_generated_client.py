@@ -56,12 +56,41 @@ def client_package(live_server, tmp_path):
         shutil.rmtree(tmp_path / name, ignore_errors=True)
 
 
-def _api(package, module: str):
-    return importlib.import_module(f"{package.__name__}.api.{module}")
+class Generated:
+    """The generated package, addressed the way its own docs do: api.<tag>.<operation>, models.<Name>."""
+
+    def __init__(self, package, base_url: str):
+        self.package, self.base_url, self.timeout = package, base_url, httpx.Timeout(180.0)
+        self._files = []
+
+    def call(self, operation: str, *args, **kwargs):
+        return importlib.import_module(f"{self.package.__name__}.api.{operation}").sync_detailed(*args, **kwargs)
+
+    def model(self, name: str):
+        return getattr(importlib.import_module(f"{self.package.__name__}.models"), name)
+
+    def file(self, path: Path):
+        handle = path.open("rb")
+        self._files.append(handle)
+        return importlib.import_module(f"{self.package.__name__}.types").File(
+            payload=handle, file_name=path.name, mime_type="image/png")
+
+    def anonymous(self):
+        return self.package.Client(base_url=self.base_url, timeout=self.timeout)
+
+    def as_(self, credential: str, prefix: str):
+        return self.package.AuthenticatedClient(base_url=self.base_url, token=credential, prefix=prefix, timeout=self.timeout)
+
+    def close(self):
+        for handle in self._files:
+            handle.close()
 
 
-def _model(package, name: str):
-    return getattr(importlib.import_module(f"{package.__name__}.models"), name)
+@pytest.fixture
+def gen(client_package, live_server):
+    generated = Generated(client_package, live_server.url)
+    yield generated
+    generated.close()
 
 
 def _ok(response, status: int = 200):
@@ -80,71 +109,62 @@ def _wait_for(predicate, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_generated_client_runs_the_whole_journey(client_package, live_server, receiver, studio_a, alice, settings):  # noqa: F811
-    settings.VISAGE_PUBLIC_URL = live_server.url
-    pkg, base = client_package, live_server.url
-    File = importlib.import_module(f"{pkg.__name__}.types").File
-    timeout = httpx.Timeout(180.0)
-    anonymous = pkg.Client(base_url=base, timeout=timeout)
+def _mint_keys(gen: Generated) -> tuple:
+    """The owner signs in and mints an upload key (for the uploader) and a full key (the event app)."""
+    signed_in = _ok(gen.call("auth.auth_token_create", client=gen.anonymous(), body=gen.model("TokenCreateInput")(
+        email="alice@a.example", password="pw-alice-123")))
+    owner, scope = gen.as_(signed_in.token, "Token"), gen.model("ApiKeyScopeEnum")
+    keys = [_ok(gen.call("api_keys.studio_api_keys_create", client=owner, body=gen.model("ApiKeyCreateInput")(
+        name=name, scope=key_scope)), 201).key for name, key_scope in (("Lightroom plug-in", scope.UPLOAD),
+                                                                       ("Event app", scope.FULL))]
+    return gen.as_(keys[0], "Api-Key"), gen.as_(keys[1], "Api-Key")
 
-    # The owner signs in and mints an upload key and a full key.
-    signed_in = _ok(_api(pkg, "auth.auth_token_create").sync_detailed(
-        client=anonymous, body=_model(pkg, "TokenCreateInput")(email="alice@a.example", password="pw-alice-123")))
-    owner = pkg.AuthenticatedClient(base_url=base, token=signed_in.token, prefix="Token", timeout=timeout)
-    create_key = _api(pkg, "api_keys.studio_api_keys_create")
-    scope = _model(pkg, "ApiKeyScopeEnum")
-    upload_key = _ok(create_key.sync_detailed(client=owner, body=_model(pkg, "ApiKeyCreateInput")(
-        name="Lightroom plug-in", scope=scope.UPLOAD)), 201).key
-    full_key = _ok(create_key.sync_detailed(client=owner, body=_model(pkg, "ApiKeyCreateInput")(
-        name="Event app", scope=scope.FULL)), 201).key
-    uploader = pkg.AuthenticatedClient(base_url=base, token=upload_key, prefix="Api-Key", timeout=timeout)
-    app = pkg.AuthenticatedClient(base_url=base, token=full_key, prefix="Api-Key", timeout=timeout)
 
-    # The event app registers a webhook; the secret comes back once.
-    kinds = _model(pkg, "WebhookEventTypeEnum")
-    hook = _ok(_api(pkg, "webhooks.webhooks_create").sync_detailed(client=app, body=_model(pkg, "WebhookCreateInput")(
-        url=receiver.url, events=[kinds("photo.processed"), kinds("event.processed")])), 201)
-
-    # The uploader creates the event and uploads real photos (retried once with the same key: one copy).
-    event = _ok(_api(pkg, "events.events_create").sync_detailed(
-        client=uploader, body=_model(pkg, "EventCreateInput")(name="Penny & Leonard's wedding")), 201)
-    files = [File(payload=path.open("rb"), file_name=path.name, mime_type="image/png") for path in EVENT_PHOTOS]
-    upload = _api(pkg, "photos.photos_upload")
-    first_answer = upload.sync_detailed(event.id, client=uploader, idempotency_key="upload-1",
-                                        body=_model(pkg, "PhotosUploadBody")(files=files))
-    first = _ok(first_answer, 201)
-    again = upload.sync_detailed(event.id, client=uploader, idempotency_key="upload-1",
-                                 body=_model(pkg, "PhotosUploadBody")(files=[
-                                     File(payload=p.open("rb"), file_name=p.name, mime_type="image/png") for p in EVENT_PHOTOS]))
-    assert again.status_code == 201 and json.loads(again.content) == json.loads(first_answer.content)
-    photo_ids = {result.photo.id for result in first.results}
-    assert len(photo_ids) == len(EVENT_PHOTOS)
-    listed = _ok(_api(pkg, "photos.photos_list").sync_detailed(event.id, client=uploader))
+def _upload_with_a_retry(gen: Generated, uploader, event_id: int):
+    """Upload the photos, then retry with the same Idempotency-Key: the first answer, nothing stored twice."""
+    answers = [gen.call("photos.photos_upload", event_id, client=uploader, idempotency_key="upload-1",
+                        body=gen.model("PhotosUploadBody")(files=[gen.file(path) for path in EVENT_PHOTOS]))
+               for _ in range(2)]
+    first = _ok(answers[0], 201)
+    assert answers[1].status_code == 201 and json.loads(answers[1].content) == json.loads(answers[0].content)
+    assert len({result.photo.id for result in first.results}) == len(EVENT_PHOTOS)
+    listed = _ok(gen.call("photos.photos_list", event_id, client=uploader))
     assert listed.count == len(EVENT_PHOTOS)
+    return {photo.original_filename: photo.id for photo in listed.results}
 
-    # event.processed arrives, signed with the webhook's secret over "<timestamp>.<body>".
-    def processed_notice():
-        return next((r for r in receiver.requests if r.headers.get("x-visage-event") == "event.processed"), None)
-    notice = _wait_for(processed_notice, 180, "event.processed")
+
+def _signed_notice(receiver, secret: str, event_type: str):  # noqa: F811 - the fixture's value
+    """The first notice of this type, after checking its HMAC over "<timestamp>.<body>"."""
+    notice = _wait_for(lambda: next((r for r in receiver.requests if r.headers.get("x-visage-event") == event_type),
+                                    None), 180, event_type)
     signed = f"{notice.headers['x-visage-timestamp']}.".encode() + notice.body
-    expected = "sha256=" + hmac.new(hook.secret.encode(), signed, hashlib.sha256).hexdigest()
+    expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(notice.headers["x-visage-signature"], expected)
-    assert json.loads(notice.body)["data"]["event_id"] == event.id
+    return json.loads(notice.body)
 
-    # People are there, one per guest; the full key makes a selfie link.
-    people = _ok(_api(pkg, "people.people_list").sync_detailed(event.id, client=uploader))
+
+def test_a_generated_client_runs_the_whole_journey(gen, live_server, receiver, studio_a, alice, settings):  # noqa: F811
+    settings.VISAGE_PUBLIC_URL = live_server.url
+    uploader, app = _mint_keys(gen)
+
+    kinds = gen.model("WebhookEventTypeEnum")
+    hook = _ok(gen.call("webhooks.webhooks_create", client=app, body=gen.model("WebhookCreateInput")(
+        url=receiver.url, events=[kinds("photo.processed"), kinds("event.processed")])), 201)
+    event = _ok(gen.call("events.events_create", client=uploader, body=gen.model("EventCreateInput")(
+        name="Penny & Leonard's wedding")), 201)
+    photo_ids = _upload_with_a_retry(gen, uploader, event.id)
+    assert _signed_notice(receiver, hook.secret, "event.processed")["data"]["event_id"] == event.id
+
+    people = _ok(gen.call("people.people_list", event.id, client=uploader))
     assert len(people) >= 3 and all(person.face_count >= 1 for person in people)
-    link = _ok(_api(pkg, "share_links.share_links_create").sync_detailed(
-        event.id, client=app, body=_model(pkg, "ShareLinkCreateInput")(label="Tables")), 201)
+    link = _ok(gen.call("share_links.share_links_create", event.id, client=app,
+                        body=gen.model("ShareLinkCreateInput")(label="Tables")), 201)
 
-    # A guest (no credentials) finds their photos with a selfie and downloads an original.
-    guest = pkg.Client(base_url=base, timeout=timeout)
-    assert _ok(_api(pkg, "guest.guest_link_get").sync_detailed(link.token, client=guest)).event_name == event.name
-    found = _ok(_api(pkg, "guest.guest_search").sync_detailed(link.token, client=guest, body=_model(pkg, "GuestSearchBody")(
-        selfie=File(payload=SELFIE.open("rb"), file_name=SELFIE.name, mime_type="image/png"), consent=True)))
-    by_name = {p.original_filename: p.id for p in listed.results}
-    shown = {match.photo_id for match in found.matches}
-    assert shown == {by_name["penny1.png"]}, (shown, by_name)
+    # A guest (no credentials) finds only their photo with a selfie and downloads the original.
+    guest = gen.anonymous()
+    assert _ok(gen.call("guest.guest_link_get", link.token, client=guest)).event_name == event.name
+    found = _ok(gen.call("guest.guest_search", link.token, client=guest, body=gen.model("GuestSearchBody")(
+        selfie=gen.file(SELFIE), consent=True)))
+    assert {match.photo_id for match in found.matches} == {photo_ids["penny1.png"]}, (found.matches, photo_ids)
     original = guest.get_httpx_client().get(found.matches[0].original_url)
-    assert original.status_code == 200
-    assert original.content == (BBT / "penny" / "penny1.png").read_bytes()
+    assert original.status_code == 200 and original.content == (BBT / "penny" / "penny1.png").read_bytes()
