@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha256sum | cut -c1-12)
 
-.PHONY: install run test browser-deps check-deploy clean
+.PHONY: install run test browser-deps compose-deps check-deploy clean
 
 install: $(STAMP)
 
@@ -26,7 +26,11 @@ run: install
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-test: install browser-deps
+# docker-compose (Debian) validates docker/compose.yml in tests/test_operations.py; there is no engine here.
+compose-deps:
+	@command -v docker-compose >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; }
+
+test: install browser-deps compose-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check-deploy: install
