@@ -89,10 +89,18 @@ def claim_owned(*, token: uuid.UUID, photo_ids: list[int]):
 
 
 def photo_done(*, photo_id: int, **fields) -> None:
-    Photo.objects.filter(id=photo_id).update(
-        state=PhotoState.DONE, failure_reason="", processed_at=timezone.now(), lease_token=None, lease_until=None,
-        **fields)
-    photos_finished.send(sender=Photo, photo_ids=[photo_id])
+    photos_done(done={photo_id: fields})
+
+
+def photos_done(*, done: dict[int, dict]) -> None:
+    """End photos ``done`` (photo id → its own extra fields, e.g. derivative keys), and announce
+    them in one photos_finished: a stored batch is one notice, not one per photo."""
+    now = timezone.now()
+    for photo_id, fields in done.items():
+        Photo.objects.filter(id=photo_id).update(
+            state=PhotoState.DONE, failure_reason="", processed_at=now, lease_token=None, lease_until=None, **fields)
+    if done:
+        photos_finished.send(sender=Photo, photo_ids=list(done))
 
 
 def photo_fail(*, photo_id: int, reason: str, token: uuid.UUID | None = None) -> None:

@@ -5,7 +5,7 @@ from django.db.models import Count, Max, Q
 
 from events.models import Event, Photo, PhotoState
 from recognition.models import Face, Person
-from webhooks.models import EventType
+from webhooks.models import EventType, Webhook
 from webhooks.services import deliveries_create, webhooks_subscribed
 
 _PENDING = [PhotoState.QUEUED, PhotoState.PROCESSING]
@@ -25,16 +25,17 @@ def photos_finished(*, photo_ids: list[int]) -> None:
         faces = dict(Face.objects.filter(photo_id__in=[p["id"] for p in announced]).values("photo_id")
                      .annotate(n=Count("id")).values_list("photo_id", "n"))
         for photo in announced:
-            deliveries_create(studio_id=photo["studio_id"], event_type=EventType.PHOTO_PROCESSED, data={
+            deliveries_create(studio_id=photo["studio_id"], event_type=EventType.PHOTO_PROCESSED,
+                              hooks=hooks[photo["studio_id"]], data={
                 "photo_id": photo["id"], "event_id": photo["event_id"], "status": photo["state"],
                 "reason": photo["failure_reason"] if photo["state"] == PhotoState.FAILED else "",
                 "face_count": faces.get(photo["id"], 0)})
     events = sorted({(p["event_id"], p["studio_id"]) for p in photos if wants[p["studio_id"], EventType.EVENT_PROCESSED]})
     for event_id, studio_id in events:
-        _event_processed(event_id=event_id, studio_id=studio_id)
+        _event_processed(event_id=event_id, studio_id=studio_id, hooks=hooks[studio_id])
 
 
-def _event_processed(*, event_id: int, studio_id: int) -> None:
+def _event_processed(*, event_id: int, studio_id: int, hooks: list[Webhook]) -> None:
     with transaction.atomic():
         if Event.objects.select_for_update().filter(id=event_id).first() is None:
             return
@@ -44,7 +45,7 @@ def _event_processed(*, event_id: int, studio_id: int) -> None:
         if counts["pending"]:
             return
         # Once per set of photos: new photos (higher ids) that finish later announce it again.
-        deliveries_create(studio_id=studio_id, event_type=EventType.EVENT_PROCESSED,
+        deliveries_create(studio_id=studio_id, event_type=EventType.EVENT_PROCESSED, hooks=hooks,
                           dedupe_key=f"event.processed:{event_id}:{counts['last']}",
                           data={"event_id": event_id, "photos_done": counts["done"], "photos_failed": counts["failed"]})
 
@@ -52,12 +53,12 @@ def _event_processed(*, event_id: int, studio_id: int) -> None:
 def people_changed(*, event_id: int, person_ids: list[int]) -> None:
     """person.updated, once per person per change (a people update or a curation), not per face."""
     event = Event.objects.filter(id=event_id).values("studio_id").first()
-    if event is None or not person_ids or not webhooks_subscribed(studio_id=event["studio_id"],
-                                                                  event_type=EventType.PERSON_UPDATED):
+    hooks = event and person_ids and webhooks_subscribed(studio_id=event["studio_id"], event_type=EventType.PERSON_UPDATED)
+    if not hooks:
         return
     people = Person.objects.filter(event_id=event_id, id__in=set(person_ids)).annotate(n=Count("faces")).order_by("id")
     for person in people:
-        deliveries_create(studio_id=event["studio_id"], event_type=EventType.PERSON_UPDATED, data={
+        deliveries_create(studio_id=event["studio_id"], event_type=EventType.PERSON_UPDATED, hooks=hooks, data={
             "person_id": person.id, "event_id": event_id, "name": person.name, "hidden": person.hidden,
             "face_count": person.n})
 

@@ -60,11 +60,15 @@ def _body(*, delivery_uid: uuid.UUID, event_type: str, studio: Studio, data: dic
             "studio": studio.slug, "data": data}
 
 
-def deliveries_create(*, studio_id: int, event_type: str, data: dict, dedupe_key: str = "") -> list[Delivery]:
+def deliveries_create(*, studio_id: int, event_type: str, data: dict, dedupe_key: str = "",
+                      hooks: list[Webhook] | None = None) -> list[Delivery]:
     """One pending delivery per active webhook of the studio that subscribes to `event_type`,
-    created in the caller's transaction and sent once it commits. With a `dedupe_key`, a webhook
-    that already has a delivery of that key gets none (the caller holds a lock that serialises it)."""
-    hooks = webhooks_subscribed(studio_id=studio_id, event_type=event_type)
+    created in the caller's transaction and sent once it commits (`hooks`: those webhooks, when the
+    caller has already read them). With a `dedupe_key`, a webhook that already has a delivery of
+    that key gets none (the caller holds a lock that serialises it)."""
+    if hooks is None:
+        hooks = webhooks_subscribed(studio_id=studio_id, event_type=event_type)
+    hooks = [hook for hook in hooks if event_type in hook.events]
     if dedupe_key and hooks:
         done = set(Delivery.objects.filter(webhook__in=hooks, dedupe_key=dedupe_key).values_list("webhook_id", flat=True))
         hooks = [hook for hook in hooks if hook.id not in done]

@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from events.claims import Claim, claim_owned, photo_done
+from events.claims import Claim, claim_owned, photos_done
 from recognition.index_version import index_faces_added, index_invalidate
 from recognition.ingest.loading import LoadedPhoto
 from recognition.ml.embedders import Embedder
@@ -41,8 +41,7 @@ def store_batch(*, claim: Claim, loaded: list[LoadedPhoto], faces: dict[int, lis
         Face.objects.filter(photo_id__in=owned).delete()
         created = Face.objects.bulk_create([row for photo_id in owned for row in rows[photo_id]], batch_size=500)
         stored = [item for item in done if item.photo.id in owned]
-        for item in stored:
-            photo_done(photo_id=item.photo.id, **item.derivative_keys)
+        photos_done(done={item.photo.id: item.derivative_keys for item in stored})
         for event_id in {item.photo.event_id for item in stored}:
             transaction.on_commit(lambda event_id=event_id: _index_changed(event_id, replaced, created))
     return stored
