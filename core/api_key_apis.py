@@ -58,6 +58,7 @@ _REVOKE_EXAMPLE = OpenApiExample("Not this studio's key", response_only=True, st
 
 
 class ApiKeyListCreateApi(_KeyManagerApi):
+    idempotency_secrets = ("key",)
     class InputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "ApiKeyCreateInput"
