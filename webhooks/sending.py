@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -71,8 +72,23 @@ class PinnedAdapter(HTTPAdapter):
 
 
 def pinned_post(checked: CheckedUrl, *, data: bytes, headers: dict, timeout: float) -> requests.Response:
-    """POST to the first address url_check approved, as if to the URL's name; the caller closes it."""
-    address = checked.addresses[0]
+    """POST to an address url_check approved, as if to the URL's name; the caller closes it. Like a
+    plain connect, the next address is tried when one cannot be connected to (nothing was sent)."""
+    for address in checked.addresses[:-1]:
+        try:
+            return _post_to(checked, address, data=data, headers=headers, timeout=timeout)
+        except requests.ConnectionError as exc:
+            if not _not_connected(exc):
+                raise
+    return _post_to(checked, checked.addresses[-1], data=data, headers=headers, timeout=timeout)
+
+
+def _not_connected(exc: requests.ConnectionError) -> bool:
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectTimeout) or isinstance(reason, NewConnectionError)
+
+
+def _post_to(checked: CheckedUrl, address, *, data: bytes, headers: dict, timeout: float) -> requests.Response:
     literal = f"[{address}]" if address.version == 6 else str(address)
     parts = urlsplit(checked.url)
     default_port = 443 if checked.scheme == "https" else 80

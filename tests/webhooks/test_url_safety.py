@@ -156,3 +156,25 @@ def test_parallel_creations_never_pass_the_limit(studio_a, alice, settings, monk
     assert sum(isinstance(o, Webhook) for o in outcomes) == 5
     assert sum(isinstance(o, services.TooManyWebhooks) for o in outcomes) == 7
     assert Webhook.objects.filter(studio=studio_a).count() == 20
+
+
+def test_an_address_that_cannot_be_reached_falls_back_to_the_next_checked_one(studio_a, alice, receiver, monkeypatch,
+                                                                            django_capture_on_commit_callbacks):
+    """A name with an unreachable address first (an IPv6 the worker cannot route) still gets its delivery."""
+    port = int(receiver.url.rsplit(":", 1)[1].split("/")[0])
+    real = socket.getaddrinfo
+
+    def two_addresses(host, *args, **kwargs):
+        if host != "twice.test":
+            return real(host, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.2", port)),
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", two_addresses)
+    hook = Webhook.objects.create(studio=studio_a, created_by=alice, url=f"http://twice.test:{port}/hook",
+                                  events=["photo.processed"], secret="whsec_test")
+    with django_capture_on_commit_callbacks(execute=False):
+        delivery = services.webhook_ping(webhook=hook)
+    delivery_attempt(delivery_id=delivery.id)
+    assert len(receiver.requests) == 1 and receiver.requests[0].headers["host"] == f"twice.test:{port}"
+    assert Delivery.objects.get(id=delivery.id).status == "succeeded"
