@@ -53,15 +53,21 @@ class ScopedApi(APIView):
                 "belongs to the base classes; look objects up inside self.studio / self.event instead")
 
     idempotency_record = None
+    # Answer fields holding a secret shown once (core.idempotency never keeps such an answer).
+    idempotency_secrets: tuple[str, ...] = ()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication and permissions first
         self.resolve_scope(request, **kwargs)
-        # After scoping, so a replay answers only whoever may still make the request.
-        self.idempotency_record = idempotency_begin(request)
+        # After scoping, so a replay answers only whoever may still make the request, in that studio.
+        self.idempotency_record = idempotency_begin(request, studio_id=self.scope_studio_id())
 
     def resolve_scope(self, request, **kwargs) -> None:
         raise NotImplementedError
+
+    def scope_studio_id(self) -> int | None:
+        """The studio the request acts in, once resolve_scope ran (None: no studio, e.g. a guest)."""
+        return None
 
     def handle_exception(self, exc):
         if isinstance(exc, Replay):
@@ -71,7 +77,7 @@ class ScopedApi(APIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.idempotency_record is not None:
-            idempotency_finish(self.idempotency_record, response)
+            idempotency_finish(self.idempotency_record, response, secrets=self.idempotency_secrets)
             self.idempotency_record = None
         return response
 
@@ -130,6 +136,9 @@ class StudioApi(ScopedApi):
         if membership is None and self.studio_required:
             raise NotFound("No studio found for this account.")
         self.membership, self.studio = membership, membership.studio if membership else None
+
+    def scope_studio_id(self) -> int | None:
+        return self.studio.id if self.studio else None
 
     def require_writer(self) -> None:
         if self.membership is None:

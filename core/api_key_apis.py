@@ -26,6 +26,8 @@ class ApiKeyOutputSerializer(serializers.Serializer):
     created_by = serializers.EmailField(source="created_by.email", allow_null=True, default=None)
     last_used_at = serializers.DateTimeField(allow_null=True, help_text="Updated at most once a minute.")
     revoked_at = serializers.DateTimeField(allow_null=True)
+    revoked_reason = serializers.CharField(help_text="Why, when it was not revoked by hand: \"its creator is no longer "
+                                           "a member of the studio\" or \"its creator's account was deactivated\".")
 
 
 class ApiKeyCreatedSerializer(ApiKeyOutputSerializer):
@@ -45,19 +47,20 @@ class _KeyManagerApi(StudioApi):
 _KEY = {
     "id": 7, "name": "Lightroom plug-in", "scope": "upload", "prefix": "3f9a0c1e",
     "created_at": "2026-05-01T09:30:00Z", "created_by": "owner@studio.example", "last_used_at": None,
-    "revoked_at": None,
+    "revoked_at": None, "revoked_reason": "",
 }
 _CREATED_EXAMPLE = OpenApiExample("A new upload key", response_only=True, status_codes=["201"], value={
     **_KEY, "key": "vk_3f9a0c1e_Jx2…(43 characters)"})
 _LIST_EXAMPLE = OpenApiExample("Two keys, one revoked", response_only=True, value=[
     {**_KEY, "last_used_at": "2026-05-02T18:04:11Z"},
     {**_KEY, "id": 3, "name": "Old uploader", "prefix": "b01d9e22", "created_at": "2026-01-10T08:00:00Z",
-     "revoked_at": "2026-04-30T12:00:00Z"}])
+     "revoked_at": "2026-04-30T12:00:00Z", "revoked_reason": "its creator is no longer a member of the studio"}])
 _REVOKE_EXAMPLE = OpenApiExample("Not this studio's key", response_only=True, status_codes=["404"], value={
     "error": {"code": "not_found", "message": "No such API key.", "details": None}})
 
 
 class ApiKeyListCreateApi(_KeyManagerApi):
+    idempotency_secrets = ("key",)
     class InputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "ApiKeyCreateInput"

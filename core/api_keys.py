@@ -48,9 +48,10 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise AuthenticationFailed("Unknown API key. Keys are shown once, when created: check it was copied "
                                        "whole, or ask a studio owner or admin for a new one.") from None
         except ApiKeyRevoked as revoked:
+            why = f" ({revoked.api_key.revoked_reason})" if revoked.api_key.revoked_reason else ""
             raise AuthenticationFailed(f"This API key ({revoked.api_key.prefix}…) was revoked on "
-                                       f"{revoked.api_key.revoked_at:%Y-%m-%d %H:%M} UTC. Ask a studio owner or "
-                                       "admin for a new one.") from None
+                                       f"{revoked.api_key.revoked_at:%Y-%m-%d %H:%M} UTC{why}. Ask a studio owner "
+                                       "or admin for a new one.") from None
         api_key_touch(api_key=api_key)
         return api_key.service_user, api_key
 

@@ -4,7 +4,13 @@ core.api.ScopedApi calls idempotency_begin after authentication and scoping, and
 idempotency_finish with the answer. The record is inserted, in its own committed transaction,
 before the work runs: a concurrent duplicate hits the unique constraint and gets a 409 instead of
 running too. Answers below 500 are stored (validation errors replay too); a 5xx frees the key so a
-retry runs again. Keys are private to their principal (a user or an API key) and last 24 hours.
+retry runs again. Keys are private to their principal (a user or an API key) *in one studio*
+(the same key sent with another X-Studio acts there, anew) and last 24 hours.
+
+An answer that carries a secret (an API key, a webhook secret, a share-link token: the view lists
+the fields in `idempotency_secrets`) is never kept: the record holds only the created object's id,
+and a retry gets a 409 `secret_not_replayable` naming it (the secret was shown once and exists
+nowhere else but as a hash).
 """
 import hashlib
 import json
@@ -35,7 +41,9 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     description="Any unique string up to 255 characters (a UUID is good). A retry with the same key within 24 "
                 "hours replays the first answer (with `Idempotent-Replayed: true`) and changes nothing again. "
                 "The same key on another path or with another body is a 422 `idempotency_key_reused`; while the "
-                "first request still runs, a 409 `request_in_progress`. 5xx answers are not kept.")
+                "first request still runs, a 409 `request_in_progress`. 5xx answers are not kept. An answer that "
+                "showed a secret (API key, webhook secret, share token) is not replayed: a retry is a 409 "
+                "`secret_not_replayable` with the created object's `id` in `details`.")
 
 
 class IdempotencyKeyInvalid(DomainError):
@@ -51,6 +59,13 @@ class IdempotencyKeyReused(DomainError):
 class RequestInProgress(DomainError):
     status, code = 409, "request_in_progress"
     message = f"A request with this {HEADER} is still running. Retry in a moment to get its answer."
+
+
+class SecretNotReplayable(DomainError):
+    status, code = 409, "secret_not_replayable"
+    message = (f"The first request with this {HEADER} succeeded and showed a secret, which is not kept and cannot "
+               "be shown again. If that answer was lost, revoke or delete the object in `details.id` and create "
+               f"a new one with a new {HEADER}.")
 
 
 class Replay(Exception):
@@ -86,8 +101,9 @@ def _part(value):
     return ["file", value.name, value.size] if isinstance(value, UploadedFile) else value
 
 
-def idempotency_begin(request) -> IdempotencyRecord | None:
-    """Claim the request's key, or raise: Replay (done before), RequestInProgress, IdempotencyKeyReused."""
+def idempotency_begin(request, *, studio_id: int | None) -> IdempotencyRecord | None:
+    """Claim the request's key in the studio it acts in, or raise: Replay (done before),
+    SecretNotReplayable, RequestInProgress, IdempotencyKeyReused."""
     key = request.headers.get(HEADER)
     principal = principal_of(request)
     if key is None or request.method != "POST" or principal is None:
@@ -95,12 +111,12 @@ def idempotency_begin(request) -> IdempotencyRecord | None:
     if not (0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()):
         raise IdempotencyKeyInvalid()
     fingerprint, now = request_fingerprint(request), timezone.now()
-    mine = IdempotencyRecord.objects.filter(principal=principal, key=key)
+    mine = IdempotencyRecord.objects.filter(principal=principal, studio_id=studio_id, key=key)
     mine.filter(Q(expires_at__lte=now) | Q(status__isnull=True, created_at__lt=now - ABANDONED_AFTER)).delete()
     try:
         with transaction.atomic():
-            return IdempotencyRecord.objects.create(principal=principal, key=key, fingerprint=fingerprint,
-                                                    expires_at=now + LIFETIME)
+            return IdempotencyRecord.objects.create(principal=principal, studio_id=studio_id, key=key,
+                                                    fingerprint=fingerprint, expires_at=now + LIFETIME)
     except IntegrityError:
         first = mine.first()
     if first is None:  # the first one failed with a 5xx meanwhile and freed the key: a retry runs again
@@ -109,13 +125,22 @@ def idempotency_begin(request) -> IdempotencyRecord | None:
         raise IdempotencyKeyReused()
     if first.status is None:
         raise RequestInProgress()
+    if first.secret_redacted:
+        raise SecretNotReplayable(details=first.body)
     raise Replay(Response(first.body, status=first.status, headers={**first.headers, REPLAYED_HEADER: "true"}))
 
 
-def idempotency_finish(record: IdempotencyRecord, response) -> None:
-    """Keep the answer for replays; a 5xx or a non-JSON answer frees the key instead."""
+def idempotency_finish(record: IdempotencyRecord, response, *, secrets: tuple[str, ...] = ()) -> None:
+    """Keep the answer for replays; a 5xx or a non-JSON answer frees the key instead. A success
+    of a view that mints `secrets` keeps only the object's id (never the answer)."""
     if response.status_code >= 500 or not isinstance(response, Response):
         IdempotencyRecord.objects.filter(id=record.id).delete()
+        return
+    if secrets and response.status_code < 300:
+        data = response.data if isinstance(response.data, dict) else {}
+        IdempotencyRecord.objects.filter(id=record.id).update(
+            status=response.status_code, secret_redacted=True, headers={},
+            body={"id": data.get("id"), "status": response.status_code, "not_replayed": sorted(secrets)})
         return
     body = None if response.data is None else json.loads(JSONRenderer().render(response.data))
     headers = {name: response[name] for name in REPLAYED_HEADERS if name in response}

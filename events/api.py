@@ -25,6 +25,9 @@ class EventApi(ScopedApi):
     def event(self):
         return self.access.event
 
+    def scope_studio_id(self) -> int | None:
+        return self.event.studio_id
+
     def require(self, action: str) -> None:
         if not self.access.can(action):
             raise PermissionDenied(f"Your role on this event ({self.access.role}) does not allow this ({action}).")

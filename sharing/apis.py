@@ -104,6 +104,7 @@ class ShareLinkCreatedSerializer(ShareLinkOutputSerializer):
 
 class ShareLinkListCreateApi(EventApi):
     pagination_class = PageNumberPagination
+    idempotency_secrets = ("token", "url")
     required = "share"
 
     class InputSerializer(serializers.Serializer):

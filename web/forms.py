@@ -6,6 +6,13 @@ from core import ratelimit
 from core.logins import login_attempt
 
 
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 class EmailLoginForm(AuthenticationForm):
     """Django's login form, shown as an email field (the User model signs in by email)."""
 
@@ -33,9 +40,8 @@ class EmailLoginForm(AuthenticationForm):
             try:
                 self.user_cache = login_attempt(request=self.request, email=email, password=password)
             except ratelimit.Throttled as exc:
-                minutes = -(-exc.retry_after // 60)
                 raise forms.ValidationError(
-                    f"Too many sign-in attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again.",
+                    f"Too many sign-in attempts. Please wait {_duration(exc.retry_after)} and try again.",
                     code="throttled") from None
             if self.user_cache is None:
                 raise self.get_invalid_login_error()

@@ -71,6 +71,7 @@ class _WebhookApi(StudioApi):
 
 
 class WebhookListCreateApi(_WebhookApi):
+    idempotency_secrets = ("secret",)
     class InputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "WebhookCreateInput"

@@ -33,7 +33,7 @@ CREATE = [
     OpenApiExample("Registered (the secret is shown this once)", response_only=True, status_codes=["201"],
                    value={**WEBHOOK, "secret": SECRET}),
     OpenApiExample("A private address", response_only=True, status_codes=["400"], value={"error": {
-        "code": "webhook_url_refused", "message": "10.0.0.5 resolves to 10.0.0.5, a private or reserved address.",
+        "code": "webhook_url_refused", "message": "10.0.0.5 resolves to 10.0.0.5, a private or reserved address (private).",
         "details": None}}),
 ]
 GET = [OpenApiExample("A webhook", value=WEBHOOK, response_only=True)]

@@ -1,19 +1,26 @@
 """One attempt at one delivery, and what follows from it (the failure policy in one place):
 a 2xx answer is success; anything else (another status, a redirect, a timeout, a refused
 connection, a URL that now resolves somewhere private) is retried after the next backoff
-delay, and after the last attempt the delivery ends ``failed`` with the reason."""
+delay, and after the last attempt the delivery ends ``failed`` with the reason.
+
+The name is resolved once, by url_check, and the connection goes to the address it approved
+(PinnedAdapter): a DNS answer that changes between the check and the connection (rebinding to
+127.0.0.1) cannot redirect it. Host header, TLS SNI and certificate check still use the name."""
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 from django.db.models import F, Q
 from django.utils import timezone
 
 from webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
 from webhooks.signing import body_bytes, headers
-from webhooks.urlsafety import WebhookUrlRefused, url_check
+from webhooks.urlsafety import CheckedUrl, WebhookUrlRefused, url_check
 
 ERROR_MAX = 500
 
@@ -50,10 +57,57 @@ def delivery_attempt(*, delivery_id: int) -> Delivery | None:
     return delivery
 
 
+class PinnedAdapter(HTTPAdapter):
+    """Speaks to `hostname` (TLS SNI and certificate) over a connection to the URL's IP literal."""
+
+    def __init__(self, *, hostname: str):
+        self.hostname = hostname
+        super().__init__(max_retries=0)
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        if host_params["scheme"] == "https":
+            pool_kwargs.update(server_hostname=self.hostname, assert_hostname=self.hostname)
+        return host_params, pool_kwargs
+
+
+def pinned_post(checked: CheckedUrl, *, data: bytes, headers: dict, timeout: float) -> requests.Response:
+    """POST to an address url_check approved, as if to the URL's name; the caller closes it. Like a
+    plain connect, the next address is tried when one cannot be connected to (nothing was sent)."""
+    for address in checked.addresses[:-1]:
+        try:
+            return _post_to(checked, address, data=data, headers=headers, timeout=timeout)
+        except requests.ConnectionError as exc:
+            if not _not_connected(exc):
+                raise
+    return _post_to(checked, checked.addresses[-1], data=data, headers=headers, timeout=timeout)
+
+
+def _not_connected(exc: requests.ConnectionError) -> bool:
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectTimeout) or isinstance(reason, NewConnectionError)
+
+
+def _post_to(checked: CheckedUrl, address, *, data: bytes, headers: dict, timeout: float) -> requests.Response:
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    parts = urlsplit(checked.url)
+    default_port = 443 if checked.scheme == "https" else 80
+    host_header = checked.hostname if checked.port == default_port else f"{checked.hostname}:{checked.port}"
+    if ":" in checked.hostname:  # an IPv6 literal in the URL keeps its brackets in Host
+        host_header = parts.netloc.rsplit("@", 1)[-1]
+    session = requests.Session()
+    session.trust_env = False  # an environment proxy would resolve the name again itself
+    session.mount(f"{checked.scheme}://", PinnedAdapter(hostname=checked.hostname))
+    url = urlunsplit((checked.scheme, f"{literal}:{checked.port}", parts.path or "/", parts.query, ""))
+    # stream=True: the answer's body is never read, so a slow or huge one cannot hold the worker.
+    return session.post(url, data=data, headers={**headers, "Host": host_header}, timeout=(timeout, timeout),
+                        allow_redirects=False, stream=True)
+
+
 def _send(delivery: Delivery) -> Outcome:
     webhook = delivery.webhook
     try:
-        url_check(webhook.url)
+        checked = url_check(webhook.url)
     except WebhookUrlRefused as exc:
         return Outcome(None, None, f"not sent: {exc.message}")
     body = body_bytes(delivery.payload)
@@ -62,9 +116,7 @@ def _send(delivery: Delivery) -> Outcome:
     timeout = settings.VISAGE_WEBHOOK_TIMEOUT_SECONDS
     started = time.monotonic()
     try:
-        # stream=True: the answer's body is never read, so a slow or huge one cannot hold the worker.
-        with requests.post(webhook.url, data=body, headers=sent_headers, timeout=(timeout, timeout),
-                           allow_redirects=False, stream=True) as response:
+        with pinned_post(checked, data=body, headers=sent_headers, timeout=timeout) as response:
             status = response.status_code
             location = response.headers.get("Location", "")
     except requests.RequestException as exc:

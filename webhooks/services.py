@@ -27,11 +27,14 @@ class TooManyWebhooks(DomainError):
 
 
 def webhook_create(*, studio: Studio, user, url: str, events: list[str]) -> Webhook:
-    url_check(url)
-    if Webhook.objects.filter(studio=studio).count() >= settings.VISAGE_WEBHOOKS_PER_STUDIO:
-        raise TooManyWebhooks()
-    return Webhook.objects.create(studio=studio, created_by=user, url=url, events=_events(events),
-                                  secret=secret_generate())
+    url_check(url)  # before the lock: it resolves a name, which may take seconds
+    with transaction.atomic():
+        # The studio row's lock serialises creations, so parallel requests cannot all count 19 of 20.
+        Studio.objects.select_for_update().only("id").get(id=studio.id)
+        if Webhook.objects.filter(studio=studio).count() >= settings.VISAGE_WEBHOOKS_PER_STUDIO:
+            raise TooManyWebhooks()
+        return Webhook.objects.create(studio=studio, created_by=user, url=url, events=_events(events),
+                                      secret=secret_generate())
 
 
 def webhook_update(*, webhook: Webhook, url: str | None = None, events: list[str] | None = None,

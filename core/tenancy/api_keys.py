@@ -4,6 +4,10 @@ A key is `vk_<prefix>_<secret>`: the prefix (8 hex characters, shown in lists) f
 SHA-256 of the whole key proves it. Each key acts through a hidden service account with exactly
 one membership, in the key's studio, whose role follows the scope; what a scope may do beyond its
 role (read only, upload only, never manage keys) is core.api_keys.ApiKeyScopePermission.
+
+A key lives no longer than its creator's place in the studio: removing the member or deactivating
+the account revokes the keys they created (core.tenancy.services), and authentication refuses, and
+revokes, a key whose creator is no longer an active member (a membership deleted by other means).
 """
 import hashlib
 import hmac
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -29,6 +33,8 @@ KEY_MANAGER_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 SERVICE_EMAIL_DOMAIN = "api-keys.invalid"
 # last_used_at is written at most this often per key: one UPDATE a minute, not one per request.
 LAST_USED_PRECISION = timedelta(seconds=60)
+CREATOR_LEFT = "its creator is no longer a member of the studio"
+CREATOR_DEACTIVATED = "its creator's account was deactivated"
 
 
 @dataclass(frozen=True)
@@ -104,25 +110,44 @@ def api_key_get(*, studio: Studio, key_id: int) -> StudioApiKey:
 
 
 @transaction.atomic
-def api_key_revoke(*, api_key: StudioApiKey) -> StudioApiKey:
+def api_key_revoke(*, api_key: StudioApiKey, reason: str = "") -> StudioApiKey:
     """Works at once: the key is refused from the next request on, and its service account loses
     its membership and any token, so nothing it held keeps working. Revoking twice is harmless."""
     if api_key.revoked_at is None:
-        api_key.revoked_at = timezone.now()
-        api_key.save(update_fields=["revoked_at"])
+        api_key.revoked_at, api_key.revoked_reason = timezone.now(), reason
+        api_key.save(update_fields=["revoked_at", "revoked_reason"])
     Membership.objects.filter(user_id=api_key.service_user_id).delete()
     Token.objects.filter(user_id=api_key.service_user_id).delete()
     return api_key
 
 
+def api_keys_of_creator_revoke(*, user: User, studio: Studio | None, reason: str) -> int:
+    """Revoke the live keys `user` created (in `studio`, or in every studio). Returns how many."""
+    keys = StudioApiKey.objects.filter(created_by=user, revoked_at__isnull=True)
+    if studio is not None:
+        keys = keys.filter(studio=studio)
+    revoked = list(keys)
+    for api_key in revoked:
+        api_key_revoke(api_key=api_key, reason=reason)
+    return len(revoked)
+
+
 def api_key_authenticate(key: str) -> StudioApiKey:
-    """The live key for this secret; ApiKeyUnknown or ApiKeyRevoked otherwise."""
+    """The live key for this secret; ApiKeyUnknown or ApiKeyRevoked otherwise (revoking it first
+    when its creator has left the studio since)."""
     parts = key.split("_", 2)
     if len(parts) != 3 or f"{parts[0]}_" != KEY_PREFIX:
         raise ApiKeyUnknown()
-    api_key = StudioApiKey.objects.select_related("service_user", "studio").filter(prefix=parts[1]).first()
+    # The creator's standing comes in the same query: no extra round trip per request.
+    creator_member = Membership.objects.filter(studio_id=OuterRef("studio_id"), user_id=OuterRef("created_by_id"),
+                                               user__is_active=True)
+    api_key = (StudioApiKey.objects.select_related("service_user", "studio", "created_by")
+               .annotate(creator_member=Exists(creator_member)).filter(prefix=parts[1]).first())
     if api_key is None or not hmac.compare_digest(api_key.key_hash, key_hash(key)):
         raise ApiKeyUnknown()
+    if api_key.revoked_at is None and api_key.created_by_id is not None and not api_key.creator_member:
+        reason = CREATOR_LEFT if api_key.created_by.is_active else CREATOR_DEACTIVATED
+        api_key_revoke(api_key=api_key, reason=reason)
     if api_key.revoked_at is not None:
         raise ApiKeyRevoked(api_key)
     return api_key

@@ -108,6 +108,8 @@ class StudioApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True, default="",
+                                      help_text="Why it stopped working, when not revoked by hand (its creator left).")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -122,13 +124,24 @@ class IdempotencyRecord(models.Model):
     it (and gets a 409) instead of running too."""
 
     principal = models.CharField(max_length=40, help_text="user:<id> or key:<id>: keys are private to whoever sent them.")
+    studio = models.ForeignKey(Studio, null=True, on_delete=models.CASCADE, related_name="+",
+                               help_text="The studio the request acted in (X-Studio): a key is private to it too.")
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body (file names and sizes).")
     status = models.PositiveSmallIntegerField(null=True, help_text="Null while the first request still runs.")
     body = models.JSONField(null=True)
     headers = models.JSONField(default=dict)
+    # The answer showed a secret: body holds only the created object's id, and a retry is a 409.
+    secret_redacted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="idempotency_unique_key_per_principal")]
+        # Two partial constraints, as NULLs are distinct in a unique index (no studio: a signed-in user
+        # without a membership, on the few routes that allow it).
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "studio", "key"], condition=models.Q(studio__isnull=False),
+                                    name="idempotency_unique_key_per_principal_studio"),
+            models.UniqueConstraint(fields=["principal", "key"], condition=models.Q(studio__isnull=True),
+                                    name="idempotency_unique_key_per_principal_no_studio"),
+        ]

@@ -1,8 +1,11 @@
 """Writes for studios and members."""
 from django.db import transaction
 from django.utils.text import slugify
+from rest_framework.authtoken.models import Token
 
-from core.tenancy.api_keys import service_address_refuse
+from core.tenancy.api_keys import (
+    CREATOR_DEACTIVATED, CREATOR_LEFT, api_keys_of_creator_revoke, service_address_refuse,
+)
 from core.tenancy.models import Membership, Role, Studio, User
 
 
@@ -35,3 +38,21 @@ def membership_add(*, studio: Studio, email: str, password: str | None, role: st
     user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(email=email, password=password)
     membership, _ = Membership.objects.update_or_create(studio=studio, user=user, defaults={"role": role})
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, studio: Studio, user: User) -> bool:
+    """The member leaves the studio, and the API keys they created there stop working with them.
+    Returns whether they were a member."""
+    deleted, _ = Membership.objects.filter(studio=studio, user=user).delete()
+    api_keys_of_creator_revoke(user=user, studio=studio, reason=CREATOR_LEFT)
+    return bool(deleted)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> None:
+    """The account stops working everywhere: no sign-in, no token, none of the API keys it created."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    Token.objects.filter(user=user).delete()
+    api_keys_of_creator_revoke(user=user, studio=None, reason=CREATOR_DEACTIVATED)

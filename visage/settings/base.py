@@ -291,8 +291,17 @@ VISAGE_MAX_JSON_BYTES = env_int("VISAGE_MAX_JSON_BYTES", 1024 * 1024)
 VISAGE_MAX_JSON_DEPTH = env_int("VISAGE_MAX_JSON_DEPTH", 32)
 # API tokens expire (core.authentication); a password change ends them at once.
 VISAGE_API_TOKEN_SECONDS = env_int("VISAGE_API_TOKEN_SECONDS", 30 * 86400)
-# Sign-in attempts (web and API) per account and per client address: (count, seconds).
+# Sign-in throttling (core.logins), web and API. Per account and client address: free failures,
+# then waits doubling from the first to the longest; forgotten a day after the last failure.
+VISAGE_LOGIN_FREE_FAILURES = env_int("VISAGE_LOGIN_FREE_FAILURES", 5)
+VISAGE_LOGIN_BACKOFF_FIRST_SECONDS = env_int("VISAGE_LOGIN_BACKOFF_FIRST_SECONDS", 2)
+VISAGE_LOGIN_BACKOFF_MAX_SECONDS = env_int("VISAGE_LOGIN_BACKOFF_MAX_SECONDS", 900)
+VISAGE_LOGIN_BACKOFF_RESET_SECONDS = env_int("VISAGE_LOGIN_BACKOFF_RESET_SECONDS", 86400)
+# Per account, clients' free failures together, (count, seconds): past it, only known clients (a
+# right password from that address within the days below) may try until the window ends.
 VISAGE_LOGIN_FAILURES_PER_ACCOUNT = (env_int("VISAGE_LOGIN_FAILURES_PER_ACCOUNT", 10), 900)
+VISAGE_LOGIN_KNOWN_CLIENT_DAYS = env_int("VISAGE_LOGIN_KNOWN_CLIENT_DAYS", 30)
+# Per client address across accounts, (count, seconds).
 VISAGE_LOGIN_FAILURES_PER_CLIENT = (env_int("VISAGE_LOGIN_FAILURES_PER_CLIENT", 50), 900)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Visage API",
