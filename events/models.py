@@ -18,7 +18,9 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["studio", "-created_at"])]
+        indexes = [models.Index(fields=["studio", "-created_at"]),
+                   models.Index(fields=["people_due_at"], condition=models.Q(people_due_at__isnull=False),
+                                name="event_people_due")]
 
     def __str__(self) -> str:
         return self.name

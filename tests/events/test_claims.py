@@ -1,10 +1,12 @@
 """Claims with leases (events/claims.py): batches, expiry, attempts, stale owners."""
+import io
 import threading
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+from django.db import IntegrityError, OperationalError, connection
 from django.utils import timezone
 
 from events.claims import claim_owned, photos_claim, photos_give_up_interrupted, photos_waiting
@@ -113,8 +115,6 @@ def test_a_stale_owner_cannot_send_back_a_photo_it_lost(studio_a, alice):
 
 class _StorageAway:
     def open(self, *args, **kwargs):
-        from botocore.exceptions import EndpointConnectionError
-
         raise EndpointConnectionError(endpoint_url="http://s3.invalid")
 
 
@@ -169,3 +169,80 @@ def test_a_live_workers_leases_are_renewed_so_a_slow_batch_is_not_taken(studio_a
         assert photos_waiting() == 1  # only the unrenewed claim ran out
         again = photos_claim(worker="other", limit=5, lease_seconds=2)
     assert again.photo_ids == dropped.photo_ids
+
+
+def _s3_error(status: int, code: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}},
+                       "PutObject")
+
+
+@pytest.mark.parametrize(("error", "transient"), [
+    (lambda: _s3_error(503, "SlowDown"), True),
+    (lambda: _s3_error(500, "InternalError"), True),
+    (lambda: _s3_error(404, "NoSuchKey"), False),
+    (lambda: _s3_error(403, "AccessDenied"), False),
+    (lambda: EndpointConnectionError(endpoint_url="http://s3"), True),
+    (lambda: ReadTimeoutError(endpoint_url="http://s3"), True),
+    (lambda: ConnectionResetError(104, "reset"), True),
+    (lambda: OperationalError("server closed the connection unexpectedly"), True),
+    (lambda: IntegrityError("duplicate key"), False),
+    (lambda: ValueError("broken JPEG"), False),
+])
+def test_which_errors_are_the_infrastructures_fault(error, transient):
+    from events.retries import is_transient
+
+    assert is_transient(error()) is transient
+
+
+def test_a_storage_error_while_storing_previews_is_transient(studio_a, alice, monkeypatch):
+    """Before: S3 answering 503 to the preview upload failed the photo for good."""
+    from types import SimpleNamespace
+
+    from PIL import Image
+
+    from recognition.ingest import loading
+
+    (photo,) = _photos(studio_a, alice, 1)
+    monkeypatch.setattr(loading, "object_storage", lambda: SimpleNamespace(open=lambda *a, **k: io.BytesIO(b"jpeg")))
+    decoded = SimpleNamespace(decoded=SimpleNamespace(image=Image.new("RGB", (64, 48))))
+    pipeline = SimpleNamespace(prepare=lambda raw: decoded)
+
+    def store_refused(**kwargs):
+        raise _s3_error(503, "SlowDown")
+
+    monkeypatch.setattr(loading, "derivatives_store", store_refused)
+    loaded = loading.load_photo(photo, pipeline)
+    assert loaded.failure == "" and "SlowDown" in loaded.transient
+
+
+def test_a_database_error_while_storing_a_batch_sends_it_back_without_spending_attempts(studio_a, alice, monkeypatch):
+    """Before: the error escaped the task and the photos waited out their lease, an attempt spent."""
+    from recognition.ingest import engine
+    from recognition.ingest.loading import LoadedPhoto
+
+    _photos(studio_a, alice, 2)
+    claim = photos_claim(worker="w", limit=2, lease_seconds=60)
+
+    def connection_lost(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(engine, "store_batch", connection_lost)
+    report = engine.RunReport()
+    engine._process(claim, [LoadedPhoto(photo=photo) for photo in claim.photos], object(), report)
+    assert report.released == 2
+    for photo in Photo.objects.filter(id__in=claim.photo_ids):
+        assert photo.state == PhotoState.QUEUED and photo.attempts == 0 and photo.retry_at > timezone.now()
+        assert "could not store the results (OperationalError" in photo.failure_reason
+
+
+def test_the_task_wakes_workers_when_the_earliest_backoff_ends(studio_a, alice, monkeypatch):
+    from recognition import tasks
+    from recognition.ingest.engine import RunReport
+
+    (photo,) = _photos(studio_a, alice, 1)
+    Photo.objects.filter(id=photo.id).update(retry_at=timezone.now() + timedelta(seconds=30))
+    woken = []
+    monkeypatch.setattr(tasks, "ingest_run", lambda: RunReport(released=1))
+    monkeypatch.setattr(tasks, "ingest_wake", lambda **kwargs: woken.append(kwargs))
+    tasks.ingest_run_task()
+    assert len(woken) == 1 and 28 < woken[0]["countdown"] <= 30
