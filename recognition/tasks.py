@@ -3,6 +3,8 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from redis.exceptions import RedisError
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -47,6 +49,9 @@ def _wake_after_backoff() -> None:
 
 
 PEOPLE_UPDATE_DELAY_S = 5  # let a burst of finished photos share one people update
+# The broker or the cache away (Redis, or the embedded filesystem broker); an error of the update
+# itself (run inline when tasks are eager) still propagates.
+QUEUEING_ERRORS = (BrokerUnavailable, RedisError, OSError)
 
 
 def queue_people_update(event_id: int, delay_s: int = PEOPLE_UPDATE_DELAY_S) -> bool:
@@ -59,7 +64,7 @@ def queue_people_update(event_id: int, delay_s: int = PEOPLE_UPDATE_DELAY_S) -> 
             return False
         event_people_update_task.apply_async((event_id,), countdown=delay_s)
         return True
-    except Exception as exc:  # noqa: BLE001 - any broker or cache failure
+    except QUEUEING_ERRORS as exc:
         logger.warning("event %s: could not queue the people update (%s: %s); the reconciler will",
                        event_id, exc.__class__.__name__, exc)
         _forget_queued(key)
@@ -69,7 +74,7 @@ def queue_people_update(event_id: int, delay_s: int = PEOPLE_UPDATE_DELAY_S) -> 
 def _forget_queued(key: str) -> None:
     try:  # the debounce key must not hold back the reconciler's retry
         cache.delete(key)
-    except Exception:  # noqa: BLE001 - the cache is away too: the key expires by itself
+    except QUEUEING_ERRORS:  # the cache is away too: the key expires by itself
         pass
 
 

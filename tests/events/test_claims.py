@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from events.claims import claim_owned, photos_claim, photos_give_up_interrupted, photos_waiting
 from events.models import Photo, PhotoFailure, PhotoState
+from events.reconcile import reconcile
 from events.retries import photo_retry_later
 from events.services import event_create
 
@@ -85,7 +86,7 @@ def test_a_claim_skips_photos_waiting_out_a_backoff_but_takes_the_others(studio_
     assert photos_claim(worker="w", limit=5, lease_seconds=60).photo_ids == [second.id]
 
 
-def test_transient_errors_end_failed_with_their_code_only_after_the_patience(studio_a, alice, settings):
+def test_transient_errors_end_failed_with_their_code_only_after_the_patience(studio_a, alice, settings, monkeypatch):
     settings.VISAGE_INGEST_RETRY_PATIENCE_SECONDS = 600
     (photo,) = _photos(studio_a, alice, 1)
     claim = photos_claim(worker="w", limit=1, lease_seconds=60)
@@ -101,6 +102,10 @@ def test_transient_errors_end_failed_with_their_code_only_after_the_patience(stu
     photo.refresh_from_db()
     assert photo.state == PhotoState.FAILED and photo.failure_code == PhotoFailure.TRANSIENT
     assert "unavailable for 10 min" in photo.failure_reason and "EndpointConnectionError" in photo.failure_reason
+    monkeypatch.setattr("events.reconcile.ingest_wake", lambda photos: 1)  # the photo has no real original
+    assert reconcile(check_storage=False).requeued == 1  # storage answers again (its probe did not raise)
+    photo.refresh_from_db()
+    assert photo.state == PhotoState.QUEUED and photo.attempts == 0 and photo.transient_errors == 0
 
 
 def test_a_stale_owner_cannot_send_back_a_photo_it_lost(studio_a, alice):
