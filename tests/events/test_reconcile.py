@@ -166,3 +166,27 @@ def test_a_people_update_lost_at_a_batchs_end_is_queued_by_the_reconciler(studio
     assert not Face.objects.filter(event=event, usable=True, person__isnull=True).exists()
     event.refresh_from_db()
     assert event.people_due_at is None
+
+
+def test_photos_the_old_burst_failed_before_codes_existed_come_back(as_alice, event_id, wakes):
+    """The audit's six photos failed under the old code; the backfill gives them the code the
+    reconciler looks for, and only them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module("events.migrations.0005_failure_codes_backfill").backfill
+    reasons = {
+        "burst": "gave up after 3 attempts; last error: storage unavailable (EndpointConnectionError: …)",
+        "killed": "processing was interrupted 3 times (the worker was killed or ran out of memory on this photo)",
+        "broken": "cannot read the image: truncated",
+    }
+    photos = {}
+    for index, (name, reason) in enumerate(reasons.items()):
+        photos[name] = _upload(as_alice, event_id, f"{name}.jpg", (index * 50, 9, 9))
+        Photo.objects.filter(id=photos[name].id).update(state=PhotoState.FAILED, failure_reason=reason, failure_code="")
+    backfill(apps, None)
+    codes = dict(Photo.objects.filter(event_id=event_id).values_list("original_filename", "failure_code"))
+    assert codes == {"burst.jpg": "transient", "killed.jpg": "interrupted", "broken.jpg": "permanent"}
+    assert reconcile(check_storage=False).requeued == 1
+    assert Photo.objects.get(id=photos["burst"].id).state == PhotoState.QUEUED
