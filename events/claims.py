@@ -3,7 +3,8 @@
 Celery messages only wake workers; a worker claims a batch of photos with a conditional UPDATE
 and a lease. A worker that dies (SIGKILL, OOM, a lost node) simply stops renewing: when the lease
 runs out the photo is claimable again, its attempt counted. After ``max_attempts`` claims the
-photo ends ``failed`` with a reason; every path ends in ``done`` or ``failed``.
+photo ends ``failed`` with a reason; every path ends in ``done`` or ``failed``. Transient errors
+(storage away) give the attempt back and hold the photo until its ``retry_at`` (events/retries.py).
 """
 import logging
 import threading
@@ -16,17 +17,10 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from events.models import Photo, PhotoState
+from events.models import Photo, PhotoFailure, PhotoState
 from events.signals import photos_finished
 
 logger = logging.getLogger(__name__)
-
-try:  # network/storage hiccups worth a retry; everything else is the photo's own fault
-    from botocore.exceptions import ConnectionError as BotoConnectionError, EndpointConnectionError
-
-    TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError, BotoConnectionError, EndpointConnectionError)
-except ImportError:  # pragma: no cover - boto3 is in base requirements
-    TRANSIENT_ERRORS = (ConnectionError, TimeoutError)
 
 
 @dataclass(frozen=True)
@@ -41,8 +35,13 @@ class Claim:
         return [photo.id for photo in self.photos]
 
 
+def _due(now) -> Q:
+    """Queued and not waiting out a backoff."""
+    return Q(state=PhotoState.QUEUED) & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+
+
 def _claimable(now) -> Q:
-    return Q(state=PhotoState.QUEUED) | Q(state=PhotoState.PROCESSING, lease_until__lt=now)
+    return _due(now) | Q(state=PhotoState.PROCESSING, lease_until__lt=now)
 
 
 def photos_claim(*, worker: str, limit: int, lease_seconds: int | None = None,
@@ -63,12 +62,12 @@ def photos_claim(*, worker: str, limit: int, lease_seconds: int | None = None,
         pending = Photo.objects.select_for_update(skip_locked=True).filter(attempts__lt=max_attempts).order_by("id")
         ids = list(pending.filter(state=PhotoState.PROCESSING, lease_until__lt=now).values_list("id", flat=True)[:1])
         if not ids:
-            ids = list(pending.filter(state=PhotoState.QUEUED).values_list("id", flat=True)[:limit])
+            ids = list(pending.filter(_due(now)).values_list("id", flat=True)[:limit])
         if not ids:
             return None
         Photo.objects.filter(_claimable(now), id__in=ids).update(
             state=PhotoState.PROCESSING, attempts=F("attempts") + 1, claimed_by=worker[:200],
-            claimed_at=now, lease_until=now + timedelta(seconds=lease_seconds), lease_token=token)
+            claimed_at=now, lease_until=now + timedelta(seconds=lease_seconds), lease_token=token, retry_at=None)
     photos = list(Photo.objects.select_related("event").filter(lease_token=token).order_by("id"))
     return Claim(token=token, photos=photos) if photos else None
 
@@ -98,31 +97,21 @@ def photos_done(*, done: dict[int, dict]) -> None:
     now = timezone.now()
     for photo_id, fields in done.items():
         Photo.objects.filter(id=photo_id).update(
-            state=PhotoState.DONE, failure_reason="", processed_at=now, lease_token=None, lease_until=None, **fields)
+            state=PhotoState.DONE, failure_reason="", failure_code="", processed_at=now, lease_token=None,
+            lease_until=None, retry_at=None, transient_errors=0, transient_since=None, **fields)
     if done:
         photos_finished.send(sender=Photo, photo_ids=list(done))
 
 
-def photo_fail(*, photo_id: int, reason: str, token: uuid.UUID | None = None) -> None:
+def photo_fail(*, photo_id: int, reason: str, token: uuid.UUID | None = None,
+               code: str = PhotoFailure.PERMANENT) -> None:
     """End the photo ``failed`` with a reason a person can read (only if still ours, given a token)."""
     rows = Photo.objects.filter(id=photo_id)
     if token is not None:
         rows = rows.filter(lease_token=token)
-    if rows.update(state=PhotoState.FAILED, failure_reason=reason[:2000], processed_at=timezone.now(),
-                   lease_token=None, lease_until=None):
+    if rows.update(state=PhotoState.FAILED, failure_reason=reason[:2000], failure_code=code,
+                   processed_at=timezone.now(), lease_token=None, lease_until=None, retry_at=None):
         photos_finished.send(sender=Photo, photo_ids=[photo_id])
-
-
-def photo_release(*, photo_id: int, token: uuid.UUID, reason: str, max_attempts: int | None = None) -> None:
-    """A transient failure (storage away): back to the queue, or failed once attempts are used up."""
-    max_attempts = max_attempts or settings.VISAGE_INGEST_MAX_ATTEMPTS
-    rows = Photo.objects.filter(id=photo_id, lease_token=token, state=PhotoState.PROCESSING)
-    if rows.filter(attempts__gte=max_attempts).update(
-            state=PhotoState.FAILED, processed_at=timezone.now(), lease_token=None, lease_until=None,
-            failure_reason=f"gave up after {max_attempts} attempts; last error: {reason}"[:2000]):
-        photos_finished.send(sender=Photo, photo_ids=[photo_id])
-    rows.update(state=PhotoState.QUEUED, failure_reason=f"retrying after: {reason}"[:2000],
-                lease_token=None, lease_until=None)
 
 
 def photos_give_up_interrupted(*, max_attempts: int | None = None) -> int:
@@ -134,6 +123,7 @@ def photos_give_up_interrupted(*, max_attempts: int | None = None) -> int:
         return 0
     ended = stuck.filter(id__in=ids).update(
         state=PhotoState.FAILED, processed_at=timezone.now(), lease_token=None, lease_until=None,
+        failure_code=PhotoFailure.INTERRUPTED,
         failure_reason=(f"processing was interrupted {max_attempts} times (the worker was killed or ran "
                         "out of memory on this photo); upload it again or ask support"))
     photos_finished.send(sender=Photo, photo_ids=ids)

@@ -12,10 +12,15 @@ class Event(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # An outbox flag, set in the transaction that stores faces and cleared by the people update:
+    # the reconciler finds events whose people update was lost (a broker down at a batch's end).
+    people_due_at = models.DateTimeField(null=True, blank=True, help_text="Faces stored since the last people update.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["studio", "-created_at"])]
+        indexes = [models.Index(fields=["studio", "-created_at"]),
+                   models.Index(fields=["people_due_at"], condition=models.Q(people_due_at__isnull=False),
+                                name="event_people_due")]
 
     def __str__(self) -> str:
         return self.name
@@ -26,6 +31,14 @@ class PhotoState(models.TextChoices):
     PROCESSING = "processing", "Processing"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+
+
+class PhotoFailure(models.TextChoices):
+    """Why a photo ended failed: only ``transient`` ones are retried by the reconciler."""
+
+    TRANSIENT = "transient", "Infrastructure unavailable (storage, database) past the retry patience"
+    INTERRUPTED = "interrupted", "Every attempt was interrupted (worker killed)"
+    PERMANENT = "permanent", "The photo itself cannot be processed"
 
 
 class Photo(models.Model):
@@ -55,6 +68,12 @@ class Photo(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_token = models.UUIDField(null=True, blank=True)
+    failure_code = models.CharField(max_length=20, choices=PhotoFailure.choices, blank=True)
+    # Backoff after transient errors (events/retries.py): claims skip the photo until retry_at;
+    # these errors never count as attempts, and give up only after the retry patience.
+    retry_at = models.DateTimeField(null=True, blank=True)
+    transient_errors = models.PositiveIntegerField(default=0)
+    transient_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

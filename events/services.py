@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
-from events.claims import TRANSIENT_ERRORS
 from events.inspection import PhotoInfo, RejectedFile, inspect_photo, size_limit_message
-from events.models import Event, EventOrganizer, Photo
+from events.models import Event, EventOrganizer, Photo, PhotoState
+from events.retries import TRANSIENT_ERRORS, photos_requeue
 from core.storage import delete_prefix, event_prefix, object_storage, original_key
 from events.signals import event_deleting, event_visibility_changed
 from events.wake import ingest_wake
@@ -28,6 +28,7 @@ class UploadOutcome:
     status: str  # "created" | "duplicate" | "rejected"
     photo: Photo | None = None
     reason: str = ""
+    requeued: bool = False  # a duplicate of a failed photo, queued again to retry
 
 
 def event_create(*, studio: Studio, user: User | None, name: str, starts_on: date | None = None) -> Event:
@@ -68,15 +69,17 @@ def photos_upload(*, event: Event, user: User | None, files: list[UploadedFile])
     committed (a broker outage only delays them: the reconciler wakes workers later). If storage
     fails, StorageUnavailable is raised: files stored before it stay (and are woken), the failing
     one left nothing, so retrying the whole request is safe (stored ones come back "duplicate").
+    A file with the same bytes as a photo that failed retries that photo (a "duplicate" whose
+    photo is queued again).
     """
     outcomes: list[UploadOutcome] = []
     try:
         for uploaded in files:
             outcomes.append(photo_upload(event=event, user=user, uploaded=uploaded))
     finally:
-        created = sum(outcome.status == "created" for outcome in outcomes)
-        if created:
-            transaction.on_commit(lambda: ingest_wake(photos=created))
+        queued = sum(outcome.status == "created" or outcome.requeued for outcome in outcomes)
+        if queued:
+            transaction.on_commit(lambda: ingest_wake(photos=queued))
     return outcomes
 
 
@@ -89,6 +92,8 @@ def photo_upload(*, event: Event, user: User | None, uploaded: UploadedFile) -> 
     except RejectedFile as exc:
         return UploadOutcome(filename=filename, status="rejected", reason=f"{filename}: {exc}")
     existing = Photo.objects.filter(event=event, sha256=info.sha256).first()
+    if existing is not None and existing.state == PhotoState.FAILED:
+        return _photo_retry(photo=existing, uploaded=uploaded, filename=filename)
     if existing is not None:
         return _duplicate(filename, existing)
     try:
@@ -103,6 +108,32 @@ def _duplicate(filename: str, existing: Photo) -> UploadOutcome:
     return UploadOutcome(filename=filename, status="duplicate", photo=existing, reason=reason)
 
 
+def _photo_retry(*, photo: Photo, uploaded: UploadedFile, filename: str) -> UploadOutcome:
+    """The same bytes again after the photo failed: queue it again as new, its original put back
+    first if storage lost it (the bytes are the same, SHA-256 checked)."""
+    storage = object_storage()
+    try:
+        if not storage.exists(photo.original_key):
+            uploaded.seek(0)
+            storage.save(photo.original_key, uploaded)
+    except TRANSIENT_ERRORS as exc:
+        raise _storage_unavailable(filename=filename, event_id=photo.event_id, exc=exc) from exc
+    failed_because = photo.failure_reason
+    if not photos_requeue(photos=Photo.objects.filter(id=photo.id, state=PhotoState.FAILED)):
+        return _duplicate(filename, photo)  # another request retried it a moment ago
+    photo.refresh_from_db()
+    reason = (f"{filename}: same bytes as {photo.original_filename} (photo {photo.id}), which had failed "
+              f"({failed_because}); queued again to retry")
+    return UploadOutcome(filename=filename, status="duplicate", photo=photo, reason=reason, requeued=True)
+
+
+def _storage_unavailable(*, filename: str, event_id: int, exc: Exception) -> StorageUnavailable:
+    logger.warning("upload of %s to event %s: storage unavailable: %s", filename, event_id, exc)
+    return StorageUnavailable(
+        f"{filename}: object storage is unavailable, so nothing of this file was stored; "
+        "retry the upload in a moment (files already stored will come back as duplicates)")
+
+
 def _photo_store(*, event: Event, user: User | None, uploaded: UploadedFile, filename: str, info: PhotoInfo) -> Photo:
     """Row and object together: if storing the bytes fails, the row is rolled back."""
     storage = object_storage()
@@ -111,10 +142,7 @@ def _photo_store(*, event: Event, user: User | None, uploaded: UploadedFile, fil
         return _photo_row_and_object(event=event, user=user, uploaded=uploaded, filename=filename, info=info,
                                      storage=storage, key=key)
     except TRANSIENT_ERRORS as exc:
-        logger.warning("upload of %s to event %s: storage unavailable: %s", filename, event.id, exc)
-        raise StorageUnavailable(
-            f"{filename}: object storage is unavailable, so nothing of this file was stored; "
-            "retry the upload in a moment (files already stored will come back as duplicates)") from exc
+        raise _storage_unavailable(filename=filename, event_id=event.id, exc=exc) from exc
 
 
 def _photo_row_and_object(*, event: Event, user: User | None, uploaded: UploadedFile, filename: str,

@@ -14,8 +14,9 @@ logger = logging.getLogger(__name__)
 INGEST_TASK = "recognition.tasks.ingest_run"
 
 
-def ingest_wake(*, photos: int = 1) -> int:
-    """Send enough wakes for ``photos`` new photos (one per batch, at most one per worker slot).
+def ingest_wake(*, photos: int = 1, countdown: float | None = None) -> int:
+    """Send enough wakes for ``photos`` new photos (one per batch, at most one per worker slot),
+    after ``countdown`` seconds if given (photos waiting out a backoff).
 
     Returns how many were sent; 0 when the broker is unreachable.
     """
@@ -24,7 +25,7 @@ def ingest_wake(*, photos: int = 1) -> int:
     try:
         for _ in range(wakes):
             # A signature by name, not send_task: it honours task_always_eager (tests, demos).
-            current_app.signature(INGEST_TASK, queue=settings.VISAGE_INGEST_QUEUE).apply_async()
+            current_app.signature(INGEST_TASK, queue=settings.VISAGE_INGEST_QUEUE).apply_async(countdown=countdown)
             sent += 1
     except Exception as exc:  # noqa: BLE001 - any broker failure: the reconciler wakes workers later
         logger.warning("could not wake ingest workers (%s: %s); photos stay queued until the reconciler runs",

@@ -9,11 +9,14 @@ class RecognitionConfig(AppConfig):
         from django.conf import settings
 
         from events.counters import counter_source_register
+        from events.people_due import people_update_queue_register
         from recognition import checks, receivers, tasks  # noqa: F401  (the check; events.signals; Celery tasks by name)
         from recognition.ml import images, pipeline
         from recognition.selectors import events_face_counters
 
         counter_source_register(events_face_counters)
+        # The reconciler queues people updates whose message was lost (events cannot import us).
+        people_update_queue_register(tasks.queue_people_update)
 
         # One pixel limit for the whole product: a photo the upload accepted is one the workers decode.
         images.MAX_PIXELS = settings.VISAGE_MAX_IMAGE_PIXELS

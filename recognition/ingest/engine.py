@@ -4,7 +4,9 @@ Loading (storage read, one reduced decode, preview and thumbnail) of the next ba
 loader threads (VISAGE_INGEST_LOADERS) while the models work on the current one; Pillow and
 torch release the GIL, so on a GPU node many loaders keep the device fed. The database is the
 source of truth throughout: a live worker's leases are renewed (LeaseKeeper), so what a killed
-worker held, and only that, comes back when its lease runs out (events/claims.py).
+worker held, and only that, comes back when its lease runs out (events/claims.py). A transient
+error (storage or database away) while loading or storing a batch sends its photos back to the
+queue after a backoff, their attempts untouched (events/retries.py).
 """
 import logging
 import os
@@ -14,9 +16,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
-from events.claims import Claim, LeaseKeeper, photo_fail, photo_release, photos_claim
+from events.claims import Claim, LeaseKeeper, photo_fail, photos_claim
+from events.retries import is_transient, photo_retry_later
 from recognition.ingest.analysis import analyze_batch
 from recognition.ingest.loading import LoadedPhoto, load_photo
 from recognition.ingest.store import store_batch
@@ -32,7 +35,7 @@ class RunReport:
     batches: int = 0
     done: int = 0
     failed: int = 0
-    released: int = 0
+    released: int = 0  # sent back to wait out a backoff (storage or database away)
     events: set[int] = field(default_factory=set)
     more_waiting: bool = False  # stopped on the time budget with work left
 
@@ -87,10 +90,10 @@ def _process(claim: Claim, loaded: list[LoadedPhoto], pipeline: FacePipeline, re
     for event_pipeline_, items in _by_event_pipeline(loaded, pipeline).values():
         faces.update(analyze_batch(items, event_pipeline_))
         embedders.update({item.photo.id: event_pipeline_.embedder for item in items})
-    stored = store_batch(claim=claim, loaded=loaded, faces=faces, embedders=embedders)
+    stored = _store(claim, loaded, faces, embedders)
     for item in loaded:
         if item.transient:
-            photo_release(photo_id=item.photo.id, token=claim.token, reason=item.transient)
+            photo_retry_later(photo_id=item.photo.id, token=claim.token, reason=item.transient)
             report.released += 1
         elif item.failure:
             photo_fail(photo_id=item.photo.id, token=claim.token, reason=item.failure)
@@ -101,6 +104,24 @@ def _process(claim: Claim, loaded: list[LoadedPhoto], pipeline: FacePipeline, re
     report.events.update(item.photo.event_id for item in stored)
     logger.info("ingest batch of %d: %d done, %d failed, %d released", len(loaded), len(stored),
                 sum(1 for item in loaded if item.failure), sum(1 for item in loaded if item.transient))
+
+
+def _store(claim: Claim, loaded: list[LoadedPhoto], faces: dict, embedders: dict) -> list[LoadedPhoto]:
+    """Store the batch; if storage or the database fails meanwhile, nothing was stored (one
+    transaction) and every photo still in the running waits out a backoff instead."""
+    try:
+        return store_batch(claim=claim, loaded=loaded, faces=faces, embedders=embedders)
+    except Exception as exc:
+        if not is_transient(exc):
+            raise
+        logger.warning("storing a batch of %d failed (%s: %s); its photos retry later", len(loaded),
+                       exc.__class__.__name__, exc)
+        if not connection.in_atomic_block:  # a connection the database dropped is replaced on next use
+            connection.close_if_unusable_or_obsolete()
+        for item in loaded:
+            if not item.failure:
+                item.transient = item.transient or f"could not store the results ({exc.__class__.__name__}: {exc})"
+        return []
 
 
 def _by_event_pipeline(loaded: list[LoadedPhoto], pipeline: FacePipeline) -> dict[int, tuple[FacePipeline, list]]:

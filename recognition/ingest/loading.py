@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from events.claims import TRANSIENT_ERRORS
 from events.derivatives import derivatives_store, render_derivatives
 from events.models import Photo
+from events.retries import is_transient
 from core.storage import object_storage
 from recognition.ml.images import ImageDecodeError
 from recognition.ml.pipeline import FacePipeline, PhotoInput
@@ -23,7 +23,7 @@ class LoadedPhoto:
     input: PhotoInput | None = None
     derivative_keys: dict[str, str] = field(default_factory=dict)
     failure: str = ""  # the photo's own fault: ends failed, never retried
-    transient: str = ""  # storage away: released for a later attempt
+    transient: str = ""  # storage away: retried after a backoff, no attempt spent
 
 
 def load_photo(photo: Photo, pipeline: FacePipeline) -> LoadedPhoto:
@@ -37,11 +37,13 @@ def load_photo(photo: Photo, pipeline: FacePipeline) -> LoadedPhoto:
         loaded.derivative_keys = derivatives_store(photo=photo, renders=renders)
     except ImageDecodeError as exc:
         loaded.input, loaded.failure = None, f"cannot read the image: {exc.reason}"
-    except TRANSIENT_ERRORS as exc:
-        loaded.input, loaded.transient = None, f"storage unavailable ({exc.__class__.__name__}: {exc})"
     except FileNotFoundError:
         loaded.input, loaded.failure = None, "the original is missing from storage"
-    except Exception as exc:  # noqa: BLE001 - an unexpected error is this photo's, with its reason
-        logger.exception("photo %s: loading failed", photo.id)
-        loaded.input, loaded.failure = None, f"could not prepare the photo ({exc.__class__.__name__}: {exc})"
+    except Exception as exc:  # noqa: BLE001 - reading the original or storing the previews
+        loaded.input = None
+        if is_transient(exc):  # S3 unreachable or answering 5xx: the storage's fault, not the photo's
+            loaded.transient = f"storage unavailable ({exc.__class__.__name__}: {exc})"
+        else:
+            logger.exception("photo %s: loading failed", photo.id)
+            loaded.failure = f"could not prepare the photo ({exc.__class__.__name__}: {exc})"
     return loaded

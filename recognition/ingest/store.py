@@ -4,6 +4,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from events.claims import Claim, claim_owned, photos_done
+from events.people_due import events_people_due
 from recognition.index_version import index_faces_added, index_invalidate
 from recognition.ingest.loading import LoadedPhoto
 from recognition.ml.embedders import Embedder
@@ -42,6 +43,8 @@ def store_batch(*, claim: Claim, loaded: list[LoadedPhoto], faces: dict[int, lis
         created = Face.objects.bulk_create([row for photo_id in owned for row in rows[photo_id]], batch_size=500)
         stored = [item for item in done if item.photo.id in owned]
         photos_done(done={item.photo.id: item.derivative_keys for item in stored})
+        # Durable with the faces: if the people update's message is lost, the reconciler sees this.
+        events_people_due(event_ids={item.photo.event_id for item in stored})
         for event_id in {item.photo.event_id for item in stored}:
             transaction.on_commit(lambda event_id=event_id: _index_changed(event_id, replaced, created))
     return stored

@@ -2,16 +2,20 @@
 import json
 import os
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
-from events import reconcile as reconcile_module
-from events.models import Photo, PhotoState
-from events.reconcile import reconcile
 from core.storage import object_storage
+from events import people_due
+from events import reconcile as reconcile_module
+from events.models import Event, Photo, PhotoFailure, PhotoState
+from events.reconcile import reconcile
+from recognition.ml.pipeline import get_pipeline
 from tests.factories import jpeg_bytes
 
 
@@ -81,3 +85,108 @@ def test_the_command_prints_the_report_as_json(as_alice, event_id, wakes, capsys
     call_command("reconcile")
     body = json.loads(capsys.readouterr().out)
     assert body["waiting"] == 1 and body["rows_without_objects"] == 0 and body["woken"] == 1
+
+
+def _fail(photo: Photo, code: str) -> None:
+    Photo.objects.filter(id=photo.id).update(state=PhotoState.FAILED, failure_code=code, attempts=3,
+                                             failure_reason="the infrastructure stayed unavailable for 30 min")
+
+
+def test_photos_failed_only_for_transient_reasons_are_queued_again_by_beat_and_repair(as_alice, event_id, wakes):
+    transient = _upload(as_alice, event_id, "t.jpg", (1, 1, 1))
+    own_fault = _upload(as_alice, event_id, "o.jpg", (2, 2, 2))
+    _fail(transient, PhotoFailure.TRANSIENT)
+    _fail(own_fault, PhotoFailure.PERMANENT)
+    report = reconcile(check_storage=False)  # what beat runs
+    assert report.requeued == 1 and wakes == [1]
+    transient.refresh_from_db()
+    own_fault.refresh_from_db()
+    assert transient.state == PhotoState.QUEUED and transient.attempts == 0 and transient.failure_code == ""
+    assert own_fault.state == PhotoState.FAILED  # the photo's own fault: a retry would fail the same way
+
+    _fail(transient, PhotoFailure.TRANSIENT)
+    call_command("reconcile", "--repair")
+    transient.refresh_from_db()
+    assert transient.state == PhotoState.QUEUED
+
+
+def test_transient_failures_wait_while_storage_is_still_away(as_alice, event_id, wakes, monkeypatch):
+    from events import retries
+
+    class Away:
+        def exists(self, key):
+            raise ConnectionError("storage still down")
+
+    photo = _upload(as_alice, event_id, "t.jpg", (3, 3, 3))
+    _fail(photo, PhotoFailure.TRANSIENT)
+    monkeypatch.setattr(retries, "object_storage", lambda: Away())
+    assert reconcile(check_storage=False).requeued == 0
+    photo.refresh_from_db()
+    assert photo.state == PhotoState.FAILED
+
+
+def test_events_whose_people_update_is_overdue_get_one_queued(as_alice, event_id, wakes, settings, monkeypatch):
+    settings.VISAGE_RECONCILE_PEOPLE_GRACE_SECONDS = 60
+    queued = []
+    monkeypatch.setattr(people_due, "_queue", [lambda event: queued.append(event) or True])
+    recent = Event.objects.create(studio_id=Event.objects.get(id=event_id).studio_id, name="Recent")
+    Event.objects.filter(id=event_id).update(people_due_at=timezone.now() - timedelta(seconds=61))
+    Event.objects.filter(id=recent.id).update(people_due_at=timezone.now() - timedelta(seconds=30))
+    report = reconcile(check_storage=False)
+    assert queued == [event_id] and report.people_queued == 1 and report.people_overdue == [event_id]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_people_update_lost_at_a_batchs_end_is_queued_by_the_reconciler(studio_a, alice, monkeypatch):
+    """Before: the broker down as a batch ended meant faces and no people, for good."""
+    from kombu.exceptions import OperationalError
+
+    from recognition import tasks
+    from recognition.models import Face, Person
+    from tests.recognition.helpers import detect_into_event
+
+    pipeline = get_pipeline()
+    real_apply_async = tasks.event_people_update_task.apply_async
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.event_people_update_task, "apply_async", broker_down)
+    faces = detect_into_event(studio_a, alice, ["portraits/obama.jpg", "portraits/obama2.jpg"], pipeline)
+    event = faces[0].event
+    assert len(faces) >= 2 and not Person.objects.filter(event=event).exists()
+    event.refresh_from_db()
+    assert event.people_due_at is not None  # the intent outlived the lost message
+
+    monkeypatch.setattr(tasks.event_people_update_task, "apply_async", real_apply_async)
+    assert reconcile(check_storage=False).people_queued == 0  # within the grace: maybe still on its way
+    Event.objects.filter(id=event.id).update(people_due_at=timezone.now() - timedelta(hours=1))
+    assert reconcile(check_storage=False).people_queued == 1
+    assert Person.objects.filter(event=event).exists()
+    assert not Face.objects.filter(event=event, usable=True, person__isnull=True).exists()
+    event.refresh_from_db()
+    assert event.people_due_at is None
+
+
+def test_photos_the_old_burst_failed_before_codes_existed_come_back(as_alice, event_id, wakes):
+    """The audit's six photos failed under the old code; the backfill gives them the code the
+    reconciler looks for, and only them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module("events.migrations.0005_failure_codes_backfill").backfill
+    reasons = {
+        "burst": "gave up after 3 attempts; last error: storage unavailable (EndpointConnectionError: …)",
+        "killed": "processing was interrupted 3 times (the worker was killed or ran out of memory on this photo)",
+        "broken": "cannot read the image: truncated",
+    }
+    photos = {}
+    for index, (name, reason) in enumerate(reasons.items()):
+        photos[name] = _upload(as_alice, event_id, f"{name}.jpg", (index * 50, 9, 9))
+        Photo.objects.filter(id=photos[name].id).update(state=PhotoState.FAILED, failure_reason=reason, failure_code="")
+    backfill(apps, None)
+    codes = dict(Photo.objects.filter(event_id=event_id).values_list("original_filename", "failure_code"))
+    assert codes == {"burst.jpg": "transient", "killed.jpg": "interrupted", "broken.jpg": "permanent"}
+    assert reconcile(check_storage=False).requeued == 1
+    assert Photo.objects.get(id=photos["burst"].id).state == PhotoState.QUEUED

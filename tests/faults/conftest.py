@@ -13,10 +13,13 @@ import sys
 import time
 from pathlib import Path
 
+import boto3
 import pytest
 import redis
+from botocore.config import Config
 from django.conf import settings as django_settings
 from kombu import pools
+from moto.server import ThreadedMotoServer
 
 from visage.celery import app
 
@@ -87,6 +90,51 @@ def own_redis(tmp_path):
         pytest.skip("redis-server is not installed")
     server = RedisServer(tmp_path)
     server.start()
+    yield server
+    server.stop()
+
+
+class S3Server:
+    """An S3 server (moto) of the test's own on one loopback port; it keeps its buckets in this
+    process, so a restarted server still holds every object."""
+
+    BUCKET = "visage-faults"
+
+    def __init__(self):
+        self.port, self.server = free_port(), None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self.server.start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def worker_env(self) -> dict:
+        """What a worker process needs to use this server (production's client defaults)."""
+        return {"VISAGE_STORAGE": "s3", "AWS_S3_ENDPOINT_URL": self.endpoint, "AWS_STORAGE_BUCKET_NAME": self.BUCKET,
+                "AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"}
+
+
+@pytest.fixture
+def s3_server(settings):
+    """This process stores objects on the test's own S3 server."""
+    server = S3Server()
+    server.start()
+    boto3.client("s3", endpoint_url=server.endpoint, aws_access_key_id="k", aws_secret_access_key="s",
+                 region_name="us-east-1").create_bucket(Bucket=S3Server.BUCKET)
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": S3Server.BUCKET, "endpoint_url": server.endpoint, "access_key": "k", "secret_key": "s",
+        "region_name": "us-east-1", "addressing_style": "path", "signature_version": "s3v4", "file_overwrite": True,
+        # Fail fast in the test; production keeps botocore's default retries.
+        "client_config": Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=5),
+    }}}
     yield server
     server.stop()
 

@@ -245,6 +245,16 @@ VISAGE_INGEST_MAX_WAKES = env_int("VISAGE_INGEST_MAX_WAKES", 4)
 # own worker process; a GPU worker needs about one per CPU core to keep the device fed.
 VISAGE_INGEST_LOADERS = env_int("VISAGE_INGEST_LOADERS", 1)
 
+# --- Ingest outages: backoff and reconcile (events/retries.py, events/reconcile.py, docs/ingest.md) ---
+# A transient error (storage, database unreachable) never spends a photo's attempts: the photo
+# waits first, 2, 4 … up to max seconds (jittered), and ends failed ("transient") only after the
+# patience; the reconciler queues such photos again once storage answers.
+VISAGE_INGEST_RETRY_FIRST_SECONDS = env_int("VISAGE_INGEST_RETRY_FIRST_SECONDS", 2)
+VISAGE_INGEST_RETRY_MAX_SECONDS = env_int("VISAGE_INGEST_RETRY_MAX_SECONDS", 120)
+VISAGE_INGEST_RETRY_PATIENCE_SECONDS = env_int("VISAGE_INGEST_RETRY_PATIENCE_SECONDS", 1800)
+# Faces stored this long ago without a people update (its message lost): the reconciler queues one.
+VISAGE_RECONCILE_PEOPLE_GRACE_SECONDS = env_int("VISAGE_RECONCILE_PEOPLE_GRACE_SECONDS", 120)
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
