@@ -89,7 +89,8 @@ def test_photos_page_images_load_through_the_cookie(db, bbt):
     browser, key = guest_browser(), created.link.code
     browser.post(f"/s/{key}/consent", {"consent": "yes"})
     page = browser.get(f"/s/{key}/photos").content.decode()
-    assert "Download" not in page  # this link allows no downloads
+    assert " download" not in page and "Download all" not in page  # this link allows no downloads…
+    assert "Downloads are turned off for this link" in page  # …and says so
     first_image = page.split('<img src="', 1)[1].split('"', 1)[0]
     assert browser.get(first_image).status_code == 200
     assert guest_browser().get(first_image).status_code == 403  # another browser has no session
