@@ -48,18 +48,27 @@ def thumb_box(*, face: Face | None, width: float, height: float) -> tuple[float,
 
 def guest_thumbnail(*, session: GuestSession, photo: Photo) -> bytes:
     link = session.link
+    width, height = photo_display_width(photo), photo_display_height(photo)
+    box = thumb_box(face=thumb_face(session=session, photo=photo), width=width, height=height)
     if link.watermark:  # the clean preview never reaches the guest, not even a piece of it
         image = Image.open(io.BytesIO(downloads.watermarked_preview(photo=photo, text=link.studio.name)))
     else:
-        with object_storage().open(photo.preview_key, "rb") as fh:
-            image = Image.open(fh)
-            image.load()
+        image = _open_preview(photo, scale=GUEST_THUMB_SIDE / (box[2] - box[0]) * 1.0)
     image = image.convert("RGB")
-    width, height = photo_display_width(photo), photo_display_height(photo)
     scale_x, scale_y = image.width / width, image.height / height
-    box = thumb_box(face=thumb_face(session=session, photo=photo), width=width, height=height)
     crop = image.crop(tuple(round(v * s) for v, s in zip(box, (scale_x, scale_y, scale_x, scale_y))))
     side = min(GUEST_THUMB_SIDE, crop.width)
     out = io.BytesIO()
     crop.resize((side, side), Image.Resampling.LANCZOS).save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue()
+
+
+def _open_preview(photo: Photo, *, scale: float) -> Image.Image:
+    """The stored preview, decoded at the smallest JPEG draft size that still gives the thumbnail
+    full resolution (a wide crop of a 1600 px preview decodes at half size: ~4× less work)."""
+    with object_storage().open(photo.preview_key, "rb") as fh:
+        image = Image.open(fh)
+        wanted = photo_display_width(photo) * scale, photo_display_height(photo) * scale
+        image.draft("RGB", (max(1, round(wanted[0])), max(1, round(wanted[1]))))
+        image.load()
+    return image

@@ -119,3 +119,18 @@ def test_every_string_is_translated_and_the_committed_mo_is_current(language):
     untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr]
     stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
     assert not untranslated and not stale, (untranslated, stale)  # run compilemessages and commit the .mo
+
+
+@pytest.mark.parametrize("band, language, words", [
+    ("very_likely", "en", "Very likely you"), ("probably", "fr", "Probablement vous"), ("maybe", "de", "Vielleicht Sie"),
+    (None, "en", "97% match"), (None, "fr", "97\u00a0% de correspondance"),
+])
+def test_confidence_reads_as_words_from_the_band_else_the_percent(band, language, words):
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    item = SimpleNamespace(confidence=97.2, **({"confidence_band": band} if band else {}))
+    with translation.override(language):
+        assert render_to_string("sharing/_confidence.html", {"item": item}) == words
