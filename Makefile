@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha256sum | cut -c1-12)
 
-.PHONY: install run test browser-deps compose-deps check-deploy clean
+.PHONY: install run test browser-deps compose-deps check-deploy messages clean
 
 install: $(STAMP)
 
@@ -37,6 +37,12 @@ check-deploy: install
 	DJANGO_SECRET_KEY=$$(openssl rand -hex 40) DJANGO_ALLOWED_HOSTS=visage.example \
 	  VISAGE_MASTER_KEYS=$$($(PY) -m recognition.crypto) \
 	  $(PY) manage.py check --deploy --fail-level WARNING --settings=visage.settings.production
+
+# Guest-page translations (locale/): refresh the .po files from the templates, then compile the .mo
+# files that are committed (CI and `make run` need no gettext). Needs msgfmt: apt-get install gettext.
+messages: install
+	$(PY) manage.py makemessages -l fr -l de -l es --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=docs
+	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var

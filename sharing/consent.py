@@ -1,9 +1,17 @@
 """The consent text a guest agrees to before their selfie is compared with the event's faces.
 
-Change the text → change the version: every GuestConsent row records the version it was given for.
+Change the English text → change CONSENT_VERSION; change a translation → bump its entry in
+TRANSLATION_VERSIONS. Every GuestConsent row records the version and the language it was given in.
 """
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
+from sharing.models import GuestConsent, GuestSession
+
 CONSENT_VERSION = "2025-06-01.v1"
-CONSENT_TEXT = (
+CONSENT_TEXT = gettext_noop(
     "To find the photos you appear in, we compare a selfie you take now with the faces in "
     "this event's photos. Your selfie is used for this search only and is not stored. "
     "We record that you agreed, when, a one-way hash of your IP address and your browser "
@@ -11,3 +19,34 @@ CONSENT_TEXT = (
     "the event's retention period ends. You can withdraw at any time with \"Forget me\": "
     "the faces matched to you are then excluded from all further guest searches."
 )
+# Each translation of CONSENT_TEXT has its own version: fixing the French wording changes what French
+# guests agree to, not what English ones did.
+TRANSLATION_VERSIONS = {"fr": "2026-12-03.1", "de": "2026-12-03.1", "es": "2026-12-03.1"}
+SOURCE_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class ConsentText:
+    text: str
+    version: str  # "2025-06-01.v1" (English) or "2025-06-01.v1/fr-2026-12-03.1"
+    language: str
+
+
+def consent_text_for(language: str | None) -> ConsentText:
+    """The consent text in `language`, or the English one where that language has no translation of
+    the current text (a stale catalogue falls back to English, and the record then says "en")."""
+    english = ConsentText(CONSENT_TEXT, CONSENT_VERSION, SOURCE_LANGUAGE)
+    language = (language or "").split("-")[0].lower()
+    if language not in TRANSLATION_VERSIONS:
+        return english
+    with translation.override(language):
+        text = translation.gettext(CONSENT_TEXT)
+    if text == CONSENT_TEXT:
+        return english
+    return ConsentText(text, f"{CONSENT_VERSION}/{language}-{TRANSLATION_VERSIONS[language]}", language)
+
+
+def consent_record_shown(*, session: GuestSession, shown: ConsentText) -> None:
+    """Say on the session's consent record which text the guest was shown (the record is made in
+    English terms by guest_session_start; the page knows the language it showed)."""
+    GuestConsent.objects.filter(session=session).update(text_version=shown.version, language=shown.language)

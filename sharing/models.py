@@ -118,6 +118,7 @@ class GuestConsent(models.Model):
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="consents")
     session = models.OneToOneField(GuestSession, null=True, on_delete=models.SET_NULL, related_name="consent")
     text_version = models.CharField(max_length=40)
+    language = models.CharField(max_length=10, default="en", help_text="The language the consent text was shown in.")
     given_at = models.DateTimeField(default=timezone.now)
     ip_hash = models.CharField(max_length=64, help_text="HMAC-SHA256 of the client IP under a server secret.")
     user_agent = models.CharField(max_length=300, blank=True)

@@ -5,28 +5,34 @@ They call the same services as the guest API, and show every GuestError as a fri
 """
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import JsonResponse
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language as django_set_language
 
 from core.api import public
 from sharing import selectors
 from sharing.authentication import GuestAccess, guest_access_for, session_cookie_name, set_session_cookie
 from sharing.clients import client_from_request
-from sharing.consent import CONSENT_TEXT, CONSENT_VERSION
-from sharing.errors import GuestError, LinkNotFound
+from sharing.consent import consent_record_shown, consent_text_for
+from sharing.errors import GuestError, LinkNotFound, SessionRequired
 from sharing.models import Download, Scope
 from sharing.services.access import guest_pin_verify, guest_session_start, share_link_resolve
 from sharing.services.guests import guest_search, guest_search_throttle
 from sharing.services.removals import guest_forget
 from sharing.services.links import normalize_code
+from sharing.thumbs import guest_thumbnail
+from sharing.guest_messages import guest_message
 
 _PIN_OK = "sharing:pin-ok:{link_id}"
 
 
 def _error_page(request, error: GuestError, *, key: str = ""):
-    response = render(request, "sharing/unavailable.html", {"error": error, "key": key}, status=error.status)
+    context = {"error": error, "message": guest_message(error), "key": key}
+    response = render(request, "sharing/unavailable.html", context, status=error.status)
     if error.retry_after:
         response["Retry-After"] = str(error.retry_after)
     return response
@@ -34,10 +40,10 @@ def _error_page(request, error: GuestError, *, key: str = ""):
 
 def guest_page(view):
     """Resolve the link (and the guest's session) for `key`, or answer with the error page."""
-    def wrapper(request, key: str):
+    def wrapper(request, key: str, **kwargs):
         try:
             guest = guest_access_for(request, key)
-            return view(request, key, guest)
+            return view(request, key, guest, **kwargs)
         except GuestError as error:
             return _error_page(request, error, key=key)
     wrapper.__name__ = view.__name__
@@ -64,7 +70,7 @@ def code_entry(request):
     try:
         share_link_resolve(key=code, client=client_from_request(request))
     except LinkNotFound as error:
-        return render(request, "sharing/code.html", {"error": error.message, "code": request.POST.get("code", "")}, status=404)
+        return render(request, "sharing/code.html", {"error": guest_message(error), "code": request.POST.get("code", "")}, status=404)
     except GuestError as error:
         return _error_page(request, error, key=code)
     return redirect("sharing:landing", key=code)
@@ -84,7 +90,7 @@ def pin(request, key: str, guest: GuestAccess):
         except GuestError as error:
             if error.status == 410:
                 raise
-            return render(request, "sharing/pin.html", {"link": guest.link, "key": key, "error": error.message}, status=error.status)
+            return render(request, "sharing/pin.html", {"link": guest.link, "key": key, "error": guest_message(error)}, status=error.status)
         request.session[_PIN_OK.format(link_id=guest.link.id)] = True
         return redirect("sharing:consent", key=key)
     return render(request, "sharing/pin.html", {"link": guest.link, "key": key})
@@ -96,13 +102,18 @@ def consent(request, key: str, guest: GuestAccess):
     link = guest.link
     if guest.session is not None or (link.has_pin and not request.session.get(_PIN_OK.format(link_id=link.id))):
         return redirect(_next_step(key, guest, request))
-    context = {"link": link, "key": key, "consent_text": CONSENT_TEXT, "consent_version": CONSENT_VERSION}
     if request.method == "GET":
+        context = {"link": link, "key": key, "consent": consent_text_for(request.LANGUAGE_CODE)}
         return render(request, "sharing/consent.html", context)
+    # The text the guest read and ticked: the language its page was shown in, not today's cookie.
+    shown = consent_text_for(request.POST.get("consent_language") or request.LANGUAGE_CODE)
     if request.POST.get("consent") != "yes":
-        context["error"] = "Please tick the box to agree, or close this page."
+        context = {"link": link, "key": key, "consent": shown,
+                   "error": _("Please tick the box to agree, or close this page.")}
         return render(request, "sharing/consent.html", context, status=400)
-    guest.session, secret = guest_session_start(link=link, consent=True, client=guest.client)
+    with transaction.atomic():
+        guest.session, secret = guest_session_start(link=link, consent=True, client=guest.client)
+        consent_record_shown(session=guest.session, shown=shown)
     response = redirect(_next_step(key, guest, request))
     set_session_cookie(response, link=link, session=guest.session, secret=secret)
     return response
@@ -128,25 +139,60 @@ def selfie(request, key: str, guest: GuestAccess):
         if error.status == 410:
             raise
         if wants_json:
-            return JsonResponse({"error": error.message}, status=error.status)
-        return render(request, "sharing/selfie.html", {**context, "error": error.message}, status=error.status)
+            return JsonResponse({"error": guest_message(error)}, status=error.status)
+        return render(request, "sharing/selfie.html", {**context, "error": guest_message(error)}, status=error.status)
     if wants_json:
         return JsonResponse({"faces": outcome.faces, "face": outcome.face, "matches": len(outcome.matches),
                              "next": reverse("sharing:photos", args=[key])})
     if outcome.note:
-        messages.info(request, outcome.note)
+        messages.info(request, _(outcome.note))
     return redirect("sharing:photos", key=key)
+
+
+def _gallery(guest: GuestAccess) -> list[selectors.GuestPhoto] | None:
+    """The guest's photos, or None while the visit has not reached them (no session, no selfie yet)."""
+    if guest.session is None or (guest.link.scope == Scope.SELFIE and not guest.session.searched):
+        return None
+    return selectors.guest_photo_list(session=guest.session)
+
+
+def _gallery_context(key: str, guest: GuestAccess) -> dict:
+    return {"link": guest.link, "key": key, "can_download": guest.link.download != Download.NONE,
+            "originals": guest.link.download == Download.ORIGINALS, "searched": guest.session.searched}
 
 
 @guest_page
 def photos(request, key: str, guest: GuestAccess):
-    if guest.session is None or (guest.link.scope == Scope.SELFIE and not guest.session.searched):
+    items = _gallery(guest)
+    if items is None:
         return redirect(_next_step(key, guest, request))
-    items = selectors.guest_photo_list(session=guest.session)
-    return render(request, "sharing/photos.html", {
-        "link": guest.link, "key": key, "items": items, "can_download": guest.link.download != Download.NONE,
-        "originals": guest.link.download == Download.ORIGINALS, "searched": guest.session.searched,
+    return render(request, "sharing/photos.html", {**_gallery_context(key, guest), "items": items})
+
+
+@guest_page
+def photo(request, key: str, guest: GuestAccess, photo_id: int):
+    """One photo, full screen: previous/next/back are plain links; viewer.js adds swipe, keys and share."""
+    items = _gallery(guest)
+    if items is None:
+        return redirect(_next_step(key, guest, request))
+    ids = [item.photo.id for item in items]
+    if photo_id not in ids:
+        raise Http404("No such photo in your gallery.")
+    index = ids.index(photo_id)
+    return render(request, "sharing/photo.html", {
+        **_gallery_context(key, guest), "item": items[index], "number": index + 1, "count": len(ids),
+        "prev_id": ids[index - 1] if index > 0 else None, "next_id": ids[index + 1] if index + 1 < len(ids) else None,
     })
+
+
+@guest_page
+def photo_thumb(request, key: str, guest: GuestAccess, photo_id: int):
+    if guest.session is None:
+        raise SessionRequired()
+    found = selectors.guest_photo_get(session=guest.session, photo_id=photo_id)
+    response = HttpResponse(guest_thumbnail(session=guest.session, photo=found), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=300"  # a guest's own photos: never in shared caches
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,6 +207,9 @@ def forget(request, key: str, guest: GuestAccess):
     response = render(request, "sharing/forgotten.html", {"link": guest.link, "key": key})
     response.delete_cookie(session_cookie_name(guest.link), path="/")
     return response
+
+
+set_language = public("sets the guest's language cookie and goes back; touches no data")(django_set_language)
 
 
 @public("Django's signed password-reset token is the credential; touches only that user")

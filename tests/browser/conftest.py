@@ -28,6 +28,10 @@ SETTLE_IMAGES = """async () => {
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 DESKTOP = {"viewport": {"width": 1280, "height": 860}}
 PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+# The guest pages' sizes (issue #20): a 390×844 phone and a 1440 px desktop.
+GUEST_PHONE = {**PHONE, "viewport": {"width": 390, "height": 844}}
+WIDE = {"viewport": {"width": 1440, "height": 900}}
+SIZES = {"desktop": DESKTOP, "phone": PHONE, "guest-phone": GUEST_PHONE, "wide": WIDE}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -64,14 +68,15 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """new_page("desktop" | "phone") → a fresh page in its own context (own cookies).
+    """new_page("desktop" | "phone" | "guest-phone" | "wide", **context options such as locale or
+    color_scheme) → a fresh page in its own context (own cookies).
 
     A JavaScript error on any page fails the test: a broken script must not pass unnoticed.
     """
     contexts, errors = [], []
 
-    def make(kind: str = "desktop"):
-        context = browser.new_context(base_url=live_server.url, **(PHONE if kind == "phone" else DESKTOP))
+    def make(kind: str = "desktop", **options):
+        context = browser.new_context(base_url=live_server.url, **{**SIZES[kind], **options})
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

@@ -56,10 +56,13 @@ def _shown(page, event) -> set[str]:
 
 def test_a_two_face_selfie_asks_which_one_is_you(live_server, new_page, shot, tmp_path, face_pipeline):
     event, created = _event_with_link(live_server, face_pipeline)
-    page = _send_two_face_selfie(new_page("phone"), created.url, tmp_path)
+    page = _send_two_face_selfie(new_page("guest-phone"), created.url, tmp_path)
 
     chooser = page.get_by_role("region", name="Which one is you?")
     expect(chooser).to_be_visible(timeout=60_000)
+    expect(chooser.get_by_role("heading")).to_be_in_viewport()  # not below the fold on a 390×844 phone
+    expect(page.locator("#go")).to_be_disabled()  # no second search while the guest chooses
+    expect(page.locator("#preview-face")).to_be_visible()  # the circle shows the face that was searched
     faces = chooser.get_by_role("button", name=re.compile("This is me"))
     expect(faces).to_have_count(2)
     shot(page, "guest-which-one")

@@ -114,6 +114,16 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Guest pages' languages (sharing/locale.py, docs/guest-pages.md) -------------------------------
+# Guest pages (/s/…) follow the guest's choice (cookie) or Accept-Language; studio pages and the API
+# stay in LANGUAGE_CODE. Compiled catalogues (.mo) are committed next to their .po files in locale/.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "visage_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "sharing.locale.GuestLocaleMiddleware")
+
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,21 +1,32 @@
 // Guest selfie page: show the chosen photo, search without leaving the page, and when the selfie
 // holds several faces ask "which one is you?" (each face cut from the photo on this device; the
 // server never stores the selfie, so choosing sends it again with face=<index>).
+// Texts come from the form's data-* attributes (translated by the template).
 // A static file rather than an inline <script>, so the page works under a strict CSP.
 (function () {
   var input = document.getElementById("selfie"), preview = document.getElementById("preview");
   var form = document.getElementById("selfie-form"), go = document.getElementById("go");
   var chooser = document.getElementById("choose-face"), alertBox = document.getElementById("selfie-error");
+  var figure = document.querySelector(".selfie-preview"), faceCanvas = document.getElementById("preview-face");
+  var note = document.getElementById("preview-note");
   if (!input || !preview || !form) return;
+  var text = form.dataset, idleLabel = go.textContent;
 
+  // Until the server says which face it searched, the whole selfie is shown (never a centre crop
+  // that may cut the face off); afterwards the circle shows the searched face.
   input.addEventListener("change", function () {
     chooser.hidden = true;
-    if (input.files && input.files[0]) { preview.src = URL.createObjectURL(input.files[0]); preview.hidden = false; }
+    faceCanvas.hidden = true;
+    preview.hidden = false;
+    note.textContent = "";
+    go.disabled = false;
+    go.textContent = idleLabel;
+    if (input.files && input.files[0]) { preview.src = URL.createObjectURL(input.files[0]); figure.hidden = false; }
   });
 
   function busy(on) {
     go.disabled = on;
-    go.textContent = on ? "Looking for you…" : "Find my photos";
+    go.textContent = on ? text.busy : idleLabel;
   }
 
   function search(face) {
@@ -27,7 +38,7 @@
       method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" },
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
-        if (!response.ok) throw new Error(body.error || "Something went wrong. Please try again.");
+        if (!response.ok) throw new Error(body.error || text.failed);
         return body;
       });
     });
@@ -39,7 +50,21 @@
     alertBox.hidden = false;
   }
 
+  function showSearchedFace(result) {
+    var searched = result.faces.filter(function (f) { return f.index === result.face; })[0];
+    if (!searched) return;
+    draw(faceCanvas, searched.box, 320);
+    faceCanvas.hidden = false;
+    preview.hidden = true;
+  }
+
+  function open(next) {
+    note.textContent = text.found;
+    window.setTimeout(function () { window.location.assign(next); }, 350);
+  }
+
   // One button per usable face, the searched one first: a crop of the face from the local photo.
+  // The search button stays disabled while the guest chooses: a second search would not help.
   function choose(result) {
     var list = chooser.querySelector("ul");
     list.replaceChildren();
@@ -47,8 +72,10 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "face-choice secondary";
-      button.setAttribute("aria-label", position === 0 ? "This is me (the face we searched with)" : "This is me (face " + (position + 1) + ")");
-      button.append(crop(face.box));
+      button.setAttribute("aria-label", position === 0 ? text.me : text.meOther.replace("%(number)s", String(position + 1)));
+      var canvas = document.createElement("canvas");
+      draw(canvas, face.box, 160);
+      button.append(canvas);
       button.addEventListener("click", function () {
         if (face.index === result.face) { window.location.assign(result.next); return; }
         chooser.hidden = true;
@@ -58,27 +85,28 @@
       item.append(button);
       list.append(item);
     });
-    busy(false);
+    go.disabled = true;
+    go.textContent = text.choose;
     chooser.hidden = false;
-    chooser.querySelector("h2").focus();
+    chooser.scrollIntoView({ block: "start", behavior: "instant" });
+    chooser.querySelector("h2").focus({ preventScroll: true });
   }
 
-  function crop(box) {
-    var canvas = document.createElement("canvas"), side = 160;
+  function draw(canvas, box, side) {
     var w = box[2] - box[0], h = box[3] - box[1], margin = 0.25 * Math.max(w, h);
     var size = Math.max(w, h) + 2 * margin, x = (box[0] + box[2]) / 2 - size / 2, y = (box[1] + box[3]) / 2 - size / 2;
     canvas.width = side;
     canvas.height = side;
     canvas.getContext("2d").drawImage(preview, x, y, size, size, 0, 0, side, side);
-    return canvas;
   }
 
   form.addEventListener("submit", function (event) {
     if (!window.fetch || !window.FormData) return;  // the plain form post still works
     event.preventDefault();
     search().then(function (result) {
+      showSearchedFace(result);
       var usable = result.faces.filter(function (f) { return f.usable; });
-      if (usable.length > 1) choose(result); else window.location.assign(result.next);
+      if (usable.length > 1) choose(result); else open(result.next);
     }, fail);
   });
 })();

@@ -1,0 +1,136 @@
+"""Guest pages in the guest's language: Accept-Language, a remembered switch, <html lang>, the
+consent text shown and recorded per language; studio pages and the API stay English."""
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from events.services import event_create
+from sharing.consent import CONSENT_TEXT, CONSENT_VERSION
+from sharing.models import GuestConsent
+from tests.sharing.conftest import make_link
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+START = {"en": "Start", "fr": "Commencer", "de": "Los geht", "es": "Empezar"}
+
+
+@pytest.fixture
+def event(studio_a, alice):
+    return event_create(studio=studio_a, user=alice, name="Ana & Ben")
+
+
+def html_lang(response) -> str:
+    return re.search(rb'<html lang="([^"]+)"', response.content).group(1).decode()
+
+
+@pytest.mark.parametrize("header, language", [
+    ("fr-FR,fr;q=0.9,en;q=0.8", "fr"), ("de-DE,de;q=0.9", "de"), ("es-ES,es;q=0.9", "es"),
+    ("it-IT,it;q=0.9", "en"), ("", "en"),
+])
+def test_accept_language_picks_the_page_language(event, header, language):
+    key = make_link(event, scope="event").token
+    page = Client(HTTP_ACCEPT_LANGUAGE=header).get(f"/s/{key}")
+    assert page.status_code == 200 and html_lang(page) == language
+    assert START[language] in page.content.decode() and page["Content-Language"] == language
+    assert "Accept-Language" in page["Vary"]  # caches must not hand a French page to a German guest
+
+
+def test_the_switcher_is_remembered_over_accept_language(event):
+    key = make_link(event, scope="event").token
+    browser = Client(HTTP_ACCEPT_LANGUAGE="fr-FR")
+    switched = browser.post("/language/", {"language": "de", "next": f"/s/{key}"})
+    assert switched.status_code == 302 and switched["Location"] == f"/s/{key}"
+    assert switched.cookies[settings.LANGUAGE_COOKIE_NAME]["max-age"] == settings.LANGUAGE_COOKIE_AGE
+    page = browser.get(f"/s/{key}")
+    assert html_lang(page) == "de" and "Los geht" in page.content.decode()
+
+
+def test_an_outside_next_is_not_followed(event):
+    switched = Client().post("/language/", {"language": "es", "next": "https://evil.example/"})
+    assert switched.status_code == 302 and "evil.example" not in switched["Location"]
+
+
+def test_studio_pages_and_the_api_stay_english(event):
+    key = make_link(event, scope="event").token
+    french = Client(HTTP_ACCEPT_LANGUAGE="fr-FR")
+    french.get(f"/s/{key}")  # a French guest page served first on this thread
+    assert b"Sign in" in french.get("/login/").content
+    api = french.get("/api/v1/guest/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn/")
+    assert api.status_code == 404 and "We don't know this link" in api.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "es"])
+def test_consent_is_shown_and_recorded_in_the_guests_language(event, language):
+    link = make_link(event, scope="selfie")
+    browser = Client(HTTP_ACCEPT_LANGUAGE=language)
+    page = browser.get(f"/s/{link.token}/consent").content.decode()
+    assert CONSENT_TEXT[:40] not in page and f'lang="{language}"' in page
+    assert f"{CONSENT_VERSION}/{language}-" in page
+    assert browser.post(f"/s/{link.token}/consent", {"consent": "yes", "consent_language": language}).status_code == 302
+    record = GuestConsent.objects.get(link=link.link)
+    assert record.language == language and record.text_version.startswith(f"{CONSENT_VERSION}/{language}-")
+
+
+def test_consent_records_the_text_shown_even_if_the_language_changed_since(event):
+    link = make_link(event, scope="selfie")
+    Client(HTTP_ACCEPT_LANGUAGE="de").post(f"/s/{link.token}/consent", {"consent": "yes", "consent_language": "en"})
+    record = GuestConsent.objects.get(link=link.link)
+    assert (record.language, record.text_version) == ("en", CONSENT_VERSION)
+
+
+def test_guest_dates_are_localised(event):
+    from datetime import datetime, timezone as tz
+
+    key = make_link(event, scope="event", expires_at=datetime(2031, 3, 14, 12, tzinfo=tz.utc)).token
+    assert "14 mars 2031" in Client(HTTP_ACCEPT_LANGUAGE="fr").get(f"/s/{key}").content.decode()
+    assert "14. März 2031" in Client(HTTP_ACCEPT_LANGUAGE="de").get(f"/s/{key}").content.decode()
+    assert "March 14, 2031" in Client().get(f"/s/{key}").content.decode()
+
+
+def _po_entries(path: Path) -> dict[str, str]:
+    """msgid → msgstr of a .po file (singular entries; enough to check the compiled catalogue)."""
+    entries, field, values = {}, None, {}
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if line.startswith(("msgid ", "msgstr ")):
+            field = line.split(" ", 1)[0]
+            values[field] = line.split(" ", 1)[1][1:-1]
+        elif line.startswith('"') and field:
+            values[field] += line[1:-1]
+        elif not line.strip():
+            if values.get("msgid") and "msgstr" in values:
+                entries[values["msgid"]] = values["msgstr"]
+            field, values = None, {}
+        else:
+            field = None
+    unescape = lambda text: text.replace('\\"', '"').replace("\\\\", "\\")  # noqa: E731
+    return {unescape(key): unescape(value) for key, value in entries.items()}
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "es"])
+def test_every_string_is_translated_and_the_committed_mo_is_current(language):
+    po = LOCALE / language / "LC_MESSAGES" / "django.po"
+    with open(po.with_suffix(".mo"), "rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    entries = _po_entries(po)
+    assert len(entries) > 80
+    untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr]
+    stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
+    assert not untranslated and not stale, (untranslated, stale)  # run compilemessages and commit the .mo
+
+
+@pytest.mark.parametrize("band, language, words", [
+    ("very_likely", "en", "Very likely you"), ("probably", "fr", "Probablement vous"), ("maybe", "de", "Vielleicht Sie"),
+    (None, "en", "97% match"), (None, "fr", "97\u00a0% de correspondance"),
+])
+def test_confidence_reads_as_words_from_the_band_else_the_percent(band, language, words):
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    item = SimpleNamespace(confidence=97.2, **({"confidence_band": band} if band else {}))
+    with translation.override(language):
+        assert render_to_string("sharing/_confidence.html", {"item": item}) == words
