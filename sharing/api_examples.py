@@ -7,7 +7,8 @@ LINK = {"id": 3, "label": "Tables", "scope": "selfie", "person": None, "state": 
         "use_count": 14, "search_count": 22, "last_used_at": "2026-06-21T19:40:00Z", "has_pin": True,
         "allow_download": "originals", "watermark": False, "revoked_at": None, "created_at": "2026-06-20T10:00:00Z",
         "qr_png_url": _PRINTABLE + "qr.png", "qr_svg_url": _PRINTABLE + "qr.svg",
-        "barcode_png_url": _PRINTABLE + "barcode.png", "card_png_url": _PRINTABLE + "card.png"}
+        "barcode_png_url": _PRINTABLE + "barcode.png", "card_png_url": _PRINTABLE + "card.png",
+        "pin_lock": {"locked": False, "retry_after": 0, "wrong_pins": 3, "devices_locked": 0, "addresses_paused": 0}}
 NOT_FOUND = OpenApiExample("Not yours or gone", status_codes=["404"], response_only=True,
                            value={"error": {"code": "not_found", "message": "Not found.", "details": None}})
 
@@ -22,6 +23,8 @@ LINK_CREATE = [
         "token": "q3Vh1c0dS9Wm2nXo7Lr4YpTz", "url": "https://visage.example/s/q3Vh1c0dS9Wm2nXo7Lr4YpTz"}),
 ]
 LINK_GET = [OpenApiExample("A share link", value=LINK, response_only=True)]
+LINK_UNLOCK = [OpenApiExample("Unlocked: nobody waits", response_only=True, value={
+    **LINK, "pin_lock": {"locked": False, "retry_after": 0, "wrong_pins": 0, "devices_locked": 0, "addresses_paused": 0}})]
 LINK_UPDATE = [OpenApiExample("Remove the PIN, allow previews only", request_only=True,
                               value={"pin": None, "allow_download": "previews"}),
                OpenApiExample("Updated", response_only=True, value={**LINK, "has_pin": False, "allow_download": "previews"})]

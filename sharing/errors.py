@@ -3,6 +3,8 @@
 Services raise these; the guest API and the guest pages turn them into responses. None of
 them says anything about the event or its photos beyond what the guest already holds.
 """
+from django.utils.translation import gettext, ngettext
+
 from core.errors import DomainError
 
 
@@ -46,6 +48,20 @@ class PinWrong(GuestError):
 class PinLocked(GuestError):
     status, code = 429, "pin_locked"
     message = "Too many wrong PINs. Please wait and try again later."
+
+    @classmethod
+    def waiting(cls, seconds: int) -> "PinLocked":
+        """The refusal with the wait in words (the Retry-After header has it in seconds)."""
+        return cls(gettext("Too many wrong PINs. Please wait %(wait)s, then try again.") % {"wait": wait_words(seconds)},
+                   retry_after=seconds)
+
+
+def wait_words(seconds: int) -> str:
+    """ "40 seconds", "15 minutes" (rounded up: a guest who waits that long gets in)."""
+    if seconds < 60:
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    minutes = -(-seconds // 60)
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
 class ConsentMissing(GuestError):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("events/<id:event_id>/share-links/", apis.ShareLinkListCreateApi.as_view(), name="share-link-list"),
     path("events/<id:event_id>/share-links/<id:link_id>/", apis.ShareLinkDetailApi.as_view(), name="share-link-detail"),
     path("events/<id:event_id>/share-links/<id:link_id>/revoke/", apis.ShareLinkRevokeApi.as_view(), name="share-link-revoke"),
+    path("events/<id:event_id>/share-links/<id:link_id>/unlock/", apis.ShareLinkUnlockApi.as_view(), name="share-link-unlock"),
     path("events/<id:event_id>/share-links/<id:link_id>/<str:name>", apis.ShareLinkPrintableApi.as_view(),
          name="share-link-printable"),
     path("events/<id:event_id>/organizers/", organizer_apis.OrganizerListCreateApi.as_view(), name="organizer-list"),

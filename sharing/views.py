@@ -84,7 +84,11 @@ def pin(request, key: str, guest: GuestAccess):
         except GuestError as error:
             if error.status == 410:
                 raise
-            return render(request, "sharing/pin.html", {"link": guest.link, "key": key, "error": error.message}, status=error.status)
+            response = render(request, "sharing/pin.html", {"link": guest.link, "key": key, "error": error.message},
+                              status=error.status)
+            if error.retry_after:  # a lockout: the page says how long in words, the header in seconds
+                response["Retry-After"] = str(error.retry_after)
+            return response
         request.session[_PIN_OK.format(link_id=guest.link.id)] = True
         return redirect("sharing:consent", key=key)
     return render(request, "sharing/pin.html", {"link": guest.link, "key": key})

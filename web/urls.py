@@ -19,6 +19,8 @@ urlpatterns = [
     path("events/<id:event_id>/people/<id:person_id>/", people.person_detail, name="person-detail"),
     path("events/<id:event_id>/analytics/", analytics.analytics, name="event-analytics"),
     path("events/<id:event_id>/sharing/", sharing.sharing, name="event-sharing"),
+    path("events/<id:event_id>/sharing/links/<id:link_id>/unlock/", sharing.share_link_unlock_page,
+         name="share-link-unlock"),
     path("events/<id:event_id>/removal-requests/", removals.removal_requests, name="event-removals"),
     path("events/<id:event_id>/removal-requests/<id:request_id>/", removals.removal_request_decision,
          name="event-removal-decide"),

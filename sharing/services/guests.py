@@ -16,6 +16,7 @@ from sharing.clients import Client
 from sharing.errors import SelfieRejected
 from sharing.models import GuestSession, Scope, ShareLink
 from sharing.selectors import album_photo_ids
+from sharing.services.access import guest_use_claim
 from sharing.signals import guest_searched
 
 
@@ -100,6 +101,7 @@ def guest_search(*, session: GuestSession, selfie, face: int | None = None) -> S
     query = selfie_embedding(selfie=selfie, event=link.event, face=face)
     note = query.note
     ratelimit.hit(key=f"search-link:{link.id}", limit=conf.searches_per_link())
+    guest_use_claim(session=session)  # "maximum guests" counts guests who searched, not who opened
     hits = event_search(event=link.event, embedding=query.embedding)
     if link.scope == Scope.PERSON:
         album = album_photo_ids(link=link)

@@ -173,3 +173,19 @@ def test_event_link_shows_every_visible_photo(db, bbt):
     shown = {p["photo_id"] for p in client.get(f"/api/v1/guest/{created.token}/photos").json()["photos"]}
     assert shown == set(bbt.photo_ids.values()) - {bbt.photo_ids["raj3.png"]}
     assert client.get(f"/api/v1/guest/{created.token}/photos/{bbt.photo_ids['raj3.png']}/preview").status_code == 404
+
+
+def test_maximum_guests_counts_guests_who_searched_not_who_opened(db, bbt):
+    """Before: opening the link spent the use ("1 of 1 guests · 0 searches · All uses taken")."""
+    created = make_link(bbt.event, max_uses=1)
+    opener, searcher = guest_client("198.51.100.1"), guest_client("198.51.100.2")
+    for guest in (opener, searcher):
+        assert guest.post(f"/api/v1/guest/{created.token}/session", {"consent": True}, format="json").status_code == 201
+    assert ShareLink.objects.get(id=created.link.id).use_count == 0  # before: 1, and the second guest got a 410
+    assert search(searcher, created.token, read_face(AMY)).status_code == 200
+    assert search(searcher, created.token, read_face(PENNY)).status_code == 200  # the same guest again: no new use
+    link = ShareLink.objects.get(id=created.link.id)
+    assert (link.use_count, link.search_count, link.state) == (1, 2, "exhausted")
+    gone = search(opener, created.token, read_face(PENNY))
+    assert gone.status_code == 410 and gone.json()["error"]["code"] == "link_exhausted"
+    assert search(guest_client("198.51.100.3"), created.token, read_face(AMY)).status_code == 410
