@@ -48,8 +48,8 @@ REMOVAL_DECIDE = [OpenApiExample("Confirmed", response_only=True, value={
     **REMOVAL, "state": "confirmed", "decided_at": "2026-06-22T10:00:00Z", "decided_by": "studio@example.com"}),
     OpenApiExample("Already decided", status_codes=["409"], response_only=True, value={"error": {
         "code": "already_decided", "message": "This request was already confirmed.", "details": None}})]
-GUEST_PHOTO = {"photo_id": 1042, "confidence": 93.5, "preview_url": "/api/v1/guest/K7QM2XPD/photos/1042/preview",
-               "original_url": "/api/v1/guest/K7QM2XPD/photos/1042/original"}
+GUEST_PHOTO = {"photo_id": 1042, "confidence": 93.5, "confidence_band": "very_likely",
+               "preview_url": "/api/v1/guest/K7QM2XPD/photos/1042/preview", "original_url": "/api/v1/guest/K7QM2XPD/photos/1042/original"}
 GUEST_LINK = [OpenApiExample("A selfie link with a PIN", response_only=True, value={
     "event_name": "Anna & Ben's wedding", "scope": "selfie", "requires_pin": True, "download": "originals",
     "consent_version": "2025-06-01.v1", "consent_text": "We compare your selfie with the faces in this event's photos…",

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.exceptions import NotFound
 
 from events.uploads import SizeLimitedUploadHandler
+from recognition.ml.calibration import BANDS, confidence_band
 from sharing import conf, downloads, selectors
 from sharing.authentication import (
     SESSION_HEADER, GuestAccess, IsShareLinkGuest, SharingAccessTokenAuthentication, session_cookie_name,
@@ -79,7 +80,8 @@ class GuestApi(ScopedApi):
 
 def photo_payload(key: str, link, photo_id: int, confidence: float | None) -> dict:
     original = reverse("api:guest-photo-original", args=[key, photo_id]) if link.download == Download.ORIGINALS else None
-    return {"photo_id": photo_id, "confidence": confidence,
+    band = confidence_band(confidence) if confidence is not None else None
+    return {"photo_id": photo_id, "confidence": confidence, "confidence_band": band,
             "preview_url": reverse("api:guest-photo-preview", args=[key, photo_id]), "original_url": original}
 
 
@@ -88,7 +90,12 @@ class GuestPhotoSerializer(serializers.Serializer):
         ref_name = "GuestPhoto"
 
     photo_id = serializers.IntegerField()
-    confidence = serializers.FloatField(allow_null=True, help_text="Percent; null for album photos.")
+    confidence = serializers.FloatField(allow_null=True, help_text=(
+        "Percent on the calibrated match scale: 50 at the search threshold, 70 from \"probably you\", 90 from "
+        "\"very likely you\", 99 at a typical true match (docs/recognition.md). Null for album photos."))
+    confidence_band = serializers.ChoiceField(choices=BANDS, allow_null=True, help_text=(
+        "very_likely (\"very likely you\", >= 90), probably (>= 70) or maybe (50-70); on lfw-dev 99.9 %, 98 % "
+        "and 75 % of such matches are the right person. Null for album photos."))
     preview_url = serializers.CharField()
     original_url = serializers.CharField(allow_null=True, help_text="Null when the link allows no original downloads.")
 

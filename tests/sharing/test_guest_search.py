@@ -189,3 +189,18 @@ def test_maximum_guests_counts_guests_who_searched_not_who_opened(db, bbt):
     gone = search(opener, created.token, read_face(PENNY))
     assert gone.status_code == 410 and gone.json()["error"]["code"] == "link_exhausted"
     assert search(guest_client("198.51.100.3"), created.token, read_face(AMY)).status_code == 410
+
+
+def test_confidence_spreads_over_calibrated_bands(db, bbt):
+    """Before: every match read ~100 % (logistic P(same) is ~99.8 % above the search threshold)."""
+    created = make_link(bbt.event)
+    guest = guest_client()
+    matches = search(guest, created.token, read_face("bbt/people/stuart/stuart1.png")).json()["matches"]
+    found = {names(bbt, [m["photo_id"]]).pop(): (m["confidence"], m["confidence_band"]) for m in matches}
+    # All three are portraits of Stuart himself, matched less and less closely.
+    assert found["stuart2.png"][1] == "very_likely" and found["stuart3.png"][1] == "probably"
+    assert found["stuart5.png"][1] == "maybe"
+    assert found["stuart2.png"][0] > found["stuart3.png"][0] > found["stuart5.png"][0] >= 50
+    assert sum(confidence >= 99.5 for confidence, _band in found.values()) == 1  # only the selfie's own photo
+    listed = guest.get(f"/api/v1/guest/{created.token}/photos").json()["photos"]
+    assert {p["confidence_band"] for p in listed} == {"very_likely", "probably", "maybe"}
