@@ -89,3 +89,8 @@ def forget_requests_per_client() -> Limit:
     # "Forget me" files a request the studio must review: a few a day per client and link is
     # plenty for real guests and keeps one client from burying the studio in requests.
     return Limit(*_get("VISAGE_FORGET_REQUESTS_PER_CLIENT", (3, 86400)))
+
+
+def forget_verify_window() -> Limit:
+    # The second selfie of a "hide at once" request: a few tries, soon after the first one.
+    return Limit(settings.VISAGE_FORGET_VERIFY_TRIES, settings.VISAGE_FORGET_VERIFY_SECONDS)

@@ -8,6 +8,7 @@ keeps one guest's typos from spending everyone else's tries.
 import secrets
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 DEVICE_COOKIE = "visage_device"
 _SALT = "visage.sharing.device"
@@ -26,6 +27,12 @@ def device_id(request) -> str:
         request.visage_device_new = True
     request.visage_device = device
     return device
+
+
+def device_hash(device: str) -> str:
+    """What is stored for a device (a "forget me" request's, a session's): keyed, so a database
+    dump cannot be replayed as someone's cookie. "" for no device."""
+    return salted_hmac("visage.sharing.device-id", device, algorithm="sha256").hexdigest() if device else ""
 
 
 class GuestDeviceMiddleware:

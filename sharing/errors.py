@@ -3,7 +3,7 @@
 Services raise these; the guest API and the guest pages turn them into responses. None of
 them says anything about the event or its photos beyond what the guest already holds.
 """
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from core.errors import DomainError
 
@@ -86,3 +86,24 @@ class DownloadNotAllowed(GuestError):
 class PhotoNotFound(GuestError):
     status, code = 404, "photo_not_found"
     message = "No such photo in your gallery."
+
+
+class RemovalNotFound(GuestError):
+    status, code = 404, "removal_not_found"
+    message = gettext_lazy("We don't know this request, or it was filed from another phone.")
+
+
+class RemovalVerifyExpired(GuestError):
+    status, code = 410, "removal_verify_expired"
+    message = gettext_lazy("This request can no longer be checked with a selfie. The studio will review it.")
+
+
+class SelfieNotFresh(GuestError):
+    status, code = 400, "selfie_not_fresh"
+    message = gettext_lazy("Take a new selfie now: the photo you searched with cannot be used again.")
+
+
+class SelfieMismatch(GuestError):
+    status, code = 403, "selfie_mismatch"
+    message = gettext_lazy("This selfie does not match the person you asked to remove. The photos stay hidden "
+                           "from you, and the studio will review your request.")

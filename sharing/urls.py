@@ -29,4 +29,6 @@ urlpatterns = [
          name="guest-photo-original"),
     path("guest/<str:token>/download.zip", guest_apis.GuestZipApi.as_view(), name="guest-download-zip"),
     path("guest/<str:token>/forget", guest_apis.GuestForgetApi.as_view(), name="guest-forget"),
+    path("guest/<str:token>/forget/verify", guest_apis.GuestForgetVerifyApi.as_view(), name="guest-forget-verify"),
+    path("events/<id:event_id>/removal-policy/", removal_apis.RemovalPolicyApi.as_view(), name="removal-policy"),
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("s/<str:key>/selfie", views.selfie, name="selfie"),
     path("s/<str:key>/photos", views.photos, name="photos"),
     path("s/<str:key>/forget", views.forget, name="forget"),
+    path("s/<str:key>/forget/verify", views.forget_verify, name="forget-verify"),
     path("organizer/set-password/done/", views.SetPasswordDoneView.as_view(), name="set-password-done"),
     path("organizer/set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("events/<id:event_id>/removal-requests/", removals.removal_requests, name="event-removals"),
     path("events/<id:event_id>/removal-requests/<id:request_id>/", removals.removal_request_decision,
          name="event-removal-decide"),
+    path("events/<id:event_id>/removal-requests/policy/", removals.removal_policy_page, name="event-removal-policy"),
     path("studio/webhooks/", webhooks.webhooks, name="webhooks"),
     path("studio/webhooks/<id:webhook_id>/delete/", webhooks.webhook_delete, name="webhook-delete"),
     path("studio/webhooks/<id:webhook_id>/ping/", webhooks.webhook_ping, name="webhook-ping"),

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from sharing import conf, pin_limits, ratelimit
 from sharing.clients import Client
 from sharing.consent import CONSENT_VERSION
+from sharing.devices import device_hash
 from sharing.errors import ConsentMissing, LinkGone, LinkNotFound, PinLocked, PinRequired, PinWrong
 from sharing.models import GuestConsent, GuestSession, LinkState, Scope, ShareLink, session_secret_hash
 from sharing.services.links import CODE_LENGTH, normalize_code, token_hash
@@ -87,7 +88,7 @@ def guest_session_start(*, link: ShareLink, consent: bool, client: Client) -> tu
         expires_at = min(expires_at, link.expires_at)
     session = GuestSession.objects.create(
         studio_id=link.studio_id, link=link, secret_hash=session_secret_hash(link_id=link.id, secret=secret),
-        expires_at=expires_at,
+        expires_at=expires_at, device_hash=device_hash(client.device),
     )
     GuestConsent.objects.create(
         studio_id=link.studio_id, link=link, session=session, text_version=CONSENT_VERSION, given_at=now,

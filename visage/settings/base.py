@@ -279,6 +279,10 @@ VISAGE_PIN_FAILURES_PER_LINK = (env_int("VISAGE_PIN_FAILURES_PER_LINK", 100), 86
 # Pauses past those allowances: the first one, doubling per further wrong PIN up to the longest.
 VISAGE_PIN_PAUSE_SECONDS = env_int("VISAGE_PIN_PAUSE_SECONDS", 2)
 VISAGE_PIN_MAX_PAUSE_SECONDS = env_int("VISAGE_PIN_MAX_PAUSE_SECONDS", 120)
+# "Forget me" on events that hide at once (issue #20, docs/sharing.md): the second, fresh selfie
+# must come within this many seconds of the request, in at most this many tries.
+VISAGE_FORGET_VERIFY_SECONDS = env_int("VISAGE_FORGET_VERIFY_SECONDS", 3600)
+VISAGE_FORGET_VERIFY_TRIES = env_int("VISAGE_FORGET_VERIFY_TRIES", 3)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
