@@ -4,6 +4,9 @@ Before: 5 wrong PINs from one address locked that address for 15 minutes (one ve
 NAT address: every guest), 30 from anywhere locked the link for an hour, and the organizer saw
 neither. Each guest here is its own APIClient, so its own cookie jar and device cookie.
 """
+import os
+import subprocess
+import sys
 import time
 
 from django.test import Client as PageClient
@@ -139,3 +142,15 @@ def test_the_sharing_page_shows_the_lock_and_its_unlock_button(event, alice, cha
     assert outsider.post(unlock_url).status_code == 404
     assert page.post(unlock_url).status_code == 302
     assert enter(clumsy, created.token, PIN).status_code == 201
+
+
+def test_the_pin_settings_are_read_from_the_environment():
+    """Operators set them in the environment: visage/settings/base.py reads each once."""
+    probe = ("import django; django.setup(); from django.conf import settings as s; "
+             "print(s.VISAGE_PIN_MAX_FAILURES, s.VISAGE_PIN_LOCKOUT_SECONDS, s.VISAGE_PIN_FAILURES_PER_ADDRESS[0], "
+             "s.VISAGE_PIN_FAILURES_PER_LINK[0], s.VISAGE_PIN_PAUSE_SECONDS, s.VISAGE_PIN_MAX_PAUSE_SECONDS)")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "visage.settings.test", "VISAGE_PIN_MAX_FAILURES": "3",
+           "VISAGE_PIN_LOCKOUT_SECONDS": "60", "VISAGE_PIN_FAILURES_PER_ADDRESS": "40",
+           "VISAGE_PIN_FAILURES_PER_LINK": "500", "VISAGE_PIN_PAUSE_SECONDS": "5", "VISAGE_PIN_MAX_PAUSE_SECONDS": "30"}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split()[-6:] == ["3", "60", "40", "500", "5", "30"]
