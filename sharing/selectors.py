@@ -6,6 +6,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from events.models import Event, EventOrganizer, Photo
+from recognition.ml.calibration import confidence_band
 from recognition.models import Person
 from sharing.models import (
     EventRemovalPolicy, GuestSession, RemovalRequest, RemovalState, Scope, ShareLink, StudioPolicy, session_secret_hash,
@@ -17,6 +18,11 @@ from core.tenancy.models import Studio
 class GuestPhoto:
     photo: Photo
     confidence: float | None  # percent for selfie matches; None for album photos
+
+    @property
+    def confidence_band(self) -> str | None:
+        """very_likely / probably / maybe (recognition.ml.calibration), for the pages' words."""
+        return confidence_band(self.confidence) if self.confidence is not None else None
 
 
 def share_link_list(*, event: Event) -> QuerySet[ShareLink]:
