@@ -15,7 +15,7 @@ class SearchMatch:
     photo_id: int
     face_id: int
     similarity: float
-    confidence: float  # percent, monotonic in similarity (recognition.ml.calibration)
+    confidence: float  # percent on the guest match scale (Calibration.match_confidence; its band: confidence_band)
 
 
 def event_search(
@@ -32,7 +32,7 @@ def event_search(
     row, calibration = event_calibration(event=event)
     threshold = calibration.search_threshold if threshold is None else threshold
     expected = (row.embedder_name, row.embedder_version) if row else None
-    matches = _search(event, embedding, threshold, limit, exclude_face_ids, calibration.confidence, expected,
+    matches = _search(event, embedding, threshold, limit, exclude_face_ids, calibration.match_confidence, expected,
                       calibration.search_person_threshold)
     SearchLog.objects.create(
         studio_id=event.studio_id, event=event, search_ms=(time.perf_counter() - started) * 1000, matches=len(matches)

@@ -32,7 +32,7 @@ from recognition.clustering.merge import merge_clusters  # noqa: E402
 from recognition.ml.calibration import SFACE_PUBLISHED_THRESHOLD, calibration_for  # noqa: E402
 
 
-def gallery(name: str, fixtures: Path | None):
+def gallery(name: str, fixtures: Path | None, embedder: str = "sface"):
     """(embeddings, photo index, identity or None) of every usable face, and the queries."""
     photos = load_set("bbt-people") + load_set("bbt-group") if name == "bbt" else load_set(name, fixtures=fixtures)
     rows, queries = [], []
@@ -42,14 +42,14 @@ def gallery(name: str, fixtures: Path | None):
         for face, label in zip(photo.faces, labels):
             identity = photo.identity if face is main else (label if label not in (None, "?") else None)
             if face.usable:
-                rows.append((face.embeddings["sface"], p, identity))
+                rows.append((face.embeddings[embedder], p, identity))
             if identity and face.usable:
-                queries.append((face.embeddings["sface"], p, identity))
+                queries.append((face.embeddings[embedder], p, identity))
     return rows, queries
 
 
-def people_of(vectors: np.ndarray, photo_of: np.ndarray) -> np.ndarray:
-    calibration = calibration_for("sface")
+def people_of(vectors: np.ndarray, photo_of: np.ndarray, embedder: str = "sface") -> np.ndarray:
+    calibration = calibration_for(embedder)
     cannot = cannot_link_from_groups(photo_of.tolist())
     labels = cluster_faces(vectors, threshold=calibration.cluster_threshold, cannot_link=cannot)
     return merge_clusters(vectors, labels, threshold=calibration.merge_threshold, cannot_link=cannot)

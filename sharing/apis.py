@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from core.storage import object_storage
 from sharing import api_examples as ex
-from sharing import codes, conf, selectors
+from sharing import codes, conf, pin_limits, selectors
 from sharing.models import Download, Scope, ShareLink
 from sharing.services import links as link_services
 from sharing.services.links import ShareLinkInvalid, qr_key
@@ -53,8 +53,21 @@ class PinField(serializers.RegexField):
         super().__init__(r"^(?:\d{4,8})?$", error_messages={"invalid": "A PIN is 4 to 8 digits."}, **kwargs)
 
 
+class PinLockSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "PinLock"
+
+    locked = serializers.BooleanField(help_text="Someone is refused now: the link paused, or a device or address "
+                                      "waiting after wrong PINs. POST …/unlock/ clears it.")
+    retry_after = serializers.IntegerField(help_text="Seconds left of a pause that holds every guest (0: none).")
+    wrong_pins = serializers.IntegerField(help_text="Wrong PINs on this link in its counting window.")
+    devices_locked = serializers.IntegerField(help_text="Devices locked out after their own wrong PINs (each alone).")
+    addresses_paused = serializers.IntegerField(help_text="Addresses paused after many wrong PINs from their devices.")
+
+
 class ShareLinkOutputSerializer(serializers.ModelSerializer):
     allow_download = serializers.CharField(source="download")
+    pin_lock = serializers.SerializerMethodField()
     code = serializers.SerializerMethodField()
     code_url = serializers.SerializerMethodField()
     qr_png_url = serializers.SerializerMethodField()
@@ -67,8 +80,16 @@ class ShareLinkOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "label", "scope", "person", "state", "code", "code_url", "expires_at", "max_uses", "use_count",
             "search_count", "last_used_at", "has_pin", "allow_download", "watermark", "revoked_at", "created_at",
-            "qr_png_url", "qr_svg_url", "barcode_png_url", "card_png_url",
+            "qr_png_url", "qr_svg_url", "barcode_png_url", "card_png_url", "pin_lock",
         ]
+
+    @extend_schema_field(PinLockSerializer(allow_null=True))
+    def get_pin_lock(self, link: ShareLink) -> dict | None:
+        """Null for a link without a PIN. A list passes every link's state in the context (one query)."""
+        if not link.has_pin:
+            return None
+        states = self.context.get("pin_locks") or pin_limits.lock_states(link_ids=[link.id])
+        return PinLockSerializer(states[link.id]).data
 
     def get_code(self, link: ShareLink) -> str:
         return codes.format_code(link.code)
@@ -127,7 +148,8 @@ class ShareLinkListCreateApi(EventApi):
     def get(self, request, event_id: int):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.share_link_list(event=self.event), request, view=self)
-        context = {"base_url": base_url(request)}
+        context = {"base_url": base_url(request),
+                   "pin_locks": pin_limits.lock_states(link_ids=[link.id for link in page if link.has_pin])}
         return paginator.get_paginated_response(ShareLinkOutputSerializer(page, many=True, context=context).data)
 
     @extend_schema(operation_id="share_links_create", summary="Create a share link", request=InputSerializer,
@@ -201,6 +223,18 @@ class ShareLinkRevokeApi(EventApi):
                    description="The link stops working at once (guests get a 410) and its QR codes are deleted.")
     def post(self, request, event_id: int, link_id: int):
         link = link_services.share_link_revoke(link=selectors.share_link_get(event=self.event, link_id=link_id))
+        return Response(ShareLinkOutputSerializer(link, context={"base_url": base_url(request)}).data)
+
+
+class ShareLinkUnlockApi(EventApi):
+    required = "share"
+
+    @extend_schema(operation_id="share_links_unlock", summary="Unlock a share link's PIN", request=None,
+                   responses=ShareLinkOutputSerializer, examples=ex.LINK_UNLOCK,
+                   description="Forgets every wrong PIN counted on the link: devices locked out, addresses and the "
+                   "link paused get their tries back at once (`pin_lock` shows who waits).")
+    def post(self, request, event_id: int, link_id: int):
+        link = link_services.share_link_unlock(link=selectors.share_link_get(event=self.event, link_id=link_id))
         return Response(ShareLinkOutputSerializer(link, context={"base_url": base_url(request)}).data)
 
 

@@ -9,3 +9,7 @@ class SharingConfig(AppConfig):
         # Register this app's Celery tasks wherever Django runs (web, worker, shell, tests): a wake
         # sent by name from another app must find the task, or eager mode silently skips it.
         from sharing import tasks  # noqa: F401
+        from events.counters import counter_source_register
+        from sharing.selectors import removal_counters
+
+        counter_source_register(removal_counters)  # removal_requests_pending on every event's counters

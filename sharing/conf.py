@@ -40,18 +40,29 @@ def lookup_failures_per_client() -> Limit:
 
 
 def pin_max_failures() -> int:
-    return _get("VISAGE_PIN_MAX_FAILURES", 5)
+    # Per device and address (sharing.pin_limits): one guest's typos lock out that guest only.
+    return settings.VISAGE_PIN_MAX_FAILURES
 
 
 def pin_lockout_seconds() -> int:
-    return _get("VISAGE_PIN_LOCKOUT_SECONDS", 15 * 60)
+    return settings.VISAGE_PIN_LOCKOUT_SECONDS
+
+
+def pin_failures_per_address() -> Limit:
+    # Every device behind one address: a venue's NAT reaches it only when many guests mistype; an
+    # attacker dropping the device cookie reaches it at once and is then paused, not the venue locked.
+    return Limit(*settings.VISAGE_PIN_FAILURES_PER_ADDRESS)
 
 
 def pin_failures_per_link() -> Limit:
-    # Every client together: rotating addresses must not get 10,000 tries at a 4-digit PIN.
-    # 30 wrong PINs lock the link's PIN for an hour (guests already in keep their sessions):
-    # at most 720 guesses a day, ~7 % of a 4-digit space; use 6-8 digits for anything sensitive.
-    return Limit(*_get("VISAGE_PIN_FAILURES_PER_LINK", (30, 3600)))
+    # Every client together: rotating addresses must not get 10,000 tries at a 4-digit PIN. Past
+    # it, pauses (never a long lockout everyone shares): see pin_pause_seconds.
+    return Limit(*settings.VISAGE_PIN_FAILURES_PER_LINK)
+
+
+def pin_pause_seconds() -> tuple[int, int]:
+    """(first pause, longest pause) past the address and link allowances; each wrong PIN doubles it."""
+    return settings.VISAGE_PIN_PAUSE_SECONDS, settings.VISAGE_PIN_MAX_PAUSE_SECONDS
 
 
 def selfie_max_pixels() -> int:
@@ -78,3 +89,8 @@ def forget_requests_per_client() -> Limit:
     # "Forget me" files a request the studio must review: a few a day per client and link is
     # plenty for real guests and keeps one client from burying the studio in requests.
     return Limit(*_get("VISAGE_FORGET_REQUESTS_PER_CLIENT", (3, 86400)))
+
+
+def forget_verify_window() -> Limit:
+    # The second selfie of a "hide at once" request: a few tries, soon after the first one.
+    return Limit(settings.VISAGE_FORGET_VERIFY_TRIES, settings.VISAGE_FORGET_VERIFY_SECONDS)

@@ -4,6 +4,7 @@ Every photo a guest reaches is looked up inside their session's visible set
 (sharing.selectors.guest_photo_get); an id from another event or another guest is a 404.
 """
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.exceptions import NotFound
 
 from events.uploads import SizeLimitedUploadHandler
+from recognition.ml.calibration import BANDS, confidence_band
 from sharing import conf, downloads, selectors
 from sharing.authentication import (
     SESSION_HEADER, GuestAccess, IsShareLinkGuest, SharingAccessTokenAuthentication, session_cookie_name,
@@ -22,7 +24,7 @@ from sharing.errors import ConsentMissing, SessionRequired
 from sharing.models import Download, GuestSession
 from sharing.services.access import guest_pin_verify, guest_session_start
 from sharing.services.guests import guest_search, guest_search_throttle
-from sharing.services.removals import guest_forget
+from sharing.services.removals import guest_forget, removal_verify
 from core.api import ScopedApi
 from core.parsers import BoundedJSONParser
 from core.schema import errors
@@ -79,7 +81,8 @@ class GuestApi(ScopedApi):
 
 def photo_payload(key: str, link, photo_id: int, confidence: float | None) -> dict:
     original = reverse("api:guest-photo-original", args=[key, photo_id]) if link.download == Download.ORIGINALS else None
-    return {"photo_id": photo_id, "confidence": confidence,
+    band = confidence_band(confidence) if confidence is not None else None
+    return {"photo_id": photo_id, "confidence": confidence, "confidence_band": band,
             "preview_url": reverse("api:guest-photo-preview", args=[key, photo_id]), "original_url": original}
 
 
@@ -88,7 +91,12 @@ class GuestPhotoSerializer(serializers.Serializer):
         ref_name = "GuestPhoto"
 
     photo_id = serializers.IntegerField()
-    confidence = serializers.FloatField(allow_null=True, help_text="Percent; null for album photos.")
+    confidence = serializers.FloatField(allow_null=True, help_text=(
+        "Percent on the calibrated match scale: 50 at the search threshold, 70 from \"probably you\", 90 from "
+        "\"very likely you\", 99 at a typical true match (docs/recognition.md). Null for album photos."))
+    confidence_band = serializers.ChoiceField(choices=BANDS, allow_null=True, help_text=(
+        "very_likely (\"very likely you\", >= 90), probably (>= 70) or maybe (50-70); on lfw-dev 99.9 %, 98 % "
+        "and 75 % of such matches are the right person. Null for album photos."))
     preview_url = serializers.CharField()
     original_url = serializers.CharField(allow_null=True, help_text="Null when the link allows no original downloads.")
 
@@ -238,18 +246,61 @@ class GuestZipApi(GuestApi):
 
 class GuestForgetApi(GuestApi):
     @extend_schema(request=None, responses={200: inline_serializer("GuestForgetOutput", {
-        "message": serializers.CharField(), "faces_hidden": serializers.IntegerField(),
-        "request_state": serializers.CharField(allow_null=True)}), **errors(403)},
+        "message": serializers.CharField(),
+        "faces_hidden": serializers.IntegerField(help_text="Faces hidden from you (this phone) at once."),
+        "hidden_for_everyone": serializers.BooleanField(help_text="Always false here: other guests still see "
+                                                        "them until the studio confirms (or a second selfie passes)."),
+        "request_state": serializers.CharField(allow_null=True),
+        "verify_token": serializers.CharField(allow_null=True, help_text="Only on events that hide at once: send "
+                                              "it with a new selfie to /forget/verify to hide the faces from "
+                                              "everyone now.")}), **errors(403)},
         operation_id="guest_forget", summary="Forget me", examples=ex.GUEST_FORGET,
-        description="Ends the visit and withdraws consent at once; the faces your own last selfie matched are "
-                    "hidden from guest searches until the studio confirms or rejects the request.")
+        description="Ends the visit and withdraws consent at once. The faces your own last selfie matched are "
+                    "hidden from you (this phone) at once, and the studio is asked to remove them for everyone: it "
+                    "confirms or rejects. On events that opt in, a second, fresh selfie of the same person "
+                    "(/forget/verify) hides them from everyone until the studio decides.")
     def post(self, request, token: str):
-        removal = guest_forget(session=self.require_session(), client=self.guest.client)
-        response = Response({"message": FORGET_DONE, "faces_hidden": len(removal.face_ids) if removal else 0,
-                             "request_state": removal.state if removal else None})
+        filed = guest_forget(session=self.require_session(), client=self.guest.client)
+        removal = filed.request if filed else None
+        response = Response({
+            "message": FORGET_ASK_SELFIE if filed and filed.verify_secret else FORGET_DONE,
+            "faces_hidden": len(removal.face_ids) if removal else 0, "hidden_for_everyone": False,
+            "request_state": removal.state if removal else None,
+            "verify_token": (filed.verify_secret or None) if filed else None})
         response.delete_cookie(session_cookie_name(self.guest.link), path="/")
         return response
 
 
-FORGET_DONE = ("Done. Your visit has ended and your consent is withdrawn. The photos matched to your selfie are hidden "
-               "from guest searches, and the studio has been asked to remove them for good.")
+class GuestForgetVerifyApi(GuestApi):
+    parser_classes = [MultiPartParser, FormParser]
+    upload_handler_class = SelfieUploadHandler
+
+    @extend_schema(
+        request={"multipart/form-data": {"type": "object", "required": ["selfie", "consent", "verify_token"],
+                                         "properties": {"selfie": {"type": "string", "format": "binary"},
+                                                        "consent": {"type": "boolean"},
+                                                        "verify_token": {"type": "string"}}}},
+        responses={200: inline_serializer("GuestForgetVerifyOutput", {
+            "message": serializers.CharField(), "hidden_for_everyone": serializers.BooleanField()}),
+            **errors(400, 403, 410)},
+        operation_id="guest_forget_verify", summary="Forget me: confirm with a second selfie",
+        examples=ex.GUEST_FORGET_VERIFY,
+        description="Only on events that hide at once: a new selfie (not the one searched), from the same phone, "
+                    "within an hour and 3 tries. When it matches the person of the request, their faces are "
+                    "hidden from every guest until the studio decides; 403 selfie_mismatch otherwise.")
+    def post(self, request, token: str):
+        if str(request.data.get("consent", "")).lower() not in ("true", "1", "yes", "on"):
+            raise ConsentMissing()
+        removal_verify(link=self.guest.link, client=self.guest.client, secret=request.data.get("verify_token", ""),
+                       selfie=request.FILES.get("selfie"))
+        return Response({"message": FORGET_VERIFIED, "hidden_for_everyone": True})
+
+
+FORGET_DONE = gettext_lazy(
+    "Done. Your visit has ended and your consent is withdrawn. The photos matched to your selfie are hidden from "
+    "you, and the studio has been asked to remove them for everyone.")
+FORGET_ASK_SELFIE = gettext_lazy(
+    "Done. Your visit has ended and your consent is withdrawn. The photos matched to your selfie are hidden from "
+    "you, and the studio has been asked to remove them. To hide them from everyone now, take a new selfie.")
+FORGET_VERIFIED = gettext_lazy(
+    "Thank you. Those photos are now hidden from every guest until the studio reviews your request.")

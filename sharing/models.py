@@ -102,6 +102,9 @@ class GuestSession(models.Model):
     searched = models.BooleanField(default=False)
     matches = models.JSONField(default=list, help_text="[[photo_id, face_id, confidence], ...] of the last search.")
     matched_face_ids = models.JSONField(default=list, help_text="Every face this guest matched (for 'forget me').")
+    device_hash = models.CharField(max_length=64, blank=True, help_text="Keyed hash of the guest's device cookie.")
+    selfie_sha256 = models.CharField(max_length=64, blank=True, help_text="Of the last selfie (not kept): a "
+                                     "'forget me' check needs a different, fresh one.")
 
     class Meta:
         indexes = [models.Index(fields=["expires_at"])]
@@ -148,9 +151,24 @@ class RemovalState(models.TextChoices):
     REJECTED = "rejected", "Rejected: faces restored"
 
 
+class EventRemovalPolicy(models.Model):
+    """Per event: whether a "forget me" may hide faces from everyone before the studio decides.
+
+    Off (the default): a request hides the faces from the requesting guest's device only. On
+    (schools): also from everyone, once the requester passes a second, fresh selfie of the same
+    person (sharing.services.removals.removal_verify). No row: off.
+    """
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="removal_policy")
+    hide_at_once = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
 class RemovalRequest(models.Model):
-    """A guest's "forget me": the faces their own selfie matched (one person's at most), hidden
-    from guest searches at once and until the studio confirms (for good) or rejects (restored)."""
+    """A guest's "forget me": the faces their own selfie matched (one person's at most). Hidden at
+    once from the requesting device only; from everyone when the studio confirms (or, where the
+    event opts in, once the requester's second selfie matches); restored when it rejects."""
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="removal_requests")
@@ -160,6 +178,11 @@ class RemovalRequest(models.Model):
                                help_text="The person the hidden faces belong to, when they had been grouped.")
     face_ids = models.JSONField(default=list, help_text="Faces hidden from guest searches by this request.")
     state = models.CharField(max_length=10, choices=RemovalState.choices, default=RemovalState.PENDING)
+    device_hash = models.CharField(max_length=64, blank=True, help_text="The requester's device: hidden for it now.")
+    hidden_for_everyone = models.BooleanField(default=False, help_text="The faces are guest_excluded for all.")
+    selfie_sha256 = models.CharField(max_length=64, blank=True, help_text="The selfie searched (not kept).")
+    verify_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the second-selfie secret.")
+    verified_at = models.DateTimeField(null=True, blank=True, help_text="When a second selfie matched.")
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

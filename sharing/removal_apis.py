@@ -7,7 +7,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from sharing.services.removals import removal_request_decide, removal_request_list
+from sharing.selectors import removal_policy_get
+from sharing.services.removals import removal_policy_set, removal_request_decide, removal_request_list
 from events.api import EventApi
 from core.schema import errors
 from sharing import api_examples as ex
@@ -33,6 +34,10 @@ class RemovalRequestSerializer(serializers.Serializer):
     link_id = serializers.IntegerField(allow_null=True)
     faces = serializers.SerializerMethodField()
     face_ids = serializers.ListField(child=serializers.IntegerField())
+    hidden_for_everyone = serializers.BooleanField(help_text="False while pending: the faces are hidden from the "
+                                                   "requesting guest's phone only. True once confirmed, or after a "
+                                                   "matching second selfie on events that hide at once.")
+    verified_at = serializers.DateTimeField(allow_null=True, help_text="When a second selfie matched (opt-in).")
     created_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
     decided_by = serializers.EmailField(source="decided_by.email", allow_null=True, default=None)
@@ -48,7 +53,8 @@ class RemovalRequestListApi(EventApi):
     @extend_schema(operation_id="removal_requests_list", summary="List guests' removal requests",
                    responses=RemovalRequestSerializer(many=True), examples=ex.REMOVAL_LIST,
                    description="Every guest's \"forget me\" request on this event, newest first, with its audit "
-                   "trail. The faces of a pending request are already hidden from guest searches.")
+                   "trail. A pending request hides its faces from the requesting guest only (unless "
+                   "`hidden_for_everyone`); the event's `counters.removal_requests_pending` counts them.")
     def get(self, request, event_id: int):
         """Every guest's "forget me" request on this event, newest first, with its audit trail."""
         return Response(RemovalRequestSerializer(removal_request_list(event=self.event), many=True).data)
@@ -61,9 +67,38 @@ class RemovalRequestDecideApi(EventApi):
 
     @extend_schema(request=None, responses={200: RemovalRequestSerializer, **errors(409)}, examples=ex.REMOVAL_DECIDE,
                    summary="Confirm or reject a removal request",  # operationId: removal_requests_confirm / _reject
-                   description="confirm: the faces stay hidden from guests for good; reject: they come back. "
-                   "409 if the request was already decided.")
+                   description="confirm: the faces are hidden from every guest for good; reject: nothing stays "
+                   "hidden (not even from the requester). 409 if the request was already decided.")
     def post(self, request, event_id: int, request_id: int):
-        """confirm: the faces stay hidden from guests for good; reject: they come back."""
+        """confirm: hidden from every guest for good; reject: nothing stays hidden."""
         decided = removal_request_decide(event=self.event, request_id=request_id, user=request.user, confirm=self.confirm)
         return Response(RemovalRequestSerializer(decided).data)
+
+
+class RemovalPolicyApi(EventApi):
+    """Whether a "forget me" on this event may hide faces from everyone after a second selfie."""
+
+    required = "curate"
+
+    class PolicySerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "RemovalPolicy"
+
+        hide_at_once = serializers.BooleanField(help_text=(
+            "false (default): a request hides the faces from the requesting guest only until you decide. true "
+            "(schools): also from everyone, once the requester passes a second, fresh selfie of that person."))
+
+    @extend_schema(operation_id="removal_policy_get", summary="Get the event's \"forget me\" policy",
+                   responses=PolicySerializer, examples=ex.REMOVAL_POLICY,
+                   description="Whether removal requests may hide faces from every guest before you decide.")
+    def get(self, request, event_id: int):
+        return Response(self.PolicySerializer(removal_policy_get(event=self.event)).data)
+
+    @extend_schema(operation_id="removal_policy_update", summary="Change the event's \"forget me\" policy",
+                   request=PolicySerializer, responses=PolicySerializer, examples=ex.REMOVAL_POLICY,
+                   description="Opt the event in (or out) of hiding at once after a second selfie (docs/sharing.md).")
+    def patch(self, request, event_id: int):
+        data = self.PolicySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        policy = removal_policy_set(event=self.event, hide_at_once=data.validated_data["hide_at_once"])
+        return Response(self.PolicySerializer(policy).data)

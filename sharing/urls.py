@@ -13,6 +13,7 @@ urlpatterns = [
     path("events/<id:event_id>/share-links/", apis.ShareLinkListCreateApi.as_view(), name="share-link-list"),
     path("events/<id:event_id>/share-links/<id:link_id>/", apis.ShareLinkDetailApi.as_view(), name="share-link-detail"),
     path("events/<id:event_id>/share-links/<id:link_id>/revoke/", apis.ShareLinkRevokeApi.as_view(), name="share-link-revoke"),
+    path("events/<id:event_id>/share-links/<id:link_id>/unlock/", apis.ShareLinkUnlockApi.as_view(), name="share-link-unlock"),
     path("events/<id:event_id>/share-links/<id:link_id>/<str:name>", apis.ShareLinkPrintableApi.as_view(),
          name="share-link-printable"),
     path("events/<id:event_id>/organizers/", organizer_apis.OrganizerListCreateApi.as_view(), name="organizer-list"),
@@ -28,4 +29,6 @@ urlpatterns = [
          name="guest-photo-original"),
     path("guest/<str:token>/download.zip", guest_apis.GuestZipApi.as_view(), name="guest-download-zip"),
     path("guest/<str:token>/forget", guest_apis.GuestForgetApi.as_view(), name="guest-forget"),
+    path("guest/<str:token>/forget/verify", guest_apis.GuestForgetVerifyApi.as_view(), name="guest-forget-verify"),
+    path("events/<id:event_id>/removal-policy/", removal_apis.RemovalPolicyApi.as_view(), name="removal-policy"),
 ]

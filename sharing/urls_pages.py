@@ -20,6 +20,7 @@ urlpatterns = [
     path("s/<str:key>/photos/<id:photo_id>", views.photo, name="photo"),
     path("s/<str:key>/photos/<id:photo_id>/thumb.jpg", views.photo_thumb, name="photo-thumb"),
     path("s/<str:key>/forget", views.forget, name="forget"),
+    path("s/<str:key>/forget/verify", views.forget_verify, name="forget-verify"),
     path("organizer/set-password/done/", views.SetPasswordDoneView.as_view(), name="set-password-done"),
     path("organizer/set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
 ]

@@ -18,11 +18,11 @@ from sharing import selectors
 from sharing.authentication import GuestAccess, guest_access_for, session_cookie_name, set_session_cookie
 from sharing.clients import client_from_request
 from sharing.consent import consent_record_shown, consent_text_for
-from sharing.errors import GuestError, LinkNotFound, SessionRequired
+from sharing.errors import ConsentMissing, GuestError, LinkNotFound, SessionRequired
 from sharing.models import Download, Scope
 from sharing.services.access import guest_pin_verify, guest_session_start, share_link_resolve
 from sharing.services.guests import guest_search, guest_search_throttle
-from sharing.services.removals import guest_forget
+from sharing.services.removals import guest_forget, removal_verify
 from sharing.services.links import normalize_code
 from sharing.thumbs import guest_thumbnail
 from sharing.guest_messages import guest_message
@@ -90,7 +90,11 @@ def pin(request, key: str, guest: GuestAccess):
         except GuestError as error:
             if error.status == 410:
                 raise
-            return render(request, "sharing/pin.html", {"link": guest.link, "key": key, "error": guest_message(error)}, status=error.status)
+            response = render(request, "sharing/pin.html", {"link": guest.link, "key": key, "error": guest_message(error)},
+                              status=error.status)
+            if error.retry_after:  # a lockout: the page says how long in words, the header in seconds
+                response["Retry-After"] = str(error.retry_after)
+            return response
         request.session[_PIN_OK.format(link_id=guest.link.id)] = True
         return redirect("sharing:consent", key=key)
     return render(request, "sharing/pin.html", {"link": guest.link, "key": key})
@@ -202,14 +206,32 @@ def forget(request, key: str, guest: GuestAccess):
         return redirect(_next_step(key, guest, request))
     if request.method == "GET":
         return render(request, "sharing/forget.html", {"link": guest.link, "key": key})
-    guest_forget(session=guest.session, client=guest.client)
+    filed = guest_forget(session=guest.session, client=guest.client)
     request.session.pop(_PIN_OK.format(link_id=guest.link.id), None)  # a later visit starts from the beginning
-    response = render(request, "sharing/forgotten.html", {"link": guest.link, "key": key})
+    response = render(request, "sharing/forgotten.html", {
+        "link": guest.link, "key": key, "verify_token": filed.verify_secret if filed else ""})
     response.delete_cookie(session_cookie_name(guest.link), path="/")
     return response
 
 
 set_language = public("sets the guest's language cookie and goes back; touches no data")(django_set_language)
+
+
+@require_http_methods(["POST"])
+@guest_page
+def forget_verify(request, key: str, guest: GuestAccess):
+    """Events that hide at once: the second, fresh selfie (the API's /forget/verify)."""
+    context = {"link": guest.link, "key": key, "verify_token": request.POST.get("verify_token", "")}
+    if request.POST.get("consent") != "yes":
+        return render(request, "sharing/forgotten.html", {**context, "error": ConsentMissing.message}, status=400)
+    try:
+        removal_verify(link=guest.link, client=guest.client, secret=context["verify_token"],
+                       selfie=request.FILES.get("selfie"))
+    except GuestError as error:
+        if error.status == 410:
+            raise
+        return render(request, "sharing/forgotten.html", {**context, "error": guest_message(error)}, status=error.status)
+    return render(request, "sharing/forgotten.html", {**context, "verified": True})
 
 
 @public("Django's signed password-reset token is the credential; touches only that user")

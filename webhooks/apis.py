@@ -12,7 +12,8 @@ from core.tenancy.models import Role
 from webhooks import examples, selectors, services
 from webhooks.models import Delivery, EventType, Webhook
 
-_EVENTS = serializers.ListField(child=serializers.ChoiceField(choices=EventType.choices), min_length=1, max_length=4,
+_EVENTS = serializers.ListField(child=serializers.ChoiceField(choices=EventType.choices), min_length=1,
+                                max_length=len(EventType.values),
                                 help_text="What to receive: any of " + ", ".join(EventType.values) + ".")
 
 
@@ -111,7 +112,7 @@ class WebhookDetailApi(_WebhookApi):
 
         url = serializers.URLField(max_length=2000, required=False)
         events = serializers.ListField(child=serializers.ChoiceField(choices=EventType.choices), min_length=1,
-                                       max_length=4, required=False)
+                                       max_length=len(EventType.values), required=False)
         active = serializers.BooleanField(required=False, help_text="false pauses deliveries (none are queued).")
 
     @extend_schema(operation_id="webhooks_retrieve", summary="Get a webhook",

@@ -13,6 +13,7 @@ class EventType(models.TextChoices):
     EVENT_PROCESSED = "event.processed", "Every queued photo of an event finished"
     PERSON_UPDATED = "person.updated", "A person was formed, grew, or was renamed/merged/split"
     GUEST_SEARCHED = "guest.searched", "A guest searched with a selfie"
+    REMOVAL_REQUESTED = "removal.requested", "A guest asked to be forgotten: the studio must confirm or reject"
 
 
 PING = "ping"  # a test delivery: sent on request whatever the webhook subscribes to

@@ -1,5 +1,5 @@
-"""What each event type says: the `data` of photo.processed, event.processed, person.updated and
-guest.searched, built from the lower apps' rows and queued for the studio's webhooks."""
+"""What each event type says: the `data` of photo.processed, event.processed, person.updated,
+guest.searched and removal.requested, built from the lower apps' rows and queued for the studio's webhooks."""
 from django.db import transaction
 from django.db.models import Count, Max, Q
 
@@ -67,3 +67,10 @@ def guest_searched(*, studio_id: int, event_id: int, share_link_id: int, match_c
     """guest.searched: counts only; never the selfie, its faces, or who the guest is."""
     deliveries_create(studio_id=studio_id, event_type=EventType.GUEST_SEARCHED, data={
         "event_id": event_id, "share_link_id": share_link_id, "match_count": match_count})
+
+
+def removal_requested(*, studio_id: int, event_id: int, removal_request_id: int, face_count: int, pending: int) -> None:
+    """removal.requested: which request to review and how many wait; never the guest or their faces."""
+    deliveries_create(studio_id=studio_id, event_type=EventType.REMOVAL_REQUESTED, data={
+        "event_id": event_id, "removal_request_id": removal_request_id, "face_count": face_count,
+        "pending": pending})

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from events.signals import photos_finished
 from recognition.signals import people_changed
-from sharing.signals import guest_searched
+from sharing.signals import guest_searched, removal_requested
 from webhooks import notices
 
 logger = logging.getLogger(__name__)
@@ -42,3 +42,11 @@ def _guest_searched(sender, *, studio_id: int, event_id: int, share_link_id: int
     with _contained(f"guest.searched for link {share_link_id}"):
         notices.guest_searched(studio_id=studio_id, event_id=event_id, share_link_id=share_link_id,
                                match_count=match_count)
+
+
+@receiver(removal_requested, dispatch_uid="webhooks.removal_requested")
+def _removal_requested(sender, *, studio_id: int, event_id: int, removal_request_id: int, face_count: int,
+                       pending: int, **kwargs) -> None:
+    with _contained(f"removal.requested for request {removal_request_id}"):
+        notices.removal_requested(studio_id=studio_id, event_id=event_id, removal_request_id=removal_request_id,
+                                  face_count=face_count, pending=pending)

@@ -21,6 +21,18 @@ DEFAULT_MATCH_THRESHOLD = SFACE_PUBLISHED_THRESHOLD
 # Logistic slope of P(same | cosine): equal-variance Gaussian fit of the pooled pairs above.
 SFACE_CONFIDENCE_SLOPE = 72.6
 
+# A guest's match confidence (Calibration.match_confidence) reads the same at each band's lower
+# edge whatever the model: the model's own cosines for the edges live in its Calibration.
+MAYBE_FROM, PROBABLY_FROM, VERY_LIKELY_FROM, TYPICAL_AT = 50.0, 70.0, 90.0, 99.0
+BANDS = ("very_likely", "probably", "maybe")
+
+
+def confidence_band(percent: float) -> str:
+    """"very_likely" / "probably" / "maybe" of a match confidence (Calibration.match_confidence)."""
+    if percent >= VERY_LIKELY_FROM:
+        return "very_likely"
+    return "probably" if percent >= PROBABLY_FROM else "maybe"
+
 
 @dataclass(frozen=True)
 class Calibration:
@@ -35,7 +47,9 @@ class Calibration:
     when two look-alikes are joined; the merge stage heals the splits it adds. ``small_face_threshold``: a small face (below the quality gate's size) joins
     an existing person. ``merge_threshold``: two clusters' mean faces are one person (second
     clustering stage). ``suggest_threshold``: lowest mean-face cosine offered as "same person?".
-    Unset ones default to ``threshold``.
+    ``probably_threshold`` / ``very_likely_threshold``: where a guest's match moves up a band;
+    ``typical_threshold``: the 90th percentile of true matches (scripts/calibrate_confidence.py).
+    Unset ones default to ``threshold`` (bands: to ``search_threshold``).
     """
 
     threshold: float
@@ -46,12 +60,36 @@ class Calibration:
     small_face_threshold: float | None = None
     merge_threshold: float | None = None
     suggest_threshold: float | None = None
+    probably_threshold: float | None = None
+    very_likely_threshold: float | None = None
+    typical_threshold: float | None = None
 
     def __post_init__(self):
         for name in ("search_threshold", "search_person_threshold", "cluster_threshold", "small_face_threshold",
                      "merge_threshold", "suggest_threshold"):
             if getattr(self, name) is None:
                 object.__setattr__(self, name, self.threshold)
+        for name in ("probably_threshold", "very_likely_threshold", "typical_threshold"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, self.search_threshold)
+
+    def match_confidence(self, cosine: float) -> float:
+        """A guest's match in percent: 50 at the search threshold, 70 and 90 where the match moves
+        up a band, 99 at a typical true match, 99.9 at identical faces; linear in between.
+
+        Not P(same | cosine): above the search threshold that is ~99.8 % almost everywhere (what
+        made every match read "100%"). This scale spreads over the range of real matches and its
+        bands carry the measured share of true matches (docs/recognition.md).
+        """
+        anchors = [(self.search_threshold, MAYBE_FROM), (self.probably_threshold, PROBABLY_FROM),
+                   (self.very_likely_threshold, VERY_LIKELY_FROM), (self.typical_threshold, TYPICAL_AT), (1.0, 99.9)]
+        cosine = float(cosine)
+        if cosine < self.search_threshold:
+            return MAYBE_FROM * max(cosine, 0.0) / self.search_threshold
+        for (low, low_pct), (high, high_pct) in zip(anchors, anchors[1:]):
+            if cosine < high:
+                return low_pct + (high_pct - low_pct) * (cosine - low) / max(high - low, 1e-9)
+        return 99.9
 
     def confidence(self, cosine: float) -> float:
         """Percent 0..100, strictly increasing in cosine."""
@@ -64,16 +102,24 @@ class Calibration:
         return float(cosine) >= self.threshold
 
     def event_fields(self) -> dict[str, float]:
-        """The columns of recognition.models.EventCalibration."""
+        """The columns of recognition.models.EventCalibration (the bands are display only: not stored)."""
         fields = asdict(self)
+        for name in _BAND_FIELDS:
+            fields.pop(name)
         return {"match_threshold": fields.pop("threshold"), "confidence_slope": fields.pop("slope"), **fields}
 
     @classmethod
     def from_event_fields(cls, row) -> "Calibration":
+        """The event's recorded thresholds; the bands of its embedder as measured now."""
+        model = CALIBRATIONS.get(row.embedder_name)
+        bands = {name: getattr(model, name) for name in _BAND_FIELDS} if model else {}
         return cls(threshold=row.match_threshold, slope=row.confidence_slope, search_threshold=row.search_threshold,
                    search_person_threshold=row.search_person_threshold, cluster_threshold=row.cluster_threshold,
                    small_face_threshold=row.small_face_threshold, merge_threshold=row.merge_threshold,
-                   suggest_threshold=row.suggest_threshold)
+                   suggest_threshold=row.suggest_threshold, **bands)
+
+
+_BAND_FIELDS = ("probably_threshold", "very_likely_threshold", "typical_threshold")
 
 
 SFACE = Calibration(
@@ -99,6 +145,9 @@ SFACE = Calibration(
     merge_threshold=0.45,
     # Offered, not applied: different lfw-dev identities' centred means reach 0.39 (p99.9 0.29).
     suggest_threshold=0.30,
+    # scripts/calibrate_confidence.py (lfw-dev guest searches): maybe [0.422, 0.46), probably
+    # [0.46, 0.52), very likely from 0.52; 99 % at 0.79, the 90th percentile of true matches.
+    probably_threshold=0.46, very_likely_threshold=0.52, typical_threshold=0.79,
 )
 SFACE_FAST = Calibration(
     threshold=DEFAULT_MATCH_THRESHOLD, slope=71.7,
@@ -108,6 +157,8 @@ SFACE_FAST = Calibration(
     small_face_threshold=0.40,  # as sface (measured with sface; the two agree to ~0.01 on pairs)
     merge_threshold=0.45,  # calibrate_clustering.py: split-people recall 0.992, precision 1.000
     suggest_threshold=0.30,
+    # calibrate_confidence.py --embedder sface-fast: the same edges; true matches' 90th percentile 0.784.
+    probably_threshold=0.46, very_likely_threshold=0.52, typical_threshold=0.78,
 )
 CALIBRATIONS = {"sface": SFACE, "sface-fast": SFACE_FAST}
 

@@ -1,7 +1,8 @@
 """A guest's way in: resolve a token or code, check the PIN, give consent, start a session.
 
-A "use" of a link is a guest session started: counted with a conditional UPDATE so that two
-guests racing for the last use cannot both get it.
+A "use" of a link ("maximum guests") is a guest who searched (selfie links) or opened the
+album (person and event links): counted with a conditional UPDATE so that two guests racing for
+the last use cannot both get it. A selfie guest who only opens the link spends nothing.
 """
 import secrets
 from datetime import timedelta
@@ -10,12 +11,14 @@ from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
-from sharing import conf, ratelimit
+from sharing import conf, pin_limits, ratelimit
 from sharing.clients import Client
 from sharing.consent import CONSENT_VERSION
+from sharing.devices import device_hash
 from sharing.errors import ConsentMissing, LinkGone, LinkNotFound, PinLocked, PinRequired, PinWrong
-from sharing.models import GuestConsent, GuestSession, LinkState, ShareLink, session_secret_hash
+from sharing.models import GuestConsent, GuestSession, LinkState, Scope, ShareLink, session_secret_hash
 from sharing.services.links import CODE_LENGTH, normalize_code, token_hash
 from core import ratelimit as core_ratelimit
 
@@ -46,54 +49,66 @@ def _link_for_key(key: str) -> ShareLink | None:
 
 
 def guest_pin_verify(*, link: ShareLink, pin: str | None, client: Client) -> None:
-    """Nothing if the link has no PIN or the PIN is right; lockout per link and client, and per link.
-
-    Each attempt is counted *before* the hash is checked (an atomic counter), so 40 parallel
-    wrong PINs get at most the limit checked; a right PIN gives its count back.
-    """
+    """Nothing if the link has no PIN or the PIN is right; else PinWrong, or PinLocked with the wait
+    (per device, per address, per link: sharing.pin_limits)."""
     if not link.has_pin:
         return
-    counters = _pin_counters(link, client)
+    tiers = pin_limits.tiers(link_id=link.id, client=client)
     try:
-        for key, limit, _lockout in counters:
-            core_ratelimit.check(key=key, limit=limit)
+        pin_limits.refuse_while_waiting(tiers)
         if not pin:
             raise PinRequired()
-        attempts = [(core_ratelimit.hit(key=key, limit=limit), key, limit, lockout) for key, limit, lockout in counters]
+        hits = pin_limits.claim(tiers)
     except core_ratelimit.Throttled as exc:
-        raise PinLocked(retry_after=exc.retry_after) from None
+        raise PinLocked.waiting(exc.retry_after) from None
     if check_password(pin, link.pin_hash):
-        for _hits, key, _limit, _lockout in attempts:
-            core_ratelimit.release(key=key)
+        pin_limits.succeeded(tiers)
         return
-    _pin_failed(attempts)
-
-
-def _pin_counters(link: ShareLink, client: Client) -> list[tuple[str, core_ratelimit.Limit, int]]:
-    """(counter key, limit, lockout seconds): this client on this link, and the link as a whole."""
-    per_client = core_ratelimit.Limit(conf.pin_max_failures(), conf.pin_lockout_seconds())
-    per_link = conf.pin_failures_per_link()
-    return [
-        (f"sharing:pin:{link.id}:{client.ip_hash}", per_client, conf.pin_lockout_seconds()),
-        (f"sharing:pin-link:{link.id}", per_link, per_link.seconds),
-    ]
-
-
-def _pin_failed(attempts) -> None:
-    for hits, key, limit, lockout in attempts:
-        if hits >= limit.count:  # this failure used up the last try: the lockout starts now
-            core_ratelimit.lock(key=key, limit=limit, seconds=lockout)
-            raise PinLocked(retry_after=lockout)
-    left = min(limit.count - hits for hits, _key, limit, _lockout in attempts)
-    raise PinWrong(f"That PIN is not right. {left} more {'try' if left == 1 else 'tries'} before a pause.")
+    wait, left = pin_limits.failed(tiers, hits)
+    if wait:
+        raise PinLocked.waiting(wait)
+    raise PinWrong(ngettext("That PIN is not right. %(left)d more try before a pause.",
+                            "That PIN is not right. %(left)d more tries before a pause.", left) % {"left": left})
 
 
 @transaction.atomic
 def guest_session_start(*, link: ShareLink, consent: bool, client: Client) -> tuple[GuestSession, str]:
-    """Record consent and open a session (one use of the link) → (session, secret for the guest)."""
+    """Record consent and open a session → (session, secret for the guest). Person and event links
+    spend one use here; selfie links at the guest's first search (guest_use_claim)."""
     if not consent:
         raise ConsentMissing()
     now = timezone.now()
+    if link.scope != Scope.SELFIE:
+        _use_claim(link, now)
+    elif link.state != LinkState.ACTIVE:
+        raise LinkGone(link.state)
+    secret = secrets.token_urlsafe(32)
+    expires_at = now + timedelta(seconds=conf.guest_session_seconds())
+    if link.expires_at is not None:
+        expires_at = min(expires_at, link.expires_at)
+    session = GuestSession.objects.create(
+        studio_id=link.studio_id, link=link, secret_hash=session_secret_hash(link_id=link.id, secret=secret),
+        expires_at=expires_at, device_hash=device_hash(client.device),
+    )
+    GuestConsent.objects.create(
+        studio_id=link.studio_id, link=link, session=session, text_version=CONSENT_VERSION, given_at=now,
+        ip_hash=client.ip_hash, user_agent=client.user_agent,
+    )
+    return session, secret
+
+
+@transaction.atomic
+def guest_use_claim(*, session: GuestSession) -> None:
+    """A selfie guest's first search spends one of the link's uses (LinkGone once none is left);
+    later searches of the same session spend nothing."""
+    link = session.link
+    if link.scope != Scope.SELFIE or not GuestSession.objects.filter(id=session.id, searched=False).update(searched=True):
+        return
+    _use_claim(link, timezone.now())
+    session.searched = True
+
+
+def _use_claim(link: ShareLink, now) -> None:
     claimed = (
         ShareLink.objects.filter(id=link.id, revoked_at__isnull=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
@@ -103,16 +118,3 @@ def guest_session_start(*, link: ShareLink, consent: bool, client: Client) -> tu
     if not claimed:
         link.refresh_from_db()
         raise LinkGone(link.state if link.state != LinkState.ACTIVE else LinkState.EXHAUSTED)
-    secret = secrets.token_urlsafe(32)
-    expires_at = now + timedelta(seconds=conf.guest_session_seconds())
-    if link.expires_at is not None:
-        expires_at = min(expires_at, link.expires_at)
-    session = GuestSession.objects.create(
-        studio_id=link.studio_id, link=link, secret_hash=session_secret_hash(link_id=link.id, secret=secret),
-        expires_at=expires_at,
-    )
-    GuestConsent.objects.create(
-        studio_id=link.studio_id, link=link, session=session, text_version=CONSENT_VERSION, given_at=now,
-        ip_hash=client.ip_hash, user_agent=client.user_agent,
-    )
-    return session, secret

@@ -15,7 +15,9 @@ from sharing import conf, ratelimit
 from sharing.clients import Client
 from sharing.errors import SelfieRejected
 from sharing.models import GuestSession, Scope, ShareLink
-from sharing.selectors import album_photo_ids
+from sharing.selectors import album_photo_ids, faces_hidden_for
+from sharing.uploads import upload_sha256
+from sharing.services.access import guest_use_claim
 from sharing.signals import guest_searched
 
 
@@ -100,14 +102,16 @@ def guest_search(*, session: GuestSession, selfie, face: int | None = None) -> S
     query = selfie_embedding(selfie=selfie, event=link.event, face=face)
     note = query.note
     ratelimit.hit(key=f"search-link:{link.id}", limit=conf.searches_per_link())
-    hits = event_search(event=link.event, embedding=query.embedding)
+    guest_use_claim(session=session)  # "maximum guests" counts guests who searched, not who opened
+    # Faces this device asked to forget stay hidden from it until the studio decides.
+    hits = event_search(event=link.event, embedding=query.embedding, exclude_face_ids=faces_hidden_for(session=session))
     if link.scope == Scope.PERSON:
-        album = album_photo_ids(link=link)
+        album = album_photo_ids(link=link, session=session)
         hits = [hit for hit in hits if hit.photo_id in album]
     session.matches = [[hit.photo_id, hit.face_id, round(hit.confidence, 1)] for hit in hits]
     session.matched_face_ids = sorted(set(session.matched_face_ids) | {hit.face_id for hit in hits})
-    session.searched = True
-    session.save(update_fields=["matches", "matched_face_ids", "searched"])
+    session.searched, session.selfie_sha256 = True, upload_sha256(selfie)
+    session.save(update_fields=["matches", "matched_face_ids", "searched", "selfie_sha256"])
     ShareLink.objects.filter(id=link.id).update(search_count=F("search_count") + 1, last_used_at=timezone.now())
     guest_searched.send(sender=ShareLink, studio_id=link.studio_id, event_id=link.event_id, share_link_id=link.id,
                         match_count=len(hits))

@@ -18,7 +18,7 @@ from django.utils import timezone
 from events.models import Event
 from core.storage import event_prefix, object_storage
 from recognition.models import Person
-from sharing import codes
+from sharing import codes, pin_limits
 from sharing.models import Download, Scope, ShareLink
 from core.tenancy.models import User
 
@@ -119,6 +119,13 @@ def share_link_revoke(*, link: ShareLink) -> ShareLink:
     storage = object_storage()
     for fmt in ("png", "svg"):
         storage.delete(qr_key(link, fmt))
+    return link
+
+
+def share_link_unlock(*, link: ShareLink) -> ShareLink:
+    """The organizer's "unlock": every wrong PIN counted on the link is forgotten, so locked-out
+    devices, paused addresses and a paused link get their tries back at once."""
+    pin_limits.unlock(link_id=link.id)
     return link
 
 

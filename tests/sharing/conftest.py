@@ -14,8 +14,9 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from events.models import Event, Photo
+from events.services import event_create, photos_upload
 from sharing.services.links import CreatedLink, share_link_create
-from tests.factories import FACES_DIR
+from tests.factories import FACES_DIR, jpeg_bytes
 from tests.recognition.helpers import detect_into_event
 from core.tenancy.models import Studio, User
 from core.tenancy.services import studio_create
@@ -83,6 +84,14 @@ def bbt(django_db_setup, django_db_blocker, face_pipeline, sharing_media) -> Rea
     with django_db_blocker.unblock():
         Studio.objects.filter(id=studio.id).delete()
         User.objects.filter(id=owner.id).delete()
+
+
+@pytest.fixture
+def event(studio_a, alice):
+    """A small event of one generated photo: link states and limits need no faces."""
+    event = event_create(studio=studio_a, user=alice, name="Ana & Ben")
+    photos_upload(event=event, user=alice, files=[SimpleUploadedFile("a.jpg", jpeg_bytes())])
+    return event
 
 
 def read_face(relative: str) -> bytes:

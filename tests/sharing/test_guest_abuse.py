@@ -4,22 +4,13 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from events.services import event_create, photos_upload
 from sharing.models import GuestConsent, GuestSession, ShareLink
 from tests.factories import jpeg_bytes
 from tests.sharing.conftest import guest_client, make_link, read_face, search
 
 AMY = "bbt/people/amy/amy1.png"
-
-
-@pytest.fixture
-def event(studio_a, alice):
-    event = event_create(studio=studio_a, user=alice, name="Ana & Ben")
-    photos_upload(event=event, user=alice, files=[SimpleUploadedFile("a.jpg", jpeg_bytes())])
-    return event
 
 
 def session_start(client, key, **data):
@@ -40,7 +31,8 @@ def test_unknown_token_and_code(db):
 
 
 def test_expired_revoked_exhausted(event):
-    expired, revoked, once = make_link(event), make_link(event), make_link(event, max_uses=1)
+    # An event link spends its use when opened (selfie links at the first search: test_guest_search).
+    expired, revoked, once = make_link(event), make_link(event), make_link(event, max_uses=1, scope="event")
     ShareLink.objects.filter(id=expired.link.id).update(expires_at=timezone.now() - timedelta(minutes=1))
     ShareLink.objects.filter(id=revoked.link.id).update(revoked_at=timezone.now())
     assert_error(guest_client().get(f"/api/v1/guest/{expired.token}/"), 410, "link_expired")

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
+    "sharing.devices.GuestDeviceMiddleware",
 ]
 
 # Strict CSP: scripts and styles only from our own static files (no inline code anywhere in
@@ -286,6 +287,22 @@ VISAGE_PUBLIC_URL = env_str("VISAGE_PUBLIC_URL", "")
 VISAGE_TRUSTED_PROXY_HOPS = env_int("VISAGE_TRUSTED_PROXY_HOPS", 0)
 VISAGE_ALBUM_LINK_DAYS = env_int("VISAGE_ALBUM_LINK_DAYS", 7)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Visage <no-reply@localhost>")
+
+# --- Guest PIN limits (issue #20: sharing.pin_limits; docs/sharing.md "PIN limits") ----------
+# One device (signed cookie) at one address: this many wrong PINs, then it alone waits the lockout.
+VISAGE_PIN_MAX_FAILURES = env_int("VISAGE_PIN_MAX_FAILURES", 5)
+VISAGE_PIN_LOCKOUT_SECONDS = env_int("VISAGE_PIN_LOCKOUT_SECONDS", 15 * 60)
+# One address, all its devices (a venue's NAT, or an attacker dropping cookies): (free wrong PINs,
+# window seconds), then one attempt per pause. The whole link, every address: the same, per day.
+VISAGE_PIN_FAILURES_PER_ADDRESS = (env_int("VISAGE_PIN_FAILURES_PER_ADDRESS", 20), 3600)
+VISAGE_PIN_FAILURES_PER_LINK = (env_int("VISAGE_PIN_FAILURES_PER_LINK", 100), 86400)
+# Pauses past those allowances: the first one, doubling per further wrong PIN up to the longest.
+VISAGE_PIN_PAUSE_SECONDS = env_int("VISAGE_PIN_PAUSE_SECONDS", 2)
+VISAGE_PIN_MAX_PAUSE_SECONDS = env_int("VISAGE_PIN_MAX_PAUSE_SECONDS", 120)
+# "Forget me" on events that hide at once (issue #20, docs/sharing.md): the second, fresh selfie
+# must come within this many seconds of the request, in at most this many tries.
+VISAGE_FORGET_VERIFY_SECONDS = env_int("VISAGE_FORGET_VERIFY_SECONDS", 3600)
+VISAGE_FORGET_VERIFY_TRIES = env_int("VISAGE_FORGET_VERIFY_TRIES", 3)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

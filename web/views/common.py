@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from core.access import ACTIONS
+from sharing.selectors import removal_counters
 from events.access import EventAccess, event_access_get
 from core.tenancy.models import Membership
 from core.tenancy.selectors import membership_for_request
@@ -61,8 +62,12 @@ def event_tabs(access: EventAccess, current: str) -> list[dict]:
         ("analytics", "Analytics", "web:event-analytics", "view"),
         ("removals", "Removal requests", "web:event-removals", "curate"),
     ]
-    return [
-        {"key": key, "label": label, "url_name": url_name, "current": key == current}
+    shown = [
+        {"key": key, "label": label, "url_name": url_name, "current": key == current, "badge": 0}
         for key, label, url_name, action in tabs
         if access.can(action)
     ]
+    for tab in shown:
+        if tab["key"] == "removals":  # guests' "forget me" requests waiting for the studio
+            tab["badge"] = removal_counters([access.event.id])[access.event.id]["removal_requests_pending"]
+    return shown

@@ -1,9 +1,15 @@
 """The event's access page: share links (create, QR, card, revoke) and organizers.
 
-The page is a shell; static/visage/js/sharing.js drives the share-link and organizer APIs.
+The page is a shell; static/visage/js/sharing.js drives the share-link and organizer APIs. The
+PIN locks section is rendered here, so an organizer can unlock a venue's guests without script.
 """
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
+from sharing import pin_limits, selectors
+from sharing.services.links import share_link_unlock
 from web.views.common import event_page, event_tabs, permissions
 
 
@@ -11,4 +17,21 @@ from web.views.common import event_page, event_tabs, permissions
 def sharing(request, access):
     return render(request, "web/sharing.html", {
         "event": access.event, "access": access, "can": permissions(access), "tabs": event_tabs(access, "sharing"),
+        "pin_locks": _pin_locks(access.event),
     })
+
+
+def _pin_locks(event) -> list[dict]:
+    """The PIN links where guests wait now or wrong PINs were typed, with their state."""
+    links = [link for link in selectors.share_link_list(event=event) if link.has_pin and link.revoked_at is None]
+    states = pin_limits.lock_states(link_ids=[link.id for link in links])
+    return [{"link": link, "state": states[link.id]} for link in links
+            if states[link.id].locked or states[link.id].wrong_pins]
+
+
+@require_POST
+@event_page("share", "Your role on this event cannot manage its sharing.")
+def share_link_unlock_page(request, access, link_id: int):
+    link = share_link_unlock(link=selectors.share_link_get(event=access.event, link_id=link_id))
+    messages.success(request, gettext("Unlocked: every guest of “%(link)s” can try the PIN again.") % {"link": link})
+    return redirect("web:event-sharing", event_id=access.event.id)
