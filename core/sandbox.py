@@ -10,11 +10,13 @@ Pure Python: no Django, no app.
 """
 import math
 import multiprocessing
+import os
 import pickle
 import resource
 import signal
 import threading
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from typing import Any, Callable
 
@@ -113,6 +115,17 @@ def _context():
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return context
+
+
+def _forget_fork_server() -> None:
+    """In a process forked from one that had started the fork server (gunicorn --preload, Celery's
+    prefork pool, a measuring harness): CPython's ForkServer would waitpid() a server that is not
+    this process's child and fail every decode with ECHILD, so this process starts its own."""
+    server = forkserver._forkserver
+    server._forkserver_pid = server._forkserver_address = server._forkserver_alive_fd = None
+
+
+os.register_at_fork(after_in_child=_forget_fork_server)
 
 
 def _receive(receiver: Connection, *, timeout: float):

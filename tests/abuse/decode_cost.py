@@ -133,14 +133,10 @@ def _in_fork(action, *, timeout: float) -> dict:
 
 
 def _own_fork_server() -> None:
-    """A forked child cannot use its parent's fork server (multiprocessing waits on the server's
-    pid, which is not its child): start its own, outside the measurement, as a web process has."""
+    """A forked child starts its own fork server (core.sandbox): here, outside the measurement,
+    as a web process that has served requests already has one."""
     if sandbox is None:
         return
-    from multiprocessing import forkserver
-
-    server = forkserver._forkserver  # its module functions are bound to this instance: reset it
-    server._forkserver_pid = server._forkserver_address = server._forkserver_alive_fd = None
     sandbox.run_limited(len, b"", limits=sandbox.Limits(cpu_seconds=5, memory_bytes=2**26))
 
 

@@ -45,12 +45,14 @@ def scan_segments(jpeg: bytes) -> list[tuple[int, int]]:
 
 
 def progressive_repeated_scans(*, side: int = 6000, repeats: int = 5000) -> bytes:
-    """A progressive JPEG of a real photo whose smallest scan is repeated `repeats` times: each
+    """A progressive JPEG of a real photo whose smallest luma scan is repeated `repeats` times: each
     copy is ~60 bytes and makes libjpeg pass over every block again (the audit: 729 KB, 101 s;
-    this one: ~750 KB)."""
+    this one: ~750 KB, ~25 s)."""
     jpeg = _encode(real_photo(side=side), "JPEG", progressive=True, quality=50)
     segments = scan_segments(jpeg)
-    start, end = min(segments, key=lambda segment: segment[1] - segment[0])
+    # The smallest scan of the luma component alone (the most blocks): ~59 bytes, ~5 ms each at 36 MP.
+    luma = [(start, end) for start, end in segments if jpeg[start + 4:start + 6] == b"\x01\x01"]
+    start, end = min(luma, key=lambda segment: segment[1] - segment[0])
     last = segments[-1][1]
     return jpeg[:last] + jpeg[start:end] * repeats + jpeg[last:]
 
