@@ -8,6 +8,7 @@ palette PNG with transparency and the float TIFF passed the header check and the
 budget in the worker (a float64 copy, alpha_composite's extra canvases); the PNGs with huge iCCP
 or zTXt chunks, the empty selfie and the 2-byte file were 500s (uncaught ValueError/struct.error).
 """
+import io
 import json
 import os
 import subprocess
@@ -109,11 +110,11 @@ def test_the_selfie_refuses_what_its_budget_cannot_hold(measured):
         assert not result["accepted"] and "memory" in result["message"], (name, result)
 
 
-def test_a_decode_that_runs_too_long_is_stopped():
+def test_a_decode_that_runs_too_long_is_stopped(files):
     """The child's CPU timer holds even when the header looks fine (a cheap file: ~0.3 s uncapped)."""
     from recognition.ml.images import ImageTooCostly, decode, decode_limits  # here: the suite runs on older trees
 
-    data = hostile.progressive(side=6000)
+    data = files["progressive_36mp"].read_bytes()
     started = time.monotonic()
     with pytest.raises(ImageTooCostly, match="CPU"), decode_limits(cpu_seconds=0.05, memory_bytes=1024 * MiB):
         decode(data)
@@ -148,3 +149,27 @@ def test_the_upload_endpoint_rejects_and_stores_nothing(event, alice, files, nam
     (outcome,) = response.json()["results"]
     assert outcome["status"] == "rejected" and reason in outcome["reason"], outcome
     assert not Photo.objects.filter(event=event, original_filename=f"{name}.jpg").exists()
+
+
+def test_real_jpegs_are_far_below_the_scan_limit():
+    """The limit's evidence (docs/image-limits.md): libjpeg's progressive scripts write 10 scans
+    for colour, 6 for grey, 18 for CMYK; the real photos here are baseline (1)."""
+    from core.image_work import MAX_JPEG_SCANS, jpeg_work
+
+    photo = hostile.real_photo()
+    scans = {mode: jpeg_work(io.BytesIO(hostile._encode(photo.convert(mode), "JPEG", progressive=True))).scans
+             for mode in ("RGB", "L", "CMYK")}
+    assert scans == {"RGB": 10, "L": 6, "CMYK": 18}
+    real = sorted(hostile.PORTRAIT.parent.parent.glob("*/*.jpg")) + sorted(hostile.PORTRAIT.parent.parent.glob("*/*/*.jpg"))
+    assert len(real) > 10 and {jpeg_work(io.BytesIO(path.read_bytes())).scans for path in real} == {1}
+    assert max(scans.values()) * 2 <= MAX_JPEG_SCANS
+
+
+def test_the_selfie_cpu_setting_bounds_the_endpoint(event, settings, face_pipeline):
+    """VISAGE_SELFIE_DECODE_CPU_MS reaches the decode child: at 1 ms a real portrait is refused."""
+    link = make_link(event)
+    settings.VISAGE_SELFIE_DECODE_CPU_MS = 1
+    error = assert_error(search(guest_client(), link.token, hostile.PORTRAIT.read_bytes()), 400, "selfie_rejected")
+    assert "CPU" in error["message"]
+    settings.VISAGE_SELFIE_DECODE_CPU_MS = 1000
+    assert search(guest_client(), link.token, hostile.PORTRAIT.read_bytes()).status_code == 200
