@@ -3,6 +3,8 @@
 Runs on the spooled temporary file; rejects with a reason a photographer can act on.
 """
 import hashlib
+import os
+import struct
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -11,8 +13,11 @@ from typing import BinaryIO
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
-from events.image_headers import webp_declared_size
+from core.image_work import JpegWorkError, check_jpeg_work
+from core.images import decode_check, decode_cost_bytes as _decode_cost_bytes, exif_without_decoding, jpeg_draft_scale
+from core.sandbox import LimitExceeded, Limits, run_limited
 from core.storage import CHUNK_SIZE
+from events.image_headers import webp_declared_size
 
 # Pillow format → content type. HEIC/RAW need plugins we do not ship; they get a clear "unsupported".
 ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "TIFF": "image/tiff"}
@@ -55,10 +60,11 @@ def inspect_photo(fileobj: BinaryIO, size: int) -> PhotoInfo:
     if size > settings.VISAGE_MAX_UPLOAD_BYTES:
         raise RejectedFile(size_limit_message())
     with open_bounded(fileobj, max_pixels=settings.VISAGE_MAX_IMAGE_PIXELS,
-                      budget_bytes=settings.VISAGE_DECODE_BUDGET_BYTES) as image:
-        _check_decodes(image)  # first, because PNG's verify() must follow open() directly
+                      budget_bytes=settings.VISAGE_DECODE_BUDGET_BYTES):
+        pass
+    _check_decodes(fileobj)
     with _open_image(fileobj, max_pixels=settings.VISAGE_MAX_IMAGE_PIXELS) as image:
-        fmt, (width, height), exif = image.format, image.size, image.getexif()
+        fmt, (width, height), exif = image.format, image.size, exif_without_decoding(image)
     fileobj.seek(0)
     return PhotoInfo(
         sha256=sha256_of(fileobj), size=size, content_type=ACCEPTED_FORMATS[fmt], width=width, height=height,
@@ -85,9 +91,10 @@ def open_bounded(fileobj: BinaryIO, *, max_pixels: int, budget_bytes: int, draft
                             budget_bytes=budget_bytes)
     image = _open_image(fileobj, max_pixels=max_pixels)
     try:
-        _refuse_over_limits(image.format, *image.size, cost=decode_cost_bytes(image, draft_long_side=draft_long_side),
+        _refuse_over_limits(image.format, *image.size, cost=decode_cost_bytes(image, draft_long_side=draft_long_side,
+                                                                              fileobj=fileobj),
                             max_pixels=max_pixels, budget_bytes=budget_bytes)
-    except ImageTooLarge:
+    except RejectedFile:
         image.__exit__(None, None, None)  # releases the image, never the caller's file
         raise
     return image
@@ -100,24 +107,23 @@ def _refuse_over_limits(fmt: str, width: int, height: int, *, cost: int, max_pix
     if cost > budget_bytes:
         raise ImageTooLarge(
             f"the image is {width}×{height} pixels of {fmt}, which would take {cost // 2**20:,} MB of memory "
-            f"to decode (the limit is {budget_bytes // 2**20:,} MB); send a JPEG or a smaller image"
+            f"to decode (the limit is {budget_bytes // 2**20:,} MB); send a smaller image"
         )
 
 
-def decode_cost_bytes(image: Image.Image, *, draft_long_side: int | None = None) -> int:
-    """Memory to decode `image` and convert it to RGB, from its header alone (an estimate from
-    Pillow's layout: 1 byte a pixel for L/P/1, 2 for 16-bit, 4 for every multi-band mode)."""
-    width, height = image.size
-    if image.format in {"JPEG", "MPO"}:
-        scale = 8 if draft_long_side is None else _draft_scale(max(width, height), draft_long_side)
-        return -(-width // scale) * -(-height // scale) * 8
-    pixel = 1 if image.mode in {"1", "L", "P"} else 2 if image.mode.startswith("I;16") else 4
-    return width * height * (pixel + 4)
-
-
-def _draft_scale(long_side: int, target: int) -> int:
-    """The JPEG DCT scale draft() picks: the largest of 8, 4, 2 that keeps the long side ≥ target."""
-    return next((scale for scale in (8, 4, 2) if long_side // scale >= target), 1)
+def decode_cost_bytes(image: Image.Image, *, draft_long_side: int | None = None, fileobj: BinaryIO | None = None
+                      ) -> int:
+    """Peak memory to decode `image` and convert it to RGB, from its header (core.images); JPEG at
+    the draft scale (1/8 without `draft_long_side`), with a progressive JPEG's coefficients and its
+    scans counted from `fileobj` (refused beyond core.image_work.MAX_JPEG_SCANS)."""
+    if image.format not in {"JPEG", "MPO"}:
+        return _decode_cost_bytes(image)
+    try:
+        jpeg = check_jpeg_work(fileobj) if fileobj is not None else None
+    except JpegWorkError as exc:
+        raise ImageTooLarge(str(exc)) from None
+    scale = 8 if draft_long_side is None else jpeg_draft_scale(max(image.size), draft_long_side)
+    return _decode_cost_bytes(image, scale=scale, jpeg=jpeg)
 
 
 def _open_image(fileobj: BinaryIO, *, max_pixels: int) -> Image.Image:
@@ -128,7 +134,9 @@ def _open_image(fileobj: BinaryIO, *, max_pixels: int) -> Image.Image:
             image = Image.open(fileobj, formats=_PILLOW_FORMATS)  # never probe formats we refuse anyway
     except Image.DecompressionBombError:
         raise ImageTooLarge("the image has too many pixels (possible decompression bomb)") from None
-    except (UnidentifiedImageError, OSError):
+    except ValueError as exc:  # Pillow's cap on a PNG's compressed text or ICC profile (MAX_TEXT_CHUNK)
+        raise RejectedFile(f"the image's metadata is too large to read ({exc})") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, EOFError):
         other = _other_format(fileobj)
         if other:
             raise RejectedFile(f"unsupported image type {other}; send JPEG, PNG, WebP or TIFF") from None
@@ -151,27 +159,36 @@ def _other_format(fileobj: BinaryIO) -> str | None:
     prefix = fileobj.read(16)
     fileobj.seek(0)
     Image.init()
-    for fmt in Image.ID:
-        accept = Image.OPEN[fmt][1]
-        if fmt not in _PILLOW_FORMATS and accept is not None and accept(prefix) is True:
-            return fmt
-    return None
+    return next((fmt for fmt in Image.ID if fmt not in _PILLOW_FORMATS and _accepts(fmt, prefix)), None)
 
 
-def _check_decodes(image: Image.Image) -> None:
-    """Decode the whole file cheaply: JPEG at 1/8 scale (still reads every scan), PNG by CRC."""
+def _accepts(fmt: str, prefix: bytes) -> bool:
+    accept = Image.OPEN[fmt][1]
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            if image.format in {"JPEG", "MPO"}:
-                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
-                image.load()
-            elif image.format == "PNG":
-                image.verify()
-            else:
-                image.load()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        return accept is not None and accept(prefix) is True
+    except (struct.error, ValueError, IndexError):  # some plugins' signature checks need more bytes
+        return False
+
+
+def _check_decodes(fileobj: BinaryIO) -> None:
+    """Decode the whole file cheaply (core.images.decode_check) in a child bounded by the decode
+    budget and VISAGE_DECODE_CPU_SECONDS: a file's bytes can cost more than its header says."""
+    path = getattr(fileobj, "name", None)
+    source = path if isinstance(path, str) and os.path.isfile(path) else _read_all(fileobj)
+    limits = Limits(cpu_seconds=settings.VISAGE_DECODE_CPU_SECONDS, memory_bytes=settings.VISAGE_DECODE_BUDGET_BYTES)
+    try:
+        run_limited(decode_check, source, limits=limits)
+    except LimitExceeded as exc:
+        raise ImageTooLarge(str(exc)) from None
+    except ValueError as exc:
         raise RejectedFile(f"the image data is damaged or truncated ({exc})") from None
+
+
+def _read_all(fileobj: BinaryIO) -> bytes:
+    fileobj.seek(0)
+    data = fileobj.read()
+    fileobj.seek(0)
+    return data
 
 
 def _taken_at(exif: Image.Exif) -> datetime | None:

@@ -20,5 +20,7 @@ class RecognitionConfig(AppConfig):
 
         # One pixel limit for the whole product: a photo the upload accepted is one the workers decode.
         images.MAX_PIXELS = settings.VISAGE_MAX_IMAGE_PIXELS
+        # Workers decode under the same budget the upload was checked against, in a bounded child.
+        images.DEFAULT_LIMITS = (settings.VISAGE_DECODE_CPU_SECONDS, settings.VISAGE_DECODE_BUDGET_BYTES)
         # The ingest engine renders previews from the decode it detects on: one decode per photo.
         pipeline.WORK_LONG_SIDE = settings.VISAGE_PREVIEW_LONG_SIDE

@@ -71,8 +71,13 @@ def selfie_max_pixels() -> int:
 
 
 def selfie_decode_budget_bytes() -> int:
-    # What one selfie may cost to decode on the public endpoint (see events.inspection).
-    return _get("VISAGE_SELFIE_DECODE_BUDGET_BYTES", 128 * 1024 * 1024)
+    # What one selfie may cost to decode on the public endpoint (events.inspection, core.sandbox).
+    return settings.VISAGE_SELFIE_DECODE_BUDGET_BYTES
+
+
+def selfie_decode_cpu_seconds() -> float:
+    # CPU all of one selfie's decodes may take together, in a child process (core.sandbox).
+    return settings.VISAGE_SELFIE_DECODE_CPU_MS / 1000
 
 
 def trusted_proxy_hops() -> int:

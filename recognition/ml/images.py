@@ -8,13 +8,17 @@ from __future__ import annotations
 import io
 import os
 import warnings
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import BinaryIO, Callable, Union
+from typing import BinaryIO, Callable, Iterator, Union
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from core.images import to_rgb  # noqa: F401  (shared with events' derivatives; re-exported)
+from core.image_work import JpegWork, JpegWorkError, check_jpeg_work
+from core.images import decode_cost_bytes, exif_without_decoding, jpeg_draft_scale, to_rgb  # to_rgb shared with events' derivatives
+from core.sandbox import LimitExceeded, Limits, run_limited
 
 # 150 MP covers 100 MP medium-format originals; beyond that a "photo" is more likely a
 # decompression bomb (a small file that expands to gigabytes of pixels). Inside Django the
@@ -23,6 +27,11 @@ MAX_PIXELS = 150_000_000
 # MTCNN's smallest detectable face is 12 px and our default minimum is 20 px.
 MIN_SIDE = 20
 EXIF_ORIENTATION_TAG = 0x0112
+# (CPU seconds, memory bytes) one decode of a file may spend, in a child process (core.sandbox);
+# None decodes in this process. Inside Django the recognition app sets it from the settings.
+DEFAULT_LIMITS: tuple[float, int] | None = None
+_limits: ContextVar[Limits | None] = ContextVar("decode_limits", default=None)
+_RESULT_BYTES_PER_PIXEL = 10
 # EXIF orientation value -> the transposition that makes the image upright (as ImageOps.exif_transpose).
 _ORIENTATION_FIX = {
     2: [Image.Transpose.FLIP_LEFT_RIGHT],
@@ -46,6 +55,10 @@ class ImageDecodeError(ValueError):
     def __init__(self, reason: str):
         self.reason = reason
         super().__init__(reason)
+
+
+class ImageTooCostly(ImageDecodeError):
+    """Decoding would pass a limit (memory, CPU, JPEG scans): refused before or while decoding."""
 
 
 @dataclass
@@ -85,10 +98,85 @@ def read_source(source: ImageSource) -> bytes | Image.Image:
     raise TypeError(f"unsupported image source: {type(source).__name__}")
 
 
+@contextmanager
+def decode_limits(*, cpu_seconds: float, memory_bytes: int) -> Iterator[Limits]:
+    """Every decode inside shares these limits (a guest's selfie: all its decodes together)."""
+    token = _limits.set(Limits(cpu_seconds=cpu_seconds, memory_bytes=memory_bytes))
+    try:
+        yield _limits.get()
+    finally:
+        _limits.reset(token)
+
+
 def decode(source: ImageSource, *, long_side: LongSide = None,
            max_pixels: int | None = None) -> DecodedImage:
-    """Decode to upright RGB; with ``long_side``, no larger than that (JPEG uses draft decoding)."""
+    """Decode to upright RGB; with ``long_side``, no larger than that (JPEG uses draft decoding).
+
+    Under limits (decode_limits, or DEFAULT_LIMITS) the header is checked here against the memory
+    budget and the JPEG scan limit, and the pixels are decoded in a child that cannot pass them.
+    """
     raw = read_source(source)
+    limits = _limits.get() or (Limits(*DEFAULT_LIMITS) if DEFAULT_LIMITS else None)
+    if isinstance(raw, Image.Image) or limits is None:
+        if not isinstance(raw, Image.Image):
+            _jpeg_work(raw)  # no child to stop it: refuse the repeated scans at least
+        return _decode_pixels(raw, long_side=long_side, max_pixels=max_pixels)
+    plan = decode_plan(raw, long_side=long_side, max_pixels=max_pixels)
+    if plan.cost_bytes > limits.memory_bytes:
+        raise ImageTooCostly(f"the image would take {plan.cost_bytes // 2**20:,} MB of memory to decode "
+                             f"(the limit is {limits.memory_bytes // 2**20:,} MB)")
+    try:
+        return run_limited(_decode_pixels, raw, plan.long_side, max_pixels or MAX_PIXELS, limits=limits,
+                           memory_bytes=limits.memory_bytes - plan.result_bytes)
+    except LimitExceeded as exc:
+        raise ImageTooCostly(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class DecodePlan:
+    long_side: int | None
+    cost_bytes: int  # the peak of the whole decode: the child's and the result's here
+    result_bytes: int  # the part of it this process holds when the decoded image comes back
+
+
+def decode_plan(raw: bytes, *, long_side: LongSide = None, max_pixels: int | None = None) -> DecodePlan:
+    """What decoding `raw` costs, from its header alone; ImageTooCostly past the JPEG scan limit."""
+    image = _open(raw)
+    _check_size(image, max_pixels or MAX_PIXELS)
+    jpeg = _jpeg_work(raw)
+    if callable(long_side):
+        long_side = long_side(_oriented_size(image.size, _header_orientation(image)))
+    scale = jpeg_draft_scale(max(image.size), long_side) if image.format in {"JPEG", "MPO"} else 1
+    # The decoded image comes back through a pipe: its pickle, its bytes and the image, ~10 bytes
+    # a pixel at the peak here (measured: 24 MiB for 1600×1600).
+    result = _fitted_pixels(image.size, long_side) * _RESULT_BYTES_PER_PIXEL
+    return DecodePlan(long_side=long_side, cost_bytes=decode_cost_bytes(image, scale=scale, jpeg=jpeg) + result,
+                      result_bytes=result)
+
+
+def _header_orientation(image: Image.Image) -> int:
+    """EXIF orientation read without decoding a pixel (core.images.exif_without_decoding)."""
+    try:
+        return int(exif_without_decoding(image).get(EXIF_ORIENTATION_TAG, 1) or 1)
+    except Exception:  # noqa: BLE001 - damaged EXIF must not make a good photo unreadable
+        return 1
+
+
+def _fitted_pixels(size: tuple[int, int], long_side: int | None) -> int:
+    width, height = size
+    ratio = 1.0 if long_side is None else min(1.0, long_side / max(width, height))
+    return round(width * ratio + 1) * round(height * ratio + 1)
+
+
+def _jpeg_work(raw: bytes) -> JpegWork | None:
+    try:
+        return check_jpeg_work(io.BytesIO(raw))
+    except JpegWorkError as exc:
+        raise ImageTooCostly(str(exc)) from None
+
+
+def _decode_pixels(raw: bytes | Image.Image, long_side: LongSide = None, max_pixels: int | None = None
+                   ) -> DecodedImage:
     image = raw if isinstance(raw, Image.Image) else _open(raw)
     _check_size(image, max_pixels or MAX_PIXELS)
     orientation = _orientation(image)
@@ -125,6 +213,8 @@ def _open(data: bytes) -> Image.Image:
             return Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
         raise ImageDecodeError(f"decompression bomb: {exc}") from exc
+    except ValueError as exc:  # Pillow's cap on a PNG's compressed text or ICC profile chunk
+        raise ImageDecodeError(f"oversized metadata ({exc})") from exc
     except UnidentifiedImageError as exc:
         raise ImageDecodeError("not an image (unknown or unsupported format)") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:

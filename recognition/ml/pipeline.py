@@ -18,7 +18,8 @@ from PIL import Image
 from recognition.ml.align import align_face, source_coverage, template_scale
 from recognition.ml.detector import MIN_FACE_SIZE, Detection, FaceDetector, detection_plan
 from recognition.ml.embedders import Embedder, get_embedder
-from recognition.ml.images import DecodedImage, ImageDecodeError, ImageSource, decode, fit_long_side, read_source
+from recognition.ml.images import (DecodedImage, ImageDecodeError, ImageSource, ImageTooCostly, decode, fit_long_side,
+                                   read_source)
 from recognition.ml.quality import QualityThresholds, assess_face
 from recognition.ml.verifier import FaceVerifier
 
@@ -170,7 +171,10 @@ class FacePipeline:
         original_long = max(source.original_size)
         wanted_long = math.ceil(original_long * min(1.0, needed))
         if wanted_long > max(source.image.size):
-            source = decode(photo.raw, long_side=None if wanted_long >= original_long else wanted_long)
+            try:
+                source = decode(photo.raw, long_side=None if wanted_long >= original_long else wanted_long)
+            except ImageTooCostly:
+                pass  # past the decode budget: align from the work decode's pixels
         scale = np.array(source.scale)
         return [align_face(source.image, d.landmarks / scale, template) for d in photo.detections]
 

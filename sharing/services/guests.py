@@ -5,7 +5,7 @@ import numpy as np
 from django.db.models import F
 from django.utils import timezone
 
-from recognition.ml.images import ImageDecodeError
+from recognition.ml.images import ImageDecodeError, ImageTooCostly, decode_limits
 from events.inspection import ImageTooLarge, RejectedFile, open_bounded
 from recognition.ml.pipeline import WORK_LONG_SIDE
 from recognition.ml.query import rank_query_faces
@@ -47,11 +47,18 @@ def selfie_embedding(*, selfie, event, face: int | None = None) -> SelfieFace:
     limit_mb = conf.selfie_max_bytes() // (1024 * 1024)
     if getattr(selfie, "visage_oversize", False) or selfie.size > conf.selfie_max_bytes():
         raise SelfieRejected(f"That photo is too large. Please use one under {limit_mb} MB.")
+    if not selfie.size:
+        raise SelfieRejected("That file is empty. Please take a selfie or choose a JPEG or PNG.")
     _selfie_header_check(selfie)
     try:
-        faces = rank_query_faces(event_pipeline(event=event).analyze(selfie.read()))
+        pipeline = event_pipeline(event=event)
+        # Every decode of this selfie, in a child, within one anonymous request's share of CPU and memory.
+        with decode_limits(cpu_seconds=conf.selfie_decode_cpu_seconds(), memory_bytes=conf.selfie_decode_budget_bytes()):
+            faces = rank_query_faces(pipeline.analyze(selfie.read()))
     except EmbedderMismatch:
         raise SelfieRejected("Search is paused while this event's photos are being re-analysed. Try again later.") from None
+    except ImageTooCostly as exc:
+        raise SelfieRejected(f"That photo is too large to analyse: {exc.reason}.") from None
     except ImageDecodeError:
         raise SelfieRejected("That file is not a photo we can read. Please take a selfie or choose a JPEG or PNG.") from None
     if not faces:

@@ -173,6 +173,13 @@ VISAGE_MAX_IMAGE_PIXELS = env_int("VISAGE_MAX_IMAGE_PIXELS", 200_000_000)
 # scale, so 200 MP JPEGs pass; WebP/PNG/TIFF decode at full size (8 bytes a pixel with the RGB
 # copy): 1 GiB admits ~130 MP of them and refuses a 177 MP WebP "bomb" (1.4 GB).
 VISAGE_DECODE_BUDGET_BYTES = env_int("VISAGE_DECODE_BUDGET_BYTES", 1024 * 1024 * 1024)
+# --- Image decoding limits (hostile images; docs/image-limits.md) ---------------------------
+# Every decode of an upload (the web request's check, the worker's decode) runs in a child with
+# RLIMIT_AS at VISAGE_DECODE_BUDGET_BYTES and this much CPU: a legitimate 200 MP progressive JPEG
+# takes ~3 s. A guest's selfie gets VISAGE_SELFIE_DECODE_CPU_MS for all its decodes together.
+VISAGE_DECODE_CPU_SECONDS = env_int("VISAGE_DECODE_CPU_SECONDS", 20)
+VISAGE_SELFIE_DECODE_CPU_MS = env_int("VISAGE_SELFIE_DECODE_CPU_MS", 1000)
+VISAGE_SELFIE_DECODE_BUDGET_BYTES = env_int("VISAGE_SELFIE_DECODE_BUDGET_BYTES", 128 * 1024 * 1024)
 VISAGE_PREVIEW_LONG_SIDE = 1600
 VISAGE_THUMBNAIL_LONG_SIDE = 400
 
