@@ -286,7 +286,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
 }
-# Hostile JSON (core.parsers): bodies over 1 MiB or nested deeper than 32 levels are a 400/413.
+# Hostile JSON (core.parsers, checked in linear time): bodies over 1 MiB are a 413, nested deeper than 32 levels a 400.
 VISAGE_MAX_JSON_BYTES = env_int("VISAGE_MAX_JSON_BYTES", 1024 * 1024)
 VISAGE_MAX_JSON_DEPTH = env_int("VISAGE_MAX_JSON_DEPTH", 32)
 # API tokens expire (core.authentication); a password change ends them at once.
