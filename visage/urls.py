@@ -54,7 +54,7 @@ def handler400(request, exception):
         status, code, message = 400, "malformed_request", "The request could not be read."
     if request.path.startswith("/api/"):
         return JsonResponse(error_body(code, message), status=status)
-    return render(request, "400.html", {"message": message}, status=status)
+    return render(request, "problem.html", {"title": "Bad request", "message": message}, status=status)
 
 
 def handler404(request, exception):
