@@ -122,6 +122,10 @@ MEDIA_ROOT = Path(env_str("VISAGE_MEDIA_ROOT", str(VAR_DIR / "media")))
 # --- Object storage: originals and derivatives -------------------------------------------
 # "filesystem" (default) keeps objects under MEDIA_ROOT; "s3" uses any S3-compatible server.
 VISAGE_STORAGE = env_str("VISAGE_STORAGE", "filesystem")
+# A presigned download URL cannot be recalled: revoking its share link stops new URLs, not one already
+# handed out. Pages follow the redirect at once, so a minute is enough (S3 checks expiry when a transfer
+# starts; a long download that started in time finishes).
+VISAGE_PRESIGNED_URL_SECONDS = env_int("VISAGE_PRESIGNED_URL_SECONDS", 60)
 _S3_OPTIONS = {
     "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", "visage"),
     "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
@@ -131,7 +135,7 @@ _S3_OPTIONS = {
     "default_acl": None,
     "file_overwrite": True,  # keys are unique per photo; overwriting is a retry of the same bytes
     "querystring_auth": True,
-    "querystring_expire": env_int("VISAGE_PRESIGNED_URL_SECONDS", 300),
+    "querystring_expire": VISAGE_PRESIGNED_URL_SECONDS,
     "signature_version": "s3v4",
     "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path"),
 }
