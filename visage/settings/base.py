@@ -262,6 +262,7 @@ CACHES = {
 VISAGE_MASTER_KEYS = env_str("VISAGE_MASTER_KEYS")
 # Where wrapped event data keys live: empty = the database (no setup); a directory = files outside
 # the database, so database backups hold no keys and a shredded key is really gone (docs/sharing.md).
+# make run defaults to var/event_keys (settings/local.py), compose to its eventkeys volume.
 VISAGE_KEY_STORE_DIR = env_str("VISAGE_KEY_STORE_DIR")
 VISAGE_EMBEDDER = env_str("VISAGE_EMBEDDER", "sface")
 # Base URL printed in share links and QR codes ("" = the request's host); proxies in front of the
