@@ -5,9 +5,14 @@ from core.tenancy.models import Role
 # Not a studio role: a person invited to one event (sharing.services.organizers).
 ORGANIZER = "organizer"
 
-ACTIONS = ("view", "upload", "curate", "share", "invite", "delete")
+ACTIONS = ("view", "faces", "upload", "curate", "share", "invite", "delete")
+# An organizer (the event's client) decides what guests see, and may mint links that show guests the
+# photos, originals and person albums: they read all of that too, including the people and their cover
+# faces needed to pick whom a person link shows. Every face of a person ("faces") is the studio's
+# curation work, and so are all writes except sharing and hiding photos (docs/sharing.md, "Organizers").
 _CAN = {
     "view": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER, Role.VIEWER, ORGANIZER},
+    "faces": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER, Role.VIEWER},
     "upload": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER},
     "curate": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER},
     "share": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER, ORGANIZER},

@@ -2,8 +2,9 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -39,12 +40,11 @@ def exception_handler(exc, context):
     if isinstance(exc, ratelimit.Throttled):
         return _error_response(429, "rate_limited", "Too many attempts. Please wait and try again.",
                                retry_after=exc.retry_after)
-    if isinstance(exc, TooManyFilesSent):
-        limit = settings.VISAGE_MAX_FILES_PER_REQUEST
-        message = f"Too many files in one request (the limit is {limit}). Nothing was stored; send smaller batches."
-        return _error_response(400, "too_many_files", message)
-    if isinstance(exc, RequestDataTooBig):
-        return _error_response(413, "request_too_large", "The request body is too large.")
+    if isinstance(exc, SuspiciousOperation):
+        # Raised while authenticating (the session's CSRF check reads the form) it leaves no user, and an
+        # HTML renderer's context would authenticate again, raise again, and make it a 500.
+        context["request"].user = AnonymousUser()
+        return _error_response(*request_refusal(exc))
     if isinstance(exc, Http404):
         return _error_response(404, "not_found", str(exc) or "Not found.")
     if isinstance(exc, DjangoPermissionDenied):
@@ -60,6 +60,19 @@ def exception_handler(exc, context):
         return response
     logger.exception("Unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
     return _error_response(500, "server_error", "Something went wrong on our side. Please try again later.")
+
+
+def request_refusal(exc: SuspiciousOperation) -> tuple[int, str, str]:
+    """(status, code, message) for a request Django would not read: too many files or fields, too
+    large, or otherwise suspicious. The API's handler and the site's 400 page both answer with it."""
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.VISAGE_MAX_FILES_PER_REQUEST
+        return 400, "too_many_files", f"Too many files in one request (the limit is {limit}). Nothing was stored; send smaller batches."
+    if isinstance(exc, TooManyFieldsSent):
+        return 400, "too_many_fields", f"Too many fields in one form (the limit is {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,})."
+    if isinstance(exc, RequestDataTooBig):
+        return 413, "request_too_large", "The request body is too large."
+    return 400, "malformed_request", "The request could not be read."
 
 
 def _error_response(status_code: int, code: str, message: str, details=None, *, retry_after: int | None = None) -> Response:

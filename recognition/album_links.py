@@ -9,6 +9,7 @@ from events.models import EventOrganizer
 from recognition.albums import album_photos, person_label
 from recognition.models import Person
 from core.errors import DomainError
+from core.mail import mail_subject
 from core.tenancy.models import Membership
 
 _SALT = "visage.album-link"
@@ -59,5 +60,5 @@ def album_email_send(*, person: Person, email: str, base_url: str, user=None) ->
         f"as one zip of the original files.\n\nDownload: {url}\n\nThe link works for "
         f"{settings.VISAGE_ALBUM_LINK_DAYS} days.\n"
     )
-    send_mail(f"Your photos from {person.event.name}", body, None, [email])
+    send_mail(mail_subject(f"Your photos from {person.event.name}"), body, None, [email])
     return url

@@ -277,7 +277,7 @@ class FaceOutputSerializer(serializers.Serializer):
 
 
 class PersonFacesApi(PersonApi):
-    required_by_method = {"GET": "view"}
+    required_by_method = {"GET": "faces"}
 
     @extend_schema(operation_id="people_faces", summary="List a person's faces", responses=FaceOutputSerializer(many=True),
                    examples=ex.PERSON_FACES, description="The person's faces, sharpest first, with the ids that "

@@ -96,7 +96,7 @@ class Stack:
         for process in reversed(self.processes):
             try:
                 os.killpg(process.pid, signal.SIGTERM)
-                process.wait(20)
+                process.wait(60)  # run_local.sh stops its services within its STOP_GRACE_S (20 s)
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(process.pid, signal.SIGKILL)
         shutil.rmtree(self.var, ignore_errors=True)

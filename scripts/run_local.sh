@@ -1,23 +1,51 @@
 #!/usr/bin/env bash
 # Serve Visage on the embedded default: Celery workers (filesystem broker unless REDIS_URL is
-# set) plus the web server on 127.0.0.1:$PORT. Ctrl-C stops both.
+# set) plus the web server on 127.0.0.1:$PORT. Ctrl-C, SIGTERM (to this script or its process
+# group) and SIGHUP all stop both, and everything they started, within STOP_GRACE_S + a moment.
 #
 # Workers: one process per core (VISAGE_WORKERS), each with one torch thread: MTCNN and SFace
 # are many small ops where threads mostly wait on each other, so processes scale and threads do
 # not (recognition/ml/runtime.py). Prefetch 1: a wake is only a nudge, the batch comes from the
 # database. -B runs the beat schedule (reconciler, retention) inside the worker.
-set -euo pipefail
+set -uo pipefail  # no -e: the stop below must run to its end
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
-PY=.venv/bin/python
+VENV="${VENV:-.venv}"
+VAR="${VISAGE_VAR_DIR:-var}"
 WORKERS="${VISAGE_WORKERS:-$(nproc)}"
-mkdir -p var
+# Ingest work is leased in the database, so a worker killed after this grace loses nothing.
+STOP_GRACE_S="${STOP_GRACE_S:-20}"
+mkdir -p "$VAR"
 # MALLOC_ARENA_MAX: the loader thread would otherwise get its own malloc arenas, which hold on to
 # freed decode buffers (peak RSS per worker stays under 1.5 GB at 24 MP with 2).
 export DJANGO_SETTINGS_MODULE=visage.settings.local OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 MALLOC_ARENA_MAX=2
-.venv/bin/celery -A visage worker -Q ingest,gpu,cluster,webhooks --pool prefork --concurrency "$WORKERS" \
-  --prefetch-multiplier 1 -B --schedule var/celerybeat-schedule --loglevel INFO &
+
+# Each service leads its own session and process group (setsid): a signal sent to this script's group
+# (a service manager, Ctrl-C) reaches only this script, which stops each service through its leader.
+# Before, SIGTERM reached Celery's pool and beat processes directly and the master hung for ever.
+setsid "$VENV/bin/celery" -A visage worker -Q ingest,gpu,cluster,webhooks --pool prefork --concurrency "$WORKERS" \
+  --prefetch-multiplier 1 -B --schedule "$VAR/celerybeat-schedule" --loglevel INFO &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+setsid "$VENV/bin/python" manage.py runserver "127.0.0.1:${PORT}" --noreload &
+WEB=$!
+
+stop() {
+  trap '' INT TERM HUP
+  kill -TERM "$WEB" "$WORKER" 2>/dev/null
+  for _ in $(seq $((STOP_GRACE_S * 10))); do
+    kill -0 -- "-$WORKER" 2>/dev/null || kill -0 -- "-$WEB" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL -- "-$WORKER" "-$WEB" 2>/dev/null
+  wait
+  exit "$1"
+}
+trap 'stop 130' INT
+trap 'stop 143' TERM
+trap 'stop 129' HUP
+
 echo "Visage: http://127.0.0.1:${PORT}/  (API docs: http://127.0.0.1:${PORT}/api/docs/)"
-"$PY" manage.py runserver "127.0.0.1:${PORT}" --noreload
+# A trap interrupts `wait` at once (a foreground command would delay it until that command ended);
+# when either service ends by itself, the other is stopped too.
+wait -n
+stop $?

@@ -10,6 +10,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+import yaml
 from django.core.management import call_command
 
 from core.logging import JsonFormatter
@@ -95,3 +96,26 @@ def test_compose_file_validates():
     result = subprocess.run(["docker-compose", "-f", "docker/compose.yml", "config", "-q"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_embedded_default_keeps_event_keys_as_files_outside_the_database(tmp_path):
+    """make run's settings: a copy of its database alone decrypts no embedding (before: keys in the database)."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("VISAGE_", "DJANGO_"))}
+    environment.update(DJANGO_SETTINGS_MODULE="visage.settings.local", VISAGE_VAR_DIR=str(tmp_path / "var"))
+    environment.pop("DATABASE_URL", None)
+    shown = subprocess.run([sys.executable, "-c", (
+        "import django, json; django.setup(); from recognition.services.keys import key_store; "
+        "store = key_store(); print(json.dumps([type(store).__name__, str(getattr(store, 'directory', ''))]))")],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    kind, directory = json.loads(shown.stdout.strip().splitlines()[-1])
+    assert kind == "DirectoryKeyStore" and Path(directory) == tmp_path / "var" / "event_keys"
+
+
+def test_compose_keeps_event_keys_on_their_own_volume():
+    compose = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())
+    directory = compose["x-visage-env"]["VISAGE_KEY_STORE_DIR"]
+    runs_app_code = ["web", "worker", "beat", "gpu-worker"]
+    for name in runs_app_code:
+        assert f"eventkeys:{directory}" in compose["services"][name].get("volumes", []), name
+    assert "eventkeys" in compose["volumes"] and "eventkeys" not in str(compose["services"]["postgres"])

@@ -1,6 +1,8 @@
 from csp.decorators import csp_update
 from django.contrib import admin
+from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.urls import include, path
 from django.views import defaults
 from drf_spectacular.views import (
@@ -10,6 +12,7 @@ from drf_spectacular.views import (
 )
 
 from core.api import TokenCreateApi, TokenRotateApi, public
+from core.api_errors import request_refusal
 from core.errors import error_body
 from core.health import health
 
@@ -42,11 +45,26 @@ urlpatterns = [
 ]
 
 
+def handler400(request, exception):
+    """A request Django would not read (e.g. a form with too many fields): the API's error shape under
+    /api/, a page saying what was wrong elsewhere."""
+    if isinstance(exception, SuspiciousOperation):
+        status, code, message = request_refusal(exception)
+    else:
+        status, code, message = 400, "malformed_request", "The request could not be read."
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(code, message), status=status)
+    return render(request, "problem.html", {"title": "Bad request", "message": message}, status=status)
+
+
 def handler404(request, exception):
     """Unknown URLs under /api/ answer in the API's error shape; pages get the usual 404 page."""
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("not_found", "No such endpoint."), status=404)
-    return defaults.page_not_found(request, exception)
+    try:
+        return defaults.page_not_found(request, exception)
+    except SuspiciousOperation as refused:  # its CSRF wrapper reads the form, which may be too large to read
+        return handler400(request, refused)
 
 
 def handler500(request):

@@ -1,7 +1,8 @@
 """Per-event data keys: created on first use, wrapped by the master keyring, shredded on delete.
 
 Where the wrapped keys live is a KeyStore. The default keeps them in the database (EventKey:
-no setup). With VISAGE_KEY_STORE_DIR set they live as files outside the database, so database
+no setup; `make run` and the compose stack set a directory). With VISAGE_KEY_STORE_DIR set they live as
+files outside the database (keys found in the database are moved there on first use), so database
 backups never contain them: a shredded key is then gone from the live system even though old
 database dumps still hold the ciphertexts (docs/sharing.md, "What deletion guarantees").
 """
@@ -69,7 +70,17 @@ class DirectoryKeyStore:
         try:
             return self._path(event_id).read_bytes()
         except FileNotFoundError:
+            return self._adopt(event_id)
+
+    def _adopt(self, event_id: int) -> bytes | None:
+        """A key an install kept in the database before it switched stores (make run did until the
+        file store became its default): moved here, or its event's embeddings could not be read."""
+        row = EventKey.objects.filter(event_id=event_id).values_list("studio_id", "wrapped_key").first()
+        if row is None:
             return None
+        stored = self.add(studio_id=row[0], event_id=event_id, wrapped=bytes(row[1]))
+        EventKey.objects.filter(event_id=event_id).delete()
+        return stored
 
     def add(self, *, studio_id: int, event_id: int, wrapped: bytes) -> bytes:
         path = self._path(event_id)
@@ -99,6 +110,8 @@ class DirectoryKeyStore:
         return 1
 
     def items(self) -> Iterator[tuple[int, bytes]]:
+        for event_id in list(EventKey.objects.values_list("event_id", flat=True)):
+            self._adopt(event_id)
         for path in sorted(self.directory.glob("*.key")):
             yield int(path.stem), path.read_bytes()
 

@@ -12,6 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from events.models import Event, EventOrganizer
+from core.mail import mail_subject
 from core.tenancy.api_keys import service_address_refuse
 from core.tenancy.models import User
 
@@ -28,7 +29,8 @@ def organizer_invite(*, event: Event, email: str, invited_by: User | None, base_
     )
     if created or not user.has_usable_password():  # a repeated invite re-sends a fresh link
         message = _invite_message(event=event, user=user, invited_by=invited_by, base_url=base_url)
-        transaction.on_commit(lambda: send_mail(f"You can now manage sharing for {event.name}", message, None, [user.email]))
+        subject = mail_subject(f"You can now manage sharing for {event.name}")
+        transaction.on_commit(lambda: send_mail(subject, message, None, [user.email]))
     return organizer
 
 

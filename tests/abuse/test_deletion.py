@@ -94,3 +94,19 @@ def test_retention_shreds_keys_kept_outside_the_database(studio_a, alice, settin
     event_data_key(event=old)
     report = retention_purge()
     assert old.id in report.events and key_store().get(old.id) is None
+
+
+def test_switching_to_a_key_directory_moves_database_keys_there(studio_a, alice, settings, tmp_path):
+    """make run kept keys in its database until the file store became its default: an existing
+    install must still read its events' embeddings after the switch, and rotation must see every key."""
+    from events.services import event_create
+
+    settings.VISAGE_KEY_STORE_DIR = ""
+    read, rotated = (event_create(studio=studio_a, user=alice, name=name) for name in ("Read", "Rotated"))
+    keys = {event.id: event_data_key(event=event) for event in (read, rotated)}
+    settings.VISAGE_KEY_STORE_DIR = str(tmp_path / "keys")
+    assert event_data_key(event=read) == keys[read.id]
+    assert master_key_rotate() == (0, 2)
+    assert event_data_key(event=rotated) == keys[rotated.id]
+    assert not EventKey.objects.exists() and sorted(path.name for path in (tmp_path / "keys").iterdir()) == sorted(
+        f"{event_id}.key" for event_id in keys)

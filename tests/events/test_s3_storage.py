@@ -1,5 +1,6 @@
 """The S3 path against a real S3-compatible server (moto) on loopback."""
 import socket
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
@@ -9,6 +10,10 @@ from django.core.management import CommandError, call_command
 from moto.server import ThreadedMotoServer
 
 from events.models import Photo
+from events.services import event_create, photos_upload
+from rest_framework.test import APIClient
+from sharing.models import Scope
+from sharing.services.links import share_link_create, share_link_revoke
 from tests.factories import FACES_DIR
 
 OBAMA = FACES_DIR / "portraits" / "obama.jpg"
@@ -57,7 +62,7 @@ def test_upload_then_presigned_download_is_byte_identical(s3_storage, as_alice, 
     original = as_alice.get(f"/api/v1/photos/{photo.id}/original")
     assert original.status_code == 302
     url = original["Location"]
-    assert url.startswith(s3_storage) and "X-Amz-Expires=120" in url and "X-Amz-Signature" in url
+    assert url.startswith(s3_storage) and "X-Amz-Expires=60" in url and "X-Amz-Signature" in url
     fetched = requests.get(url, timeout=10)
     assert fetched.status_code == 200 and fetched.content == OBAMA.read_bytes()
     assert "obama.jpg" in fetched.headers["Content-Disposition"]
@@ -74,3 +79,24 @@ def test_verify_originals_on_s3(s3_storage, as_alice, capsys):
     with pytest.raises(CommandError):
         call_command("verify_originals")
     assert "MISSING" in capsys.readouterr().out
+
+
+def test_a_guest_download_url_lives_as_long_as_configured(s3_storage, alice, settings, django_capture_on_commit_callbacks):
+    """Revoking a link cannot recall a URL already handed out, so that URL must be short-lived.
+    Before: 300 s by default, and the storage's own expiry rather than the documented setting."""
+    assert settings.VISAGE_PRESIGNED_URL_SECONDS == 60  # the default, as docs/operations.md says
+    settings.VISAGE_PRESIGNED_URL_SECONDS = 45
+    event = event_create(studio=alice.memberships.get().studio, user=alice, name="S3 guests")
+    with django_capture_on_commit_callbacks(execute=True):
+        photos_upload(event=event, user=alice, files=[SimpleUploadedFile("o.jpg", OBAMA.read_bytes())])
+    created = share_link_create(event=event, user=alice, base_url="http://testserver", scope=Scope.EVENT)
+    guest = APIClient()
+    assert guest.post(f"/api/v1/guest/{created.token}/session", {"consent": True}, format="json").status_code == 201
+    download = guest.get(f"/api/v1/guest/{created.token}/photos/{Photo.objects.get().id}/original")
+    assert download.status_code == 302
+    query = parse_qs(urlsplit(download["Location"]).query)
+    assert query["X-Amz-Expires"] == ["45"]
+    share_link_revoke(link=created.link)
+    assert guest.get(f"/api/v1/guest/{created.token}/photos/{Photo.objects.get().id}/original").status_code == 410
+    # The trade-off the setting bounds: the URL handed out before the revocation works until it expires.
+    assert requests.get(download["Location"], timeout=10).status_code == 200

@@ -46,6 +46,20 @@ def test_invite_creates_account_and_sends_set_password_link(events, as_alice, or
     assert token
 
 
+def test_an_event_name_with_line_breaks_does_not_break_the_invite(events, as_alice, django_capture_on_commit_callbacks):
+    """Before: the name went into the mail subject as is; Django refused the header after the
+    organizer row was committed, and the invite answered 500."""
+    first = events[0]
+    renamed = as_alice.patch(f"/api/v1/events/{first.id}/", {"name": "Ana & Ben\r\nBcc: x@evil.example"}, format="json")
+    assert renamed.status_code == 200
+    response = invite(as_alice, first, "ana@couple.example", django_capture_on_commit_callbacks)
+    assert response.status_code == 201, response.content
+    (message,) = mail.outbox
+    assert message.subject == "You can now manage sharing for Ana & Ben Bcc: x@evil.example"
+    assert message.to == ["ana@couple.example"] and "Bcc" not in message.message()
+    assert EventOrganizer.objects.filter(event=first, user__email="ana@couple.example").count() == 1
+
+
 def test_organizer_manages_their_event_only(events, organizer, as_alice):
     first, second = events
     as_ana = client_for(organizer)

@@ -41,7 +41,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "core.middleware.SafeAppendSlashMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -133,6 +133,10 @@ MEDIA_ROOT = Path(env_str("VISAGE_MEDIA_ROOT", str(VAR_DIR / "media")))
 # --- Object storage: originals and derivatives -------------------------------------------
 # "filesystem" (default) keeps objects under MEDIA_ROOT; "s3" uses any S3-compatible server.
 VISAGE_STORAGE = env_str("VISAGE_STORAGE", "filesystem")
+# A presigned download URL cannot be recalled: revoking its share link stops new URLs, not one already
+# handed out. Pages follow the redirect at once, so a minute is enough (S3 checks expiry when a transfer
+# starts; a long download that started in time finishes).
+VISAGE_PRESIGNED_URL_SECONDS = env_int("VISAGE_PRESIGNED_URL_SECONDS", 60)
 _S3_OPTIONS = {
     "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", "visage"),
     "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
@@ -142,7 +146,7 @@ _S3_OPTIONS = {
     "default_acl": None,
     "file_overwrite": True,  # keys are unique per photo; overwriting is a retry of the same bytes
     "querystring_auth": True,
-    "querystring_expire": env_int("VISAGE_PRESIGNED_URL_SECONDS", 300),
+    "querystring_expire": VISAGE_PRESIGNED_URL_SECONDS,
     "signature_version": "s3v4",
     "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path"),
 }
@@ -286,6 +290,7 @@ CACHES = {
 VISAGE_MASTER_KEYS = env_str("VISAGE_MASTER_KEYS")
 # Where wrapped event data keys live: empty = the database (no setup); a directory = files outside
 # the database, so database backups hold no keys and a shredded key is really gone (docs/sharing.md).
+# make run defaults to var/event_keys (settings/local.py), compose to its eventkeys volume.
 VISAGE_KEY_STORE_DIR = env_str("VISAGE_KEY_STORE_DIR")
 VISAGE_EMBEDDER = env_str("VISAGE_EMBEDDER", "sface")
 # Base URL printed in share links and QR codes ("" = the request's host); proxies in front of the
@@ -330,7 +335,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
 }
-# Hostile JSON (core.parsers): bodies over 1 MiB or nested deeper than 32 levels are a 400/413.
+# Hostile JSON (core.parsers, checked in linear time): bodies over 1 MiB are a 413, nested deeper than 32 levels a 400.
 VISAGE_MAX_JSON_BYTES = env_int("VISAGE_MAX_JSON_BYTES", 1024 * 1024)
 VISAGE_MAX_JSON_DEPTH = env_int("VISAGE_MAX_JSON_DEPTH", 32)
 # API tokens expire (core.authentication); a password change ends them at once.

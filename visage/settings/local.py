@@ -3,7 +3,8 @@ from pathlib import Path
 
 from visage.settings.base import *  # noqa: F401,F403
 from visage.settings.base import (
-    CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_BROKER_URL, REDIS_URL, SECRET_KEY, VAR_DIR, VISAGE_MASTER_KEYS,
+    CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_BROKER_URL, REDIS_URL, SECRET_KEY, VAR_DIR, VISAGE_KEY_STORE_DIR,
+    VISAGE_MASTER_KEYS,
 )
 from visage.settings.env import env_bool
 from visage.settings.keys import local_master_keys, local_secret_key
@@ -29,6 +30,10 @@ if not REDIS_URL:
 # No VISAGE_MASTER_KEYS on the embedded default: keep a generated key beside the database.
 if not VISAGE_MASTER_KEYS:
     VISAGE_MASTER_KEYS = local_master_keys(VAR_DIR / "master_keys")
+
+# Event keys as files beside the database, not in it: a copy of visage.sqlite3 alone decrypts no embedding.
+if not VISAGE_KEY_STORE_DIR:
+    VISAGE_KEY_STORE_DIR = str(VAR_DIR / "event_keys")
 
 # Nor DJANGO_SECRET_KEY: a random one per install, kept in var/ (sessions survive restarts).
 if not SECRET_KEY:
