@@ -79,7 +79,7 @@ def run_limited(function: Callable[..., Any], *args: Any, limits: Limits, memory
     child = context.Process(target=_child, args=(sender, function, args, limits.cpu_left,
                                                    limits.memory_bytes if memory_bytes is None else memory_bytes),
                             daemon=True)
-    child.start()
+    _start(child)
     sender.close()
     try:
         outcome = _receive(receiver, timeout=limits.cpu_left * _WALL_FACTOR + _WALL_SLACK_S)
@@ -102,6 +102,29 @@ def run_limited(function: Callable[..., Any], *args: Any, limits: Limits, memory
     if status == "error":
         raise value
     return value
+
+
+_start_lock = threading.Lock()
+
+
+def _start(child) -> None:
+    """Celery's prefork pool (billiard) records its workers as daemonic in multiprocessing's own
+    bookkeeping, and multiprocessing then refuses to start any child ("daemonic processes are not
+    allowed to have children": every photo failed in a real Celery worker). The rule guards against
+    children orphaned when a daemon exits; ours are joined before run_limited returns, so the
+    flag is lifted for the start only."""
+    config = multiprocessing.current_process()._config
+    with _start_lock:
+        saved = {name: config[name] for name in ("daemon", "authkey") if name in config}
+        config.pop("daemon", None)
+        # billiard's own AuthenticationString, which multiprocessing refuses to pickle for the fork
+        # server: the same bytes as multiprocessing's type, for the start only.
+        config["authkey"] = multiprocessing.process.AuthenticationString(bytes(saved["authkey"]))
+        child.authkey = bytes(saved["authkey"])  # its record was copied from this one
+        try:
+            child.start()
+        finally:
+            config.update(saved)
 
 
 def _account(cpu_seconds: float, growth: int) -> None:
