@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 
 from core.tenancy.models import RateCounter
 
@@ -90,8 +91,11 @@ def release(*, key: str) -> None:
 
 
 def lock(*, key: str, limit: Limit, seconds: int) -> None:
-    """Hold the counter at the limit for `seconds` from now (a lockout)."""
-    RateCounter.objects.filter(bucket=key[:200]).update(hits=limit.count, expires_at=now() + seconds)
+    """Hold the counter at the limit (or above) for `seconds` from now (a lockout). Never lowered:
+    attempts refused meanwhile give their hit back afterwards, and from a lowered count those
+    releases would reopen the lockout to parallel guesses."""
+    RateCounter.objects.filter(bucket=key[:200]).update(hits=Greatest(F("hits"), limit.count),
+                                                        expires_at=now() + seconds)
 
 
 def backoff_claim(*, key: str, backoff: Backoff) -> int:
