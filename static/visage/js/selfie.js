@@ -14,7 +14,7 @@
 
   // Until the server says which face it searched, the whole selfie is shown (never a centre crop
   // that may cut the face off); afterwards the circle shows the searched face.
-  input.addEventListener("change", function () {
+  function showChosen() {
     chooser.hidden = true;
     faceCanvas.hidden = true;
     preview.hidden = false;
@@ -22,7 +22,10 @@
     go.disabled = false;
     go.textContent = idleLabel;
     if (input.files && input.files[0]) { preview.src = URL.createObjectURL(input.files[0]); figure.hidden = false; }
-  });
+  }
+  input.addEventListener("change", showChosen);
+  // A photo picked before this script ran (a slow phone) or kept by the browser on Back.
+  if (input.files && input.files[0]) showChosen();
 
   function busy(on) {
     go.disabled = on;
