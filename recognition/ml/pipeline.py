@@ -172,7 +172,8 @@ class FacePipeline:
         wanted_long = math.ceil(original_long * min(1.0, needed))
         if wanted_long > max(source.image.size):
             try:
-                source = decode(photo.raw, long_side=None if wanted_long >= original_long else wanted_long)
+                source = decode(photo.raw, long_side=None if wanted_long >= original_long else wanted_long,
+                                once_bounded=True)  # prepare() decoded these bytes in a bounded child
             except ImageTooCostly:
                 pass  # past the decode budget: align from the work decode's pixels
         scale = np.array(source.scale)
