@@ -2,8 +2,10 @@
 
 Services raise these; the guest API and the guest pages turn them into responses. None of
 them says anything about the event or its photos beyond what the guest already holds.
+Messages are lazy: rendered in English by the API, in the guest's language by the pages.
 """
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from core.errors import DomainError
 
@@ -12,61 +14,64 @@ class GuestError(DomainError):
     """A guest-facing domain error (status, stable code, message; core.api_errors renders it)."""
 
 
+def interpolated(template, **params):
+    """`template % params`, put off until the message is shown: a number in a guest error must not
+    fix its language when it is raised (ngettext_lazy templates name their count: "n", "left")."""
+    return lazy(lambda: str(template % params), str)()
+
+
 class LinkNotFound(GuestError):
     status, code = 404, "unknown_link"
-    message = "We don't know this link or code. Check it for typos, or ask the organizer for a new one."
+    message = gettext_lazy("We don't know this link or code. Check it for typos, or ask the organizer for a new one.")
 
 
 class LinkGone(GuestError):
     status = 410
     MESSAGES = {
-        "revoked": "This link has been switched off by the organizer.",
-        "expired": "This link has expired.",
-        "exhausted": "This link has been used as many times as the organizer allowed.",
+        "revoked": gettext_lazy("This link has been switched off by the organizer."),
+        "expired": gettext_lazy("This link has expired."),
+        "exhausted": gettext_lazy("This link has been used as many times as the organizer allowed."),
     }
 
     def __init__(self, state: str):
         self.code = f"link_{state}"
-        super().__init__(self.MESSAGES.get(state, "This link is no longer available."))
+        super().__init__(self.MESSAGES.get(state, gettext_lazy("This link is no longer available.")))
 
 
 class RateLimited(GuestError):
     status, code = 429, "rate_limited"
-    message = "Too many attempts. Please wait a little and try again."
+    message = gettext_lazy("Too many attempts. Please wait a little and try again.")
 
 
 class PinRequired(GuestError):
     status, code = 403, "pin_required"
-    message = "This gallery is protected by a PIN. Enter the PIN you were given."
+    message = gettext_lazy("This gallery is protected by a PIN. Enter the PIN you were given.")
 
 
 class PinWrong(GuestError):
     status, code = 403, "pin_wrong"
-    message = "That PIN is not right."
+    message = gettext_lazy("That PIN is not right.")
 
 
 class PinLocked(GuestError):
     status, code = 429, "pin_locked"
-    message = "Too many wrong PINs. Please wait and try again later."
+    message = gettext_lazy("Too many wrong PINs. Please wait and try again later.")
 
     @classmethod
     def waiting(cls, seconds: int) -> "PinLocked":
-        """The refusal with the wait in words (the Retry-After header has it in seconds)."""
-        return cls(gettext("Too many wrong PINs. Please wait %(wait)s, then try again.") % {"wait": wait_words(seconds)},
-                   retry_after=seconds)
-
-
-def wait_words(seconds: int) -> str:
-    """ "40 seconds", "15 minutes" (rounded up: a guest who waits that long gets in)."""
-    if seconds < 60:
-        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
-    minutes = -(-seconds // 60)
-    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+        """The refusal with the wait in words, rounded up (the Retry-After header has it in seconds)."""
+        if seconds < 60:
+            return cls(interpolated(ngettext_lazy("Too many wrong PINs. Please wait %(n)d second, then try again.",
+                                                  "Too many wrong PINs. Please wait %(n)d seconds, then try again.", "n"),
+                                    n=seconds), retry_after=seconds)
+        return cls(interpolated(ngettext_lazy("Too many wrong PINs. Please wait %(n)d minute, then try again.",
+                                              "Too many wrong PINs. Please wait %(n)d minutes, then try again.", "n"),
+                                n=-(-seconds // 60)), retry_after=seconds)
 
 
 class ConsentMissing(GuestError):
     status, code = 400, "consent_required"
-    message = "Please agree to face matching (consent=true) before we look at your selfie."
+    message = gettext_lazy("Please agree to face matching (consent=true) before we look at your selfie.")
 
 
 class SelfieRejected(GuestError):
@@ -75,17 +80,17 @@ class SelfieRejected(GuestError):
 
 class SessionRequired(GuestError):
     status, code = 403, "session_required"
-    message = "Your visit has ended or has not started yet. Open the link again to continue."
+    message = gettext_lazy("Your visit has ended or has not started yet. Open the link again to continue.")
 
 
 class DownloadNotAllowed(GuestError):
     status, code = 403, "download_not_allowed"
-    message = "The organizer has not allowed downloads through this link."
+    message = gettext_lazy("The organizer has not allowed downloads through this link.")
 
 
 class PhotoNotFound(GuestError):
     status, code = 404, "photo_not_found"
-    message = "No such photo in your gallery."
+    message = gettext_lazy("No such photo in your gallery.")
 
 
 class RemovalNotFound(GuestError):

@@ -1,17 +1,20 @@
 """Guest pages in the guest's language: Accept-Language, a remembered switch, <html lang>, the
 consent text shown and recorded per language; studio pages and the API stay English."""
 import gettext
+import html
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 
 from events.services import event_create
 from sharing.consent import CONSENT_TEXT, CONSENT_VERSION
 from sharing.models import GuestConsent
-from tests.sharing.conftest import make_link
+from tests.sharing.conftest import guest_client, make_link
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 START = {"en": "Start", "fr": "Commencer", "de": "Los geht", "es": "Empezar"}
@@ -90,23 +93,30 @@ def test_guest_dates_are_localised(event):
     assert "March 14, 2031" in Client().get(f"/s/{key}").content.decode()
 
 
-def _po_entries(path: Path) -> dict[str, str]:
-    """msgid → msgstr of a .po file (singular entries; enough to check the compiled catalogue)."""
-    entries, field, values = {}, None, {}
+def _po_catalogue(path: Path) -> list[dict]:
+    """The live entries of a .po file: {"msgid", "plural", "strs" (msgstr, or msgstr[0..n]), "fuzzy"}."""
+    entries, entry, field = [], {}, None
+    unquote = lambda line: line[1:-1].replace('\\"', '"').replace("\\\\", "\\")  # noqa: E731
+
+    def close():
+        if entry.get("msgid"):  # the header has an empty msgid
+            entries.append({"msgid": entry["msgid"], "plural": entry.get("msgid_plural"), "fuzzy": entry.get("fuzzy", False),
+                            "strs": [entry[k] for k in sorted(entry) if k.startswith("msgstr")]})
+
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        if line.startswith(("msgid ", "msgstr ")):
-            field = line.split(" ", 1)[0]
-            values[field] = line.split(" ", 1)[1][1:-1]
+        if not line.strip():
+            close()
+            entry, field = {}, None
+        elif line.startswith("#,"):
+            entry["fuzzy"] = "fuzzy" in line
+        elif line.startswith(("msgid", "msgstr")):
+            field, text = line.split(" ", 1)
+            entry[field] = unquote(text)
         elif line.startswith('"') and field:
-            values[field] += line[1:-1]
-        elif not line.strip():
-            if values.get("msgid") and "msgstr" in values:
-                entries[values["msgid"]] = values["msgstr"]
-            field, values = None, {}
+            entry[field] += unquote(line)
         else:
-            field = None
-    unescape = lambda text: text.replace('\\"', '"').replace("\\\\", "\\")  # noqa: E731
-    return {unescape(key): unescape(value) for key, value in entries.items()}
+            field = None  # comments and obsolete (#~) entries
+    return entries
 
 
 @pytest.mark.parametrize("language", ["fr", "de", "es"])
@@ -114,11 +124,58 @@ def test_every_string_is_translated_and_the_committed_mo_is_current(language):
     po = LOCALE / language / "LC_MESSAGES" / "django.po"
     with open(po.with_suffix(".mo"), "rb") as fh:
         compiled = gettext.GNUTranslations(fh)
-    entries = _po_entries(po)
+    entries = _po_catalogue(po)
     assert len(entries) > 80
-    untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr]
-    stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
+    untranslated = [e["msgid"] for e in entries if e["fuzzy"] or not all(e["strs"])]
+    stale = [e["msgid"] for e in entries if e["plural"] is None and compiled.gettext(e["msgid"]) != e["strs"][0]]
+    stale += [e["msgid"] for e in entries if e["plural"] is not None
+              and [compiled.ngettext(e["msgid"], e["plural"], n) for n in (1, 5)] != [e["strs"][0], e["strs"][-1]]]
     assert not untranslated and not stale, (untranslated, stale)  # run compilemessages and commit the .mo
+
+
+def _copy_sources(destination: Path) -> None:
+    """What `make messages` reads (the Makefile's --ignore list) and the catalogues it updates."""
+    skipped = {".venv", "var", "tests", "docs", ".git", "test-artifacts", "node_modules", "__pycache__"}
+    base = Path(settings.BASE_DIR)
+    for child in base.iterdir():
+        if child.is_dir() and child.name not in skipped:
+            shutil.copytree(child, destination / child.name, ignore=lambda _dir, names: [
+                n for n in names if n in skipped or (Path(_dir, n).is_file() and not n.endswith((".py", ".html", ".txt", ".po")))])
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="makemessages needs gettext (apt-get install gettext)")
+def test_make_messages_leaves_nothing_to_translate(tmp_path, monkeypatch, settings):
+    """A guest string added to a template or a service after the catalogues were written shows in
+    English to every French, German and Spanish guest: `make messages` on a copy must find none."""
+    _copy_sources(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    call_command("makemessages", locale=["fr", "de", "es"], no_location=True, verbosity=0,
+                 ignore_patterns=[".venv", "var", "tests", "docs"])
+    missing = {language: [e["msgid"] for e in _po_catalogue(tmp_path / "locale" / language / "LC_MESSAGES" / "django.po")
+                          if e["fuzzy"] or not all(e["strs"])] for language in ("fr", "de", "es")}
+    assert missing == {"fr": [], "de": [], "es": []}
+
+
+def test_a_french_guest_locked_out_by_wrong_pins_reads_the_wait_in_french(event):
+    created = make_link(event, pin="4821")
+    page = Client(REMOTE_ADDR="203.0.113.60", HTTP_ACCEPT_LANGUAGE="fr-FR")
+    wrong = page.post(f"/s/{created.token}/pin", {"pin": "0000"})
+    assert "Ce code PIN n'est pas le bon. Encore 4 essais avant une pause." in html.unescape(wrong.content.decode())
+    for _ in range(4):
+        locked = page.post(f"/s/{created.token}/pin", {"pin": "0000"})
+    assert locked.status_code == 429 and locked["Retry-After"] == str(15 * 60)
+    text = html.unescape(locked.content.decode())
+    assert "Trop de codes PIN erronés. Patientez 15 minutes, puis réessayez." in text and "Please wait" not in text
+
+
+def test_the_api_keeps_the_wait_in_english_after_a_french_page(event):
+    created = make_link(event, pin="4821")
+    Client(HTTP_ACCEPT_LANGUAGE="fr-FR").post(f"/s/{created.token}/pin", {"pin": "0000"})
+    api = guest_client("203.0.113.61")
+    for _ in range(5):
+        answer = api.post(f"/api/v1/guest/{created.token}/session", {"consent": True, "pin": "0000"}, format="json")
+    assert answer.json()["error"]["message"] == "Too many wrong PINs. Please wait 15 minutes, then try again."
 
 
 @pytest.mark.parametrize("band, language, words", [
