@@ -41,7 +41,7 @@ check-deploy: install
 # Guest-page translations (locale/): refresh the .po files from the templates, then compile the .mo
 # files that are committed (CI and `make run` need no gettext). Needs msgfmt: apt-get install gettext.
 messages: install
-	$(PY) manage.py makemessages -l fr -l de -l es --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=docs
+	$(PY) manage.py makemessages -l fr -l de -l es --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=docs --ignore=web --ignore=sharing/services/removal_notices.py
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -18,7 +18,7 @@ from sharing import selectors
 from sharing.authentication import GuestAccess, guest_access_for, session_cookie_name, set_session_cookie
 from sharing.clients import client_from_request
 from sharing.consent import consent_record_shown, consent_text_for
-from sharing.errors import ConsentMissing, GuestError, LinkNotFound, SessionRequired
+from sharing.errors import GuestError, LinkNotFound, SessionRequired
 from sharing.models import Download, Scope
 from sharing.services.access import guest_pin_verify, guest_session_start, share_link_resolve
 from sharing.services.guests import guest_search, guest_search_throttle
@@ -149,7 +149,7 @@ def selfie(request, key: str, guest: GuestAccess):
         return JsonResponse({"faces": outcome.faces, "face": outcome.face, "matches": len(outcome.matches),
                              "next": reverse("sharing:photos", args=[key])})
     if outcome.note:
-        messages.info(request, _(outcome.note))
+        messages.info(request, str(outcome.note))  # lazy: in the guest's language
     return redirect("sharing:photos", key=key)
 
 
@@ -223,7 +223,7 @@ def forget_verify(request, key: str, guest: GuestAccess):
     """Events that hide at once: the second, fresh selfie (the API's /forget/verify)."""
     context = {"link": guest.link, "key": key, "verify_token": request.POST.get("verify_token", "")}
     if request.POST.get("consent") != "yes":
-        return render(request, "sharing/forgotten.html", {**context, "error": ConsentMissing.message}, status=400)
+        return render(request, "sharing/forgotten.html", {**context, "error": _("Please tick the box to agree, or close this page.")}, status=400)
     try:
         removal_verify(link=guest.link, client=guest.client, secret=context["verify_token"],
                        selfie=request.FILES.get("selfie"))

@@ -11,13 +11,13 @@ from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from sharing import conf, pin_limits, ratelimit
 from sharing.clients import Client
 from sharing.consent import CONSENT_VERSION
 from sharing.devices import device_hash
-from sharing.errors import ConsentMissing, LinkGone, LinkNotFound, PinLocked, PinRequired, PinWrong
+from sharing.errors import ConsentMissing, LinkGone, LinkNotFound, PinLocked, PinRequired, PinWrong, interpolated
 from sharing.models import GuestConsent, GuestSession, LinkState, Scope, ShareLink, session_secret_hash
 from sharing.services.links import CODE_LENGTH, normalize_code, token_hash
 from core import ratelimit as core_ratelimit
@@ -67,8 +67,9 @@ def guest_pin_verify(*, link: ShareLink, pin: str | None, client: Client) -> Non
     wait, left = pin_limits.failed(tiers, hits)
     if wait:
         raise PinLocked.waiting(wait)
-    raise PinWrong(ngettext("That PIN is not right. %(left)d more try before a pause.",
-                            "That PIN is not right. %(left)d more tries before a pause.", left) % {"left": left})
+    raise PinWrong(interpolated(ngettext_lazy("That PIN is not right. %(left)d more try before a pause.",
+                                              "That PIN is not right. %(left)d more tries before a pause.", "left"),
+                                left=left))
 
 
 @transaction.atomic

@@ -4,6 +4,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from recognition.ml.images import ImageDecodeError, ImageTooCostly, decode_limits
 from events.inspection import ImageTooLarge, RejectedFile, open_bounded
@@ -13,12 +16,17 @@ from recognition.search import event_search
 from recognition.services.calibration import EmbedderMismatch, event_pipeline
 from sharing import conf, ratelimit
 from sharing.clients import Client
-from sharing.errors import SelfieRejected
+from sharing.errors import SelfieRejected, interpolated
 from sharing.models import GuestSession, Scope, ShareLink
 from sharing.selectors import album_photo_ids, faces_hidden_for
 from sharing.uploads import upload_sha256
 from sharing.services.access import guest_use_claim
 from sharing.signals import guest_searched
+
+
+UNREADABLE = _("That file is not a photo we can read. Please take a selfie or choose a JPEG or PNG.")
+NO_MATCH = _("No photos matched your face yet.")
+TOO_COSTLY = _("That photo is too large to analyse. Please take a selfie or choose a smaller photo.")
 
 
 @dataclass(frozen=True)
@@ -43,12 +51,12 @@ def selfie_embedding(*, selfie, event, face: int | None = None) -> SelfieFace:
     """The embedding of the selfie's chosen face (default: the best query face) and a note for the
     guest; the bytes are not kept. Embedded by the event's own model (services.calibration)."""
     if selfie is None:
-        raise SelfieRejected("Add a selfie: a photo of your face (multipart field 'selfie').")
+        raise SelfieRejected(_("Add a selfie: a photo of your face (multipart field 'selfie')."))
     limit_mb = conf.selfie_max_bytes() // (1024 * 1024)
     if getattr(selfie, "visage_oversize", False) or selfie.size > conf.selfie_max_bytes():
-        raise SelfieRejected(f"That photo is too large. Please use one under {limit_mb} MB.")
+        raise SelfieRejected(interpolated(_("That photo is too large. Please use one under %(mb)d MB."), mb=limit_mb))
     if not selfie.size:
-        raise SelfieRejected("That file is empty. Please take a selfie or choose a JPEG or PNG.")
+        raise SelfieRejected(_("That file is empty. Please take a selfie or choose a JPEG or PNG."))
     _selfie_header_check(selfie)
     try:
         pipeline = event_pipeline(event=event)
@@ -56,22 +64,25 @@ def selfie_embedding(*, selfie, event, face: int | None = None) -> SelfieFace:
         with decode_limits(cpu_seconds=conf.selfie_decode_cpu_seconds(), memory_bytes=conf.selfie_decode_budget_bytes()):
             faces = rank_query_faces(pipeline.analyze(selfie.read()))
     except EmbedderMismatch:
-        raise SelfieRejected("Search is paused while this event's photos are being re-analysed. Try again later.") from None
+        raise SelfieRejected(_("Search is paused while this event's photos are being re-analysed. Try again later.")) from None
     except ImageTooCostly as exc:
-        raise SelfieRejected(f"That photo is too large to analyse: {exc.reason}.") from None
+        raise SelfieRejected(TOO_COSTLY, details={"reason": exc.reason}) from None
     except ImageDecodeError:
-        raise SelfieRejected("That file is not a photo we can read. Please take a selfie or choose a JPEG or PNG.") from None
+        raise SelfieRejected(UNREADABLE) from None
     if not faces:
-        raise SelfieRejected("We couldn't find a face in that photo. Try again facing the camera, in good light.")
+        raise SelfieRejected(_("We couldn't find a face in that photo. Try again facing the camera, in good light."))
     if face is not None and not 0 <= face < len(faces):
-        raise SelfieRejected(f"That photo has {len(faces)} face(s); choose one of 0 to {len(faces) - 1}.")
+        raise SelfieRejected(interpolated(ngettext_lazy("That photo has %(n)d face; choose one of 0 to %(last)d.",
+                                                        "That photo has %(n)d faces; choose one of 0 to %(last)d.", "n"),
+                                          n=len(faces), last=len(faces) - 1))
     index = face or 0
     chosen = faces[index]
     if not chosen.usable:
-        raise SelfieRejected("We found a face but couldn't see it clearly enough. Try again closer, facing the camera, in good light.")
+        raise SelfieRejected(_("We found a face but couldn't see it clearly enough. Try again closer, facing the camera, in good light."))
     note = ""
     if len(faces) > 1 and face is None:
-        note = f"We found {len(faces)} faces in your selfie and used the largest one that is clear and frontal. Not you? Choose yours."
+        note = interpolated(_("We found %(n)d faces in your selfie and used the largest one that is clear and frontal. "
+                                "Not you? Choose yours."), n=len(faces))
     listed = [{"index": k, "box": [round(float(v), 1) for v in f.box], "usable": bool(f.usable)} for k, f in enumerate(faces)]
     return SelfieFace(chosen.embedding, note, listed, index)
 
@@ -83,11 +94,16 @@ def _selfie_header_check(selfie) -> None:
                           draft_long_side=WORK_LONG_SIDE):
             pass
     except ImageTooLarge as exc:
-        raise SelfieRejected(f"That photo is too large to analyse: {exc}.") from None
+        raise SelfieRejected(TOO_COSTLY, details={"reason": str(exc)}) from None
     except RejectedFile:
-        raise SelfieRejected("That file is not a photo we can read. Please take a selfie or choose a JPEG or PNG.") from None
+        raise SelfieRejected(UNREADABLE) from None
     finally:
         selfie.seek(0)
+
+
+def _joined(*notes) -> str:
+    """Notes joined when shown, each in the language of the page (the API's is English)."""
+    return lazy(lambda: " ".join(filter(None, map(str, notes))), str)()
 
 
 def guest_search_throttle(*, link: ShareLink, client: Client) -> None:
@@ -123,6 +139,6 @@ def guest_search(*, session: GuestSession, selfie, face: int | None = None) -> S
     guest_searched.send(sender=ShareLink, studio_id=link.studio_id, event_id=link.event_id, share_link_id=link.id,
                         match_count=len(hits))
     if not hits:
-        note = " ".join(filter(None, [note, "No photos matched your face yet."]))
+        note = _joined(note, NO_MATCH)
     return SearchOutcome(matches=[(hit.photo_id, round(hit.confidence, 1)) for hit in hits], note=note,
                          faces=query.faces, face=query.index)
