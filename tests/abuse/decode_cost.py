@@ -101,7 +101,7 @@ def measure(run, file: str) -> dict:
     try:
         outcome = {"accepted": True, "result": repr(run(data, file))}
     except Exception as exc:  # noqa: BLE001 - a refusal is an outcome to report
-        outcome = {"accepted": False, "error": type(exc).__name__, "message": str(exc)[:300]}
+        outcome = {"accepted": False, "error": type(exc).__name__, "message": f"{exc} {getattr(exc, 'details', None) or ''}"[:400]}  # the guest's words, the reason
     children = sandbox.take_usage() if sandbox is not None else None
     return {**outcome, "cpu_s": round(_cpu() - cpu, 3), "peak_mib": round((_kib("VmHWM:") - rss) / 1024, 1),
             "children": children.children if children else 0,

@@ -62,4 +62,4 @@ def test_selfie_pixels_are_capped(event, settings):
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 1000), (90, 90, 90)).save(buffer, "JPEG")
     error = assert_error(search(guest_client(), make_link(event).token, buffer.getvalue()), 400, "selfie_rejected")
-    assert "over the limit" in error["message"]
+    assert "over the limit" in error["details"]["reason"], error
