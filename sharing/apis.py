@@ -8,7 +8,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -18,11 +18,8 @@ from sharing import codes, conf, pin_limits, selectors
 from sharing.models import Download, Scope, ShareLink
 from sharing.services import links as link_services
 from sharing.services.links import ShareLinkInvalid, qr_key
-from sharing.services.retention import studio_policy_set
-from core.api import StudioApi
 from events.api import EventApi
 from core.fields import CountField, IdField
-from core.tenancy.models import Role
 
 
 def base_url(request) -> str:
@@ -274,37 +271,3 @@ class ShareLinkPrintableApi(EventApi):
             return codes.event_card_png(event_name=link.event.name, qr_image_png=qr, code=link.code, code_page_url=code_page)
         with storage.open(qr_key(link, name.split(".")[1]), "rb") as fh:
             return fh.read()
-
-
-
-class StudioPolicyApi(StudioApi):
-    """The studio's retention period: everyone in the studio reads it, owners and admins change it."""
-
-    class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "StudioPolicyInput"
-
-        retention_days = serializers.IntegerField(min_value=1, max_value=3650)
-
-    class OutputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "StudioPolicyOutput"
-
-        retention_days = serializers.IntegerField()
-
-    @extend_schema(operation_id="studio_sharing_policy_get", summary="Get the studio's retention period",
-                   responses=OutputSerializer, examples=ex.POLICY,
-                   description="How many days guests' data (sessions, consent records, search logs) is kept.")
-    def get(self, request):
-        return Response(self.OutputSerializer(selectors.studio_policy_get(studio=self.studio)).data)
-
-    @extend_schema(operation_id="studio_sharing_policy_update", summary="Change the studio's retention period",
-                   request=InputSerializer, responses=OutputSerializer, examples=ex.POLICY,
-                   description="1 to 3650 days. Owners and admins only.")
-    def patch(self, request):
-        if self.membership.role not in (Role.OWNER, Role.ADMIN):
-            raise PermissionDenied("Only the studio's owners and admins change the retention period.")
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        policy = studio_policy_set(studio=self.studio, retention_days=data.validated_data["retention_days"])
-        return Response(self.OutputSerializer(policy).data)

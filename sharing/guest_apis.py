@@ -4,7 +4,6 @@ Every photo a guest reaches is looked up inside their session's visible set
 (sharing.selectors.guest_photo_get); an id from another event or another guest is a 404.
 """
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -16,7 +15,7 @@ from events.uploads import SizeLimitedUploadHandler
 from recognition.ml.calibration import BANDS, confidence_band
 from sharing import conf, downloads, selectors
 from sharing.authentication import (
-    SESSION_HEADER, GuestAccess, IsShareLinkGuest, SharingAccessTokenAuthentication, session_cookie_name,
+    SESSION_HEADER, GuestAccess, IsShareLinkGuest, SharingAccessTokenAuthentication,
     set_session_cookie,
 )
 from sharing.consent import CONSENT_TEXT, CONSENT_VERSION
@@ -24,7 +23,6 @@ from sharing.errors import ConsentMissing, SessionRequired
 from sharing.models import Download, GuestSession
 from sharing.services.access import guest_pin_verify, guest_session_start
 from sharing.services.guests import guest_search, guest_search_throttle
-from sharing.services.removals import guest_forget, removal_verify
 from core.api import ScopedApi
 from core.parsers import BoundedJSONParser
 from core.schema import errors
@@ -242,65 +240,3 @@ class GuestZipApi(GuestApi):
     def get(self, request, token: str):
         photos = [item.photo for item in selectors.guest_photo_list(session=self.require_session())]
         return downloads.zip_response(link=self.guest.link, photos=photos)
-
-
-class GuestForgetApi(GuestApi):
-    @extend_schema(request=None, responses={200: inline_serializer("GuestForgetOutput", {
-        "message": serializers.CharField(),
-        "faces_hidden": serializers.IntegerField(help_text="Faces hidden from you (this phone) at once."),
-        "hidden_for_everyone": serializers.BooleanField(help_text="Always false here: other guests still see "
-                                                        "them until the studio confirms (or a second selfie passes)."),
-        "request_state": serializers.CharField(allow_null=True),
-        "verify_token": serializers.CharField(allow_null=True, help_text="Only on events that hide at once: send "
-                                              "it with a new selfie to /forget/verify to hide the faces from "
-                                              "everyone now.")}), **errors(403)},
-        operation_id="guest_forget", summary="Forget me", examples=ex.GUEST_FORGET,
-        description="Ends the visit and withdraws consent at once. The faces your own last selfie matched are "
-                    "hidden from you (this phone) at once, and the studio is asked to remove them for everyone: it "
-                    "confirms or rejects. On events that opt in, a second, fresh selfie of the same person "
-                    "(/forget/verify) hides them from everyone until the studio decides.")
-    def post(self, request, token: str):
-        filed = guest_forget(session=self.require_session(), client=self.guest.client)
-        removal = filed.request if filed else None
-        response = Response({
-            "message": FORGET_ASK_SELFIE if filed and filed.verify_secret else FORGET_DONE,
-            "faces_hidden": len(removal.face_ids) if removal else 0, "hidden_for_everyone": False,
-            "request_state": removal.state if removal else None,
-            "verify_token": (filed.verify_secret or None) if filed else None})
-        response.delete_cookie(session_cookie_name(self.guest.link), path="/")
-        return response
-
-
-class GuestForgetVerifyApi(GuestApi):
-    parser_classes = [MultiPartParser, FormParser]
-    upload_handler_class = SelfieUploadHandler
-
-    @extend_schema(
-        request={"multipart/form-data": {"type": "object", "required": ["selfie", "consent", "verify_token"],
-                                         "properties": {"selfie": {"type": "string", "format": "binary"},
-                                                        "consent": {"type": "boolean"},
-                                                        "verify_token": {"type": "string"}}}},
-        responses={200: inline_serializer("GuestForgetVerifyOutput", {
-            "message": serializers.CharField(), "hidden_for_everyone": serializers.BooleanField()}),
-            **errors(400, 403, 410)},
-        operation_id="guest_forget_verify", summary="Forget me: confirm with a second selfie",
-        examples=ex.GUEST_FORGET_VERIFY,
-        description="Only on events that hide at once: a new selfie (not the one searched), from the same phone, "
-                    "within an hour and 3 tries. When it matches the person of the request, their faces are "
-                    "hidden from every guest until the studio decides; 403 selfie_mismatch otherwise.")
-    def post(self, request, token: str):
-        if str(request.data.get("consent", "")).lower() not in ("true", "1", "yes", "on"):
-            raise ConsentMissing()
-        removal_verify(link=self.guest.link, client=self.guest.client, secret=request.data.get("verify_token", ""),
-                       selfie=request.FILES.get("selfie"))
-        return Response({"message": FORGET_VERIFIED, "hidden_for_everyone": True})
-
-
-FORGET_DONE = gettext_lazy(
-    "Done. Your visit has ended and your consent is withdrawn. The photos matched to your selfie are hidden from "
-    "you, and the studio has been asked to remove them for everyone.")
-FORGET_ASK_SELFIE = gettext_lazy(
-    "Done. Your visit has ended and your consent is withdrawn. The photos matched to your selfie are hidden from "
-    "you, and the studio has been asked to remove them. To hide them from everyone now, take a new selfie.")
-FORGET_VERIFIED = gettext_lazy(
-    "Thank you. Those photos are now hidden from every guest until the studio reviews your request.")

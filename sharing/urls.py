@@ -1,7 +1,7 @@
 """API routes, mounted under /api/v1/ (namespace "api")."""
 from django.urls import path
 
-from sharing import apis, guest_apis, organizer_apis, removal_apis
+from sharing import apis, guest_apis, guest_forget_apis, organizer_apis, policy_apis, removal_apis
 from core import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
@@ -18,7 +18,7 @@ urlpatterns = [
          name="share-link-printable"),
     path("events/<id:event_id>/organizers/", organizer_apis.OrganizerListCreateApi.as_view(), name="organizer-list"),
     path("events/<id:event_id>/organizers/<id:user_id>/", organizer_apis.OrganizerDeleteApi.as_view(), name="organizer-detail"),
-    path("studio/sharing-policy/", apis.StudioPolicyApi.as_view(), name="studio-sharing-policy"),
+    path("studio/sharing-policy/", policy_apis.StudioPolicyApi.as_view(), name="studio-sharing-policy"),
     path("guest/<str:token>/", guest_apis.GuestLinkApi.as_view(), name="guest-link"),
     path("guest/<str:token>/session", guest_apis.GuestSessionApi.as_view(), name="guest-session"),
     path("guest/<str:token>/search", guest_apis.GuestSearchApi.as_view(), name="guest-search"),
@@ -28,7 +28,7 @@ urlpatterns = [
     path("guest/<str:token>/photos/<id:photo_id>/original", guest_apis.GuestPhotoFileApi.as_view(kind="original"),
          name="guest-photo-original"),
     path("guest/<str:token>/download.zip", guest_apis.GuestZipApi.as_view(), name="guest-download-zip"),
-    path("guest/<str:token>/forget", guest_apis.GuestForgetApi.as_view(), name="guest-forget"),
-    path("guest/<str:token>/forget/verify", guest_apis.GuestForgetVerifyApi.as_view(), name="guest-forget-verify"),
+    path("guest/<str:token>/forget", guest_forget_apis.GuestForgetApi.as_view(), name="guest-forget"),
+    path("guest/<str:token>/forget/verify", guest_forget_apis.GuestForgetVerifyApi.as_view(), name="guest-forget-verify"),
     path("events/<id:event_id>/removal-policy/", removal_apis.RemovalPolicyApi.as_view(), name="removal-policy"),
 ]
