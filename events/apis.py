@@ -5,6 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 
 from core.schema import ERROR_SCHEMA, errors
@@ -12,7 +13,7 @@ from events import api_examples as ex
 from events import selectors, services
 from events.counters import events_counters
 from core.downloads import derivative_response, original_response
-from events.models import Event, Photo
+from events.models import Event, Photo, PhotoSource
 from core.api import StudioApi
 from events.api import EventApi, PhotoApi
 
@@ -39,7 +40,7 @@ class PhotoOutputSerializer(serializers.ModelSerializer):
         model = Photo
         fields = [
             "id", "event", "original_filename", "sha256", "size", "content_type", "width", "height",
-            "orientation", "taken_at", "hidden", "state", "failure_reason", "created_at", "processed_at",
+            "orientation", "taken_at", "hidden", "state", "failure_reason", "source", "created_at", "processed_at",
             "original_url", "preview_url", "thumbnail_url",
         ]
 
@@ -153,17 +154,28 @@ class PhotoListUploadApi(EventApi):
                     "its `state` queued and `reason` saying so) or rejected with a reason; 201 if any "
                     "was created, 200 if all were duplicates, 400 with the per-file results if all were rejected "
                     "(or with the error body if the request itself was wrong, e.g. no `files`). Originals are kept byte "
-                    "for byte; processing starts at once. A 503 stored nothing of the failing file: retry.",
+                    "for byte; processing starts at once. A 503 stored nothing of the failing file: retry. "
+                    "Each photo records its `source`: `web` (signed-in page), `api`, or `hot_folder` when the "
+                    "client sends the header `X-Upload-Source: hot-folder` (the visage-upload client does).",
     )
     def post(self, request, event_id: int):
         files = request.FILES.getlist("files")
         if not files:
             raise ValidationError({"files": ["No files: send one or more in the multipart field 'files'."]})
         try:
-            outcomes = services.photos_upload(event=self.event, user=request.user, files=files)
+            outcomes = services.photos_upload(event=self.event, user=request.user, files=files,
+                                              source=_upload_source(request))
         except services.StorageUnavailable as exc:
             raise StorageUnavailableError(str(exc)) from exc
         return Response(_upload_body(outcomes), status=_upload_status(outcomes))
+
+
+def _upload_source(request) -> str:
+    if isinstance(request.successful_authenticator, SessionAuthentication):
+        return PhotoSource.WEB
+    if request.headers.get("X-Upload-Source", "").strip().lower() == "hot-folder":
+        return PhotoSource.HOT_FOLDER
+    return PhotoSource.API
 
 
 class StorageUnavailableError(APIException):

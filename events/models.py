@@ -41,6 +41,16 @@ class PhotoFailure(models.TextChoices):
     PERMANENT = "permanent", "The photo itself cannot be processed"
 
 
+class PhotoSource(models.TextChoices):
+    """How a photo came in: every source calls the same upload service (events.services.photos_upload)."""
+
+    WEB = "web", "Web page"
+    API = "api", "REST API"
+    FTP = "ftp", "Camera (FTP)"
+    HOT_FOLDER = "hot_folder", "Hot folder"
+    IMPORT = "import", "Import"
+
+
 class Photo(models.Model):
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="photos")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos")
@@ -59,6 +69,8 @@ class Photo(models.Model):
     thumbnail_key = models.CharField(max_length=500, blank=True)
     hidden = models.BooleanField(default=False, help_text="Hidden photos are never shown to guests.")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=20, choices=PhotoSource.choices, default=PhotoSource.API,
+                              help_text="How the photo came in (web page, API, camera FTP, hot folder, import).")
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     # The ingest engine's claim (events/claims.py): the database, not the broker, says who works

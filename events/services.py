@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
 from events.inspection import PhotoInfo, RejectedFile, inspect_photo, size_limit_message
-from events.models import Event, EventOrganizer, Photo, PhotoState
+from events.models import Event, EventOrganizer, Photo, PhotoSource, PhotoState
 from events.retries import TRANSIENT_ERRORS, photos_requeue
 from core.storage import delete_prefix, event_prefix, object_storage, original_key
 from events.signals import event_deleting, event_visibility_changed
@@ -62,7 +62,8 @@ def _search_changed(event_id: int) -> None:
     event_visibility_changed.send(sender=Event, event_id=event_id)
 
 
-def photos_upload(*, event: Event, user: User | None, files: list[UploadedFile]) -> list[UploadOutcome]:
+def photos_upload(*, event: Event, user: User | None, files: list[UploadedFile],
+                  source: str = PhotoSource.API) -> list[UploadOutcome]:
     """Store each file independently: one bad file never spoils the others.
 
     Stored photos wait in the database as ``queued``; workers are woken once the rows are
@@ -70,12 +71,13 @@ def photos_upload(*, event: Event, user: User | None, files: list[UploadedFile])
     fails, StorageUnavailable is raised: files stored before it stay (and are woken), the failing
     one left nothing, so retrying the whole request is safe (stored ones come back "duplicate").
     A file with the same bytes as a photo that failed retries that photo (a "duplicate" whose
-    photo is queued again).
+    photo is queued again). `source` (a PhotoSource) records how the files came in; every source
+    (web page, API, camera FTP, hot folder, import) goes through here.
     """
     outcomes: list[UploadOutcome] = []
     try:
         for uploaded in files:
-            outcomes.append(photo_upload(event=event, user=user, uploaded=uploaded))
+            outcomes.append(photo_upload(event=event, user=user, uploaded=uploaded, source=source))
     finally:
         queued = sum(outcome.status == "created" or outcome.requeued for outcome in outcomes)
         if queued:
@@ -83,7 +85,8 @@ def photos_upload(*, event: Event, user: User | None, files: list[UploadedFile])
     return outcomes
 
 
-def photo_upload(*, event: Event, user: User | None, uploaded: UploadedFile) -> UploadOutcome:
+def photo_upload(*, event: Event, user: User | None, uploaded: UploadedFile,
+                 source: str = PhotoSource.API) -> UploadOutcome:
     filename = (uploaded.name or "unnamed")[:255]
     try:
         if getattr(uploaded, "visage_oversize", False):
@@ -97,7 +100,8 @@ def photo_upload(*, event: Event, user: User | None, uploaded: UploadedFile) -> 
     if existing is not None:
         return _duplicate(filename, existing)
     try:
-        photo = _photo_store(event=event, user=user, uploaded=uploaded, filename=filename, info=info)
+        photo = _photo_store(event=event, user=user, uploaded=uploaded, filename=filename, info=info,
+                             source=source)
     except IntegrityError:  # the same bytes arrived concurrently in another request
         return _duplicate(filename, Photo.objects.get(event=event, sha256=info.sha256))
     return UploadOutcome(filename=filename, status="created", photo=photo)
@@ -134,24 +138,26 @@ def _storage_unavailable(*, filename: str, event_id: int, exc: Exception) -> Sto
         "retry the upload in a moment (files already stored will come back as duplicates)")
 
 
-def _photo_store(*, event: Event, user: User | None, uploaded: UploadedFile, filename: str, info: PhotoInfo) -> Photo:
+def _photo_store(*, event: Event, user: User | None, uploaded: UploadedFile, filename: str, info: PhotoInfo,
+                 source: str) -> Photo:
     """Row and object together: if storing the bytes fails, the row is rolled back."""
     storage = object_storage()
     key = original_key(studio_id=event.studio_id, event_id=event.id, filename=filename)
     try:
         return _photo_row_and_object(event=event, user=user, uploaded=uploaded, filename=filename, info=info,
-                                     storage=storage, key=key)
+                                     storage=storage, key=key, source=source)
     except TRANSIENT_ERRORS as exc:
         raise _storage_unavailable(filename=filename, event_id=event.id, exc=exc) from exc
 
 
 def _photo_row_and_object(*, event: Event, user: User | None, uploaded: UploadedFile, filename: str,
-                          info: PhotoInfo, storage, key: str) -> Photo:
+                          info: PhotoInfo, storage, key: str, source: str) -> Photo:
     with transaction.atomic():
         photo = Photo.objects.create(
             studio_id=event.studio_id, event=event, original_filename=filename, original_key=key,
             size=info.size, sha256=info.sha256, content_type=info.content_type, width=info.width,
             height=info.height, orientation=info.orientation, taken_at=info.taken_at, uploaded_by=user,
+            source=source,
         )
         uploaded.seek(0)
         # A spooled upload is moved (filesystem) or streamed in parts (S3): never read into memory.

@@ -166,3 +166,16 @@ def test_no_files_field_is_400(as_alice, event_id):
 def _stored_originals() -> int:
     root = Path(object_storage().location)
     return sum(1 for path in root.rglob("*") if path.is_file() and path.parent.name == "originals")
+
+
+def test_each_photo_records_how_it_came_in(as_alice, alice, event_id, upload, client):
+    """The studio's live view shows a photo's source: the token API, the hot-folder client's header, the web page."""
+    upload(as_alice, event_id, real(OBAMA))
+    as_alice.credentials(HTTP_AUTHORIZATION=as_alice._credentials["HTTP_AUTHORIZATION"], HTTP_X_UPLOAD_SOURCE="hot-folder")
+    upload(as_alice, event_id, real(BBT_PNG))
+    client.force_login(alice)
+    upload(client, event_id, SimpleUploadedFile("small.jpg", jpeg_bytes()))
+    sources = dict(Photo.objects.values_list("original_filename", "source"))
+    assert sources == {"obama.jpg": "api", "amy1.png": "hot_folder", "small.jpg": "web"}
+    listing = as_alice.get(f"/api/v1/events/{event_id}/photos/").json()["results"]
+    assert {row["original_filename"]: row["source"] for row in listing} == sources

@@ -39,5 +39,6 @@ class Command(BaseCommand):
         paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
         for path in paths:
             with path.open("rb") as fh:
-                (outcome,) = photos_upload(event=event, user=user, files=[UploadedFile(fh, name=path.name, size=path.stat().st_size)])
+                (outcome,) = photos_upload(event=event, user=user, source="import",
+                                           files=[UploadedFile(fh, name=path.name, size=path.stat().st_size)])
             self.stdout.write(f"  {outcome.status:9} {path.name} {outcome.reason if outcome.status == 'rejected' else ''}")
