@@ -96,6 +96,22 @@ class Photo(models.Model):
         return self.original_filename
 
 
+class UploadRejection(models.Model):
+    """A file refused at upload (not an image, damaged, too large, a bomb): nothing of it was stored,
+    so this row is all that remains, for the event page's live view and the API."""
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="upload_rejections")
+    source = models.CharField(max_length=20, choices=PhotoSource.choices)
+    filename = models.CharField(max_length=255)
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["event", "-created_at"])]
+
+
 class EventOrganizer(models.Model):
     """An event-level role: the event's client (a couple, a conference) who manages sharing.
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
 from events.inspection import PhotoInfo, RejectedFile, inspect_photo, size_limit_message
-from events.models import Event, EventOrganizer, Photo, PhotoSource, PhotoState
+from events.models import Event, EventOrganizer, Photo, PhotoSource, PhotoState, UploadRejection
 from events.retries import TRANSIENT_ERRORS, photos_requeue
 from core.storage import delete_prefix, event_prefix, object_storage, original_key
 from events.signals import event_deleting, event_visibility_changed
@@ -93,6 +93,8 @@ def photo_upload(*, event: Event, user: User | None, uploaded: UploadedFile,
             raise RejectedFile(size_limit_message())
         info = inspect_photo(uploaded.file, uploaded.size)
     except RejectedFile as exc:
+        UploadRejection.objects.create(studio_id=event.studio_id, event=event, source=source, filename=filename,
+                                       reason=str(exc))
         return UploadOutcome(filename=filename, status="rejected", reason=f"{filename}: {exc}")
     existing = Photo.objects.filter(event=event, sha256=info.sha256).first()
     if existing is not None and existing.state == PhotoState.FAILED:

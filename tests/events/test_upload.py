@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
-from events.models import Photo, PhotoState
+from events.models import Photo, PhotoState, UploadRejection
 from core.storage import object_storage
 from tests.factories import FACES_DIR, jpeg_bytes, png_bytes
 
@@ -179,3 +179,12 @@ def test_each_photo_records_how_it_came_in(as_alice, alice, event_id, upload, cl
     assert sources == {"obama.jpg": "api", "amy1.png": "hot_folder", "small.jpg": "web"}
     listing = as_alice.get(f"/api/v1/events/{event_id}/photos/").json()["results"]
     assert {row["original_filename"]: row["source"] for row in listing} == sources
+
+
+def test_a_refused_file_is_logged_with_its_reason_and_nothing_stored(as_alice, event_id, upload):
+    response = upload(as_alice, event_id, SimpleUploadedFile("notes.jpg", b"this is not an image at all"))
+    assert response.status_code == 400
+    assert not Photo.objects.exists()
+    (rejection,) = UploadRejection.objects.all()
+    assert (rejection.event_id, rejection.filename, rejection.source) == (event_id, "notes.jpg", "api")
+    assert rejection.reason and rejection.reason in response.json()["results"][0]["reason"]
