@@ -227,6 +227,51 @@ def rewrap_data_key(wrapped: bytes, *, keyring: MasterKeyring, event_id: Identif
     return wrap_data_key(data_key, keyring=keyring, event_id=event_id)
 
 
+# --- small secrets (an address, a channel URL) --------------------------------------------
+
+SEALED_FORMAT_VERSION = 1
+
+
+def seal(plain: bytes, *, key: bytes, context: str) -> bytes:
+    """Blob = version byte | nonce | AES-GCM(plain) + tag, `context` as associated data: a blob
+    copied under another context (another row, another purpose) fails to open."""
+    _check_data_key(key)
+    nonce = os.urandom(NONCE_BYTES)
+    aad = f"visage:sealed:{context}:v{SEALED_FORMAT_VERSION}".encode()
+    return bytes([SEALED_FORMAT_VERSION]) + nonce + AESGCM(key).encrypt(nonce, bytes(plain), aad)
+
+
+def unseal(blob: bytes, *, key: bytes, context: str) -> bytes:
+    _check_data_key(key)
+    blob = bytes(blob)
+    if len(blob) < 1 + NONCE_BYTES + TAG_BYTES or blob[0] != SEALED_FORMAT_VERSION:
+        raise EmbeddingDecryptError(f"{context}: unknown sealed format")
+    aad = f"visage:sealed:{context}:v{SEALED_FORMAT_VERSION}".encode()
+    try:
+        return AESGCM(key).decrypt(blob[1:1 + NONCE_BYTES], blob[1 + NONCE_BYTES:], aad)
+    except InvalidTag:
+        raise EmbeddingDecryptError(f"{context}: authentication failed (wrong key, wrong context, or tampered)") from None
+
+
+def seal_with_master(plain: bytes, *, keyring: MasterKeyring, context: str) -> bytes:
+    """A studio secret sealed under the current master key; the key id travels in the blob, so a
+    rotation that keeps the old key in the ring still opens it."""
+    master = keyring.current
+    return _wrapped_header(master.key_id) + seal(plain, key=master.key, context=context)
+
+
+def unseal_with_master(blob: bytes, *, keyring: MasterKeyring, context: str) -> bytes:
+    blob = bytes(blob)
+    if len(blob) < 2 or blob[0] != WRAPPED_KEY_VERSION:
+        raise DataKeyUnwrapError(f"{context}: unknown sealed secret format")
+    id_end = 2 + blob[1]
+    key_id = blob[2:id_end].decode("ascii", errors="replace")
+    master = keyring.get(key_id)
+    if master is None:
+        raise DataKeyUnwrapError(f"{context}: sealed with master key {key_id!r}, which is not in {MASTER_KEYS_ENV}")
+    return unseal(blob[id_end:], key=master.key, context=context)
+
+
 # --- embeddings --------------------------------------------------------------------------
 
 

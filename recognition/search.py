@@ -5,7 +5,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from events.models import Event
-from recognition.index import IDS_PER_QUERY, event_index
+from recognition.index import IDS_PER_QUERY, event_index, searchable_faces
+from recognition.index_version import index_faces_added
 from recognition.models import Face, SearchLog
 from recognition.services.calibration import event_calibration
 
@@ -46,17 +47,60 @@ def _search(event: Event, embedding: np.ndarray, threshold: float, limit: int, e
     if len(index.face_ids) == 0 or (index.embedder and expected_embedder and index.embedder != expected_embedder):
         return []  # a cached index of the old model while the event is re-embedded: never mix
     similarities = index.matrix @ np.asarray(embedding, np.float32)
-    hits = np.flatnonzero(similarities >= threshold)
-    if exclude_face_ids:
-        hits = hits[~np.isin(index.face_ids[hits], list(exclude_face_ids))]
-    hits = hits[_person_agrees(index, hits, np.asarray(embedding, np.float32), person_threshold)]
-    hits = hits[np.argsort(-similarities[hits], kind="stable")]
+    hits = _accepted(index, similarities, np.flatnonzero(similarities >= threshold), np.asarray(embedding, np.float32),
+                     exclude_face_ids, person_threshold)
     _, first = np.unique(index.photo_ids[hits], return_index=True)  # best face of each photo
     best = hits[np.sort(first)][:limit]
     return [
         SearchMatch(int(index.photo_ids[i]), int(index.face_ids[i]), float(similarities[i]), confidence(float(similarities[i])))
         for i in best
     ]
+
+
+def _accepted(index, similarities: np.ndarray, hits: np.ndarray, embedding: np.ndarray, exclude_face_ids,
+              person_threshold: float) -> np.ndarray:
+    """The rows of `hits` a guest may be shown, best first: not excluded, and agreeing with their person."""
+    if exclude_face_ids:
+        hits = hits[~np.isin(index.face_ids[hits], list(exclude_face_ids))]
+    hits = hits[_person_agrees(index, hits, embedding, person_threshold)]
+    return hits[np.argsort(-similarities[hits], kind="stable")]
+
+
+def new_photos_search(
+    *, event: Event, embeddings: list[np.ndarray], photo_ids: list[int],
+    exclude_face_ids: list[frozenset[int]] | None = None,
+) -> list[list[SearchMatch]]:
+    """For each embedding (a guest's kept template), the matches among `photo_ids` only, by the
+    rules of event_search (the event's calibrated search threshold, person agreement, hidden
+    photos and people and forgotten faces left out): "tell me when there are new photos of me".
+
+    The index is brought up to date with the photos' faces first: this runs right after their
+    batch is stored, possibly before the index version is bumped for them.
+    """
+    row, calibration = event_calibration(event=event)
+    expected = (row.embedder_name, row.embedder_version) if row else None
+    index = event_index(event=event)
+    missing = set(searchable_faces(event=event).filter(photo_id__in=photo_ids).values_list("id", flat=True))
+    missing -= set(index.face_ids.tolist())
+    if missing:
+        index_faces_added(event_id=event.id, face_ids=sorted(missing))
+        index = event_index(event=event)
+    results: list[list[SearchMatch]] = [[] for _ in embeddings]
+    if len(index.face_ids) == 0 or (index.embedder and expected and index.embedder != expected):
+        return results
+    in_batch = np.flatnonzero(np.isin(index.photo_ids, np.asarray(photo_ids, np.int64)))
+    for k, embedding in enumerate(embeddings):
+        query = np.asarray(embedding, np.float32)
+        if query.shape[0] != index.matrix.shape[1]:
+            continue  # a template of another model (the event was re-embedded since the opt-in)
+        similarities = index.matrix @ query
+        rows = in_batch[similarities[in_batch] >= calibration.search_threshold]
+        excluded = exclude_face_ids[k] if exclude_face_ids else frozenset()
+        rows = _accepted(index, similarities, rows, query, excluded, calibration.search_person_threshold)
+        _, first = np.unique(index.photo_ids[rows], return_index=True)
+        results[k] = [SearchMatch(int(index.photo_ids[i]), int(index.face_ids[i]), float(similarities[i]),
+                                  calibration.match_confidence(float(similarities[i]))) for i in rows[np.sort(first)]]
+    return results
 
 
 def _person_agrees(index, hits: np.ndarray, embedding: np.ndarray, threshold: float) -> np.ndarray:

@@ -13,3 +13,6 @@ class SharingConfig(AppConfig):
         from sharing.selectors import removal_counters
 
         counter_source_register(removal_counters)  # removal_requests_pending on every event's counters
+        from sharing.notify import hook
+
+        hook.connect()  # "new photos of me": finished batches are matched against opted-in guests

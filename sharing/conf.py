@@ -99,3 +99,17 @@ def forget_requests_per_client() -> Limit:
 def forget_verify_window() -> Limit:
     # The second selfie of a "hide at once" request: a few tries, soon after the first one.
     return Limit(settings.VISAGE_FORGET_VERIFY_TRIES, settings.VISAGE_FORGET_VERIFY_SECONDS)
+
+
+def notify_min_interval_seconds() -> int:
+    # Waldo texts on every match; guests at a party get annoyed: one message per 10 minutes at most.
+    return settings.VISAGE_NOTIFY_MIN_MINUTES * 60
+
+
+def notify_window_days() -> int:
+    # Photos of an event keep arriving for days (the edited set a week later); a month covers it.
+    return settings.VISAGE_NOTIFY_WINDOW_DAYS
+
+
+def notify_send_tries() -> int:
+    return settings.VISAGE_NOTIFY_SEND_TRIES

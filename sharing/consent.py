@@ -35,15 +35,20 @@ class ConsentText:
 def consent_text_for(language: str | None) -> ConsentText:
     """The consent text in `language`, or the English one where that language has no translation of
     the current text (a stale catalogue falls back to English, and the record then says "en")."""
-    english = ConsentText(CONSENT_TEXT, CONSENT_VERSION, SOURCE_LANGUAGE)
+    return translated_text(language, text=CONSENT_TEXT, version=CONSENT_VERSION, versions=TRANSLATION_VERSIONS)
+
+
+def translated_text(language: str | None, *, text: str, version: str, versions: dict[str, str]) -> ConsentText:
+    """A versioned text (a consent) in `language`, or in English where it has no current translation."""
+    english = ConsentText(text, version, SOURCE_LANGUAGE)
     language = (language or "").split("-")[0].lower()
-    if language not in TRANSLATION_VERSIONS:
+    if language not in versions:
         return english
     with translation.override(language):
-        text = translation.gettext(CONSENT_TEXT)
-    if text == CONSENT_TEXT:
+        shown = translation.gettext(text)
+    if shown == text:
         return english
-    return ConsentText(text, f"{CONSENT_VERSION}/{language}-{TRANSLATION_VERSIONS[language]}", language)
+    return ConsentText(shown, f"{version}/{language}-{versions[language]}", language)
 
 
 def consent_record_shown(*, session: GuestSession, shown: ConsentText) -> None:

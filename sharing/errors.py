@@ -112,3 +112,35 @@ class SelfieMismatch(GuestError):
     status, code = 403, "selfie_mismatch"
     message = gettext_lazy("This selfie does not match the person you asked to remove. The photos stay hidden "
                            "from you, and the studio will review your request.")
+
+
+# "Tell me when there are new photos of me" (sharing.notify)
+class NotifyConsentMissing(GuestError):
+    status, code = 400, "notify_consent_required"
+    message = gettext_lazy("Please tick the box to agree to be told about new photos (consent=true).")
+
+
+class NotifyUnavailable(GuestError):
+    status, code = 409, "notify_unavailable"
+    message = gettext_lazy("New-photo messages are not offered for this event.")
+
+
+class NotifyAddressInvalid(GuestError):
+    status, code = 400, "notify_address_invalid"
+    message = gettext_lazy("Please enter a valid e-mail address.")
+
+
+class NotifyPhoneInvalid(GuestError):
+    status, code = 400, "notify_phone_invalid"
+    message = gettext_lazy("Please enter your phone number with its country code, like +44 7700 900123.")
+
+
+class NotifySearchFirst(GuestError):
+    status, code = 400, "notify_search_first"
+    message = gettext_lazy("Search with a selfie first: we use that search's face to find new photos of you.")
+
+
+class NotifyLinkInvalid(GuestError):
+    status, code = 404, "notify_link_invalid"
+    message = gettext_lazy("This link is not valid any more. You may have unsubscribed, or the event's "
+                           "notification period has ended.")

@@ -22,6 +22,7 @@ from sharing.consent import CONSENT_TEXT, CONSENT_VERSION
 from sharing.errors import ConsentMissing, SessionRequired
 from sharing.models import Download, GuestSession
 from sharing.services.access import guest_pin_verify, guest_session_start
+from sharing.notify.subscriptions import notify_offer
 from sharing.services.guests import guest_search, guest_search_throttle
 from core.api import ScopedApi
 from core.parsers import BoundedJSONParser
@@ -184,7 +185,10 @@ class GuestSearchApi(GuestApi):
         responses={200: inline_serializer("GuestSearchOutput", {
             "matches": GuestPhotoSerializer(many=True), "note": serializers.CharField(),
             "faces": serializers.ListField(child=serializers.DictField()), "face": serializers.IntegerField(),
-            "session": serializers.CharField(allow_null=True)}), **errors(400, 403, 413)},
+            "session": serializers.CharField(allow_null=True),
+            "notify_token": serializers.CharField(allow_null=True, help_text=(
+                "Send it to /notify to be told about new photos of you (this search's face, encrypted; the server "
+                "keeps no copy). Null where the event does not offer it."))}), **errors(400, 403, 413)},
         operation_id="guest_search", summary="Find your photos with a selfie", examples=ex.GUEST_SEARCH,
         parameters=[_SESSION_HEADER],
         description="Multipart `selfie` with `consent=true` (and `pin` if needed). The selfie is analysed and "
@@ -200,7 +204,8 @@ class GuestSearchApi(GuestApi):
         outcome = guest_search(session=session, selfie=request.FILES.get("selfie"), face=data.validated_data.get("face"))
         matches = [photo_payload(token, self.guest.link, photo_id, conf) for photo_id, conf in outcome.matches]
         return Response({"matches": matches, "note": outcome.note, "faces": outcome.faces, "face": outcome.face,
-                         "session": self._new_secret})
+                         "session": self._new_secret,
+                         "notify_token": notify_offer(session=session, embedding=outcome.embedding)})
 
 
 class GuestPhotoListApi(GuestApi):

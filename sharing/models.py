@@ -105,6 +105,11 @@ class GuestSession(models.Model):
     device_hash = models.CharField(max_length=64, blank=True, help_text="Keyed hash of the guest's device cookie.")
     selfie_sha256 = models.CharField(max_length=64, blank=True, help_text="Of the last selfie (not kept): a "
                                      "'forget me' check needs a different, fresh one.")
+    fresh_photo_ids = models.JSONField(default=list, help_text="Photos a notification told the guest about: "
+                                       "marked new in the gallery the notification's link opens.")
+    notify_subscription = models.ForeignKey("sharing.NotifySubscription", null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+",
+                                            help_text="The opt-in this visit was restored from (a notification's link).")
 
     class Meta:
         indexes = [models.Index(fields=["expires_at"])]
@@ -204,3 +209,8 @@ class RemovalLog(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+from sharing.notify_models import (  # noqa: E402,F401  (models of "new photos of me", in their own module)
+    EventNotifyPolicy, NotifyChannel, NotifyMedium, NotifyMessage, NotifyMessageStatus, NotifySubscription,
+)

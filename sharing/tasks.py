@@ -3,6 +3,10 @@ import logging
 
 from celery import shared_task
 
+from sharing import conf
+
+from sharing.notify.matching import notify_batch_match
+from sharing.notify.sending import NotifyDeliveryError, notify_deliver, notify_send, notify_send_due
 from sharing.services.removal_notices import removal_owners_email
 from sharing.services.retention import retention_purge
 
@@ -23,3 +27,31 @@ def purge_expired() -> dict:
 def removal_owners_notify(request_id: int) -> int:
     """E-mail the studio's owners about a new "forget me" request; retried while the mail server is down."""
     return len(removal_owners_email(request_id=request_id))
+
+
+@shared_task(name="sharing.tasks.notify_match", acks_late=True, soft_time_limit=120, time_limit=150)
+def notify_match(photo_ids: list[int]) -> list[int]:
+    """A finished batch against the opted-in guests; messages due now go at once. Idempotent: photos
+    a guest already has are not added again."""
+    due = notify_batch_match(photo_ids=photo_ids)
+    for subscription_id in due:
+        notify_send(subscription_id=subscription_id)
+    return due
+
+
+@shared_task(name="sharing.tasks.notify_send_due", acks_late=True, soft_time_limit=300, time_limit=330)
+def notify_send_due_task() -> int:
+    """Beat: messages held back by the minimum interval whose time came."""
+    return len(notify_send_due())
+
+
+@shared_task(bind=True, name="sharing.tasks.notify_deliver", acks_late=True, max_retries=None, soft_time_limit=60,
+             time_limit=90)
+def notify_deliver_task(self, message_id: int) -> str:
+    """Failure policy: any sending error retries with a doubling wait (30 s, 60 s, …) until
+    VISAGE_NOTIFY_SEND_TRIES; the last try ends the message failed with the reason."""
+    final = self.request.retries + 1 >= conf.notify_send_tries()
+    try:
+        return notify_deliver(message_id=message_id, final_try=final)
+    except NotifyDeliveryError as exc:
+        raise self.retry(exc=exc, countdown=30 * 2 ** self.request.retries) from exc

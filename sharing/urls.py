@@ -1,7 +1,7 @@
 """API routes, mounted under /api/v1/ (namespace "api")."""
 from django.urls import path
 
-from sharing import apis, guest_apis, guest_forget_apis, organizer_apis, policy_apis, removal_apis
+from sharing import apis, guest_apis, guest_forget_apis, notify_apis, organizer_apis, policy_apis, removal_apis
 from core import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
@@ -31,4 +31,9 @@ urlpatterns = [
     path("guest/<str:token>/forget", guest_forget_apis.GuestForgetApi.as_view(), name="guest-forget"),
     path("guest/<str:token>/forget/verify", guest_forget_apis.GuestForgetVerifyApi.as_view(), name="guest-forget-verify"),
     path("events/<id:event_id>/removal-policy/", removal_apis.RemovalPolicyApi.as_view(), name="removal-policy"),
+    path("guest/<str:token>/notify", notify_apis.GuestNotifyApi.as_view(), name="guest-notify"),
+    path("events/<id:event_id>/notify-policy/", notify_apis.NotifyPolicyApi.as_view(), name="notify-policy"),
+    path("studio/notify-channels/", notify_apis.NotifyChannelListCreateApi.as_view(), name="notify-channel-list"),
+    path("studio/notify-channels/<id:channel_id>/", notify_apis.NotifyChannelDeleteApi.as_view(),
+         name="notify-channel-detail"),
 ]

@@ -5,7 +5,7 @@ No trailing slashes after the key: the QR code encodes exactly /s/<token>.
 from django.urls import path
 
 from core import converters  # noqa: F401  (registers <id:…>)
-from sharing import views
+from sharing import notify_views, views
 
 app_name = "sharing"
 
@@ -21,6 +21,10 @@ urlpatterns = [
     path("s/<str:key>/photos/<id:photo_id>/thumb.jpg", views.photo_thumb, name="photo-thumb"),
     path("s/<str:key>/forget", views.forget, name="forget"),
     path("s/<str:key>/forget/verify", views.forget_verify, name="forget-verify"),
+    path("s/<str:key>/notify", notify_views.notify_subscribe, name="notify-subscribe"),
+    path("s/<str:key>/notify/stop", notify_views.notify_stop, name="notify-stop"),
+    path("s/<str:key>/back/<str:token>", notify_views.notify_back, name="notify-back"),
+    path("notify/unsubscribe/<str:token>", notify_views.notify_unsubscribe_page, name="notify-unsubscribe"),
     path("organizer/set-password/done/", views.SetPasswordDoneView.as_view(), name="set-password-done"),
     path("organizer/set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
 ]

@@ -26,6 +26,8 @@ from sharing.services.removals import guest_forget, removal_verify
 from sharing.services.links import normalize_code
 from sharing.thumbs import guest_thumbnail
 from sharing.guest_messages import guest_message
+from sharing.notify.page import notify_context, offer_cookie_set
+from sharing.notify.subscriptions import notify_offer
 
 _PIN_OK = "sharing:pin-ok:{link_id}"
 
@@ -146,11 +148,14 @@ def selfie(request, key: str, guest: GuestAccess):
             return JsonResponse({"error": guest_message(error)}, status=error.status)
         return render(request, "sharing/selfie.html", {**context, "error": guest_message(error)}, status=error.status)
     if wants_json:
-        return JsonResponse({"faces": outcome.faces, "face": outcome.face, "matches": len(outcome.matches),
-                             "next": reverse("sharing:photos", args=[key])})
-    if outcome.note:
-        messages.info(request, str(outcome.note))  # lazy: in the guest's language
-    return redirect("sharing:photos", key=key)
+        response = JsonResponse({"faces": outcome.faces, "face": outcome.face, "matches": len(outcome.matches),
+                                 "next": reverse("sharing:photos", args=[key])})
+    else:
+        if outcome.note:
+            messages.info(request, str(outcome.note))  # lazy: in the guest's language
+        response = redirect("sharing:photos", key=key)
+    offer_cookie_set(response, guest=guest, token=notify_offer(session=guest.session, embedding=outcome.embedding))
+    return response
 
 
 def _gallery(guest: GuestAccess) -> list[selectors.GuestPhoto] | None:
@@ -170,7 +175,8 @@ def photos(request, key: str, guest: GuestAccess):
     items = _gallery(guest)
     if items is None:
         return redirect(_next_step(key, guest, request))
-    return render(request, "sharing/photos.html", {**_gallery_context(key, guest), "items": items})
+    return render(request, "sharing/photos.html", {**_gallery_context(key, guest), "items": items,
+                                                   **notify_context(request, guest)})
 
 
 @guest_page

@@ -14,6 +14,7 @@ class EventType(models.TextChoices):
     PERSON_UPDATED = "person.updated", "A person was formed, grew, or was renamed/merged/split"
     GUEST_SEARCHED = "guest.searched", "A guest searched with a selfie"
     REMOVAL_REQUESTED = "removal.requested", "A guest asked to be forgotten: the studio must confirm or reject"
+    GUEST_MATCHED = "guest.matched", "An opted-in guest is told about new photos of them"
 
 
 PING = "ping"  # a test delivery: sent on request whatever the webhook subscribes to

@@ -1,5 +1,5 @@
 """What each event type says: the `data` of photo.processed, event.processed, person.updated,
-guest.searched and removal.requested, built from the lower apps' rows and queued for the studio's webhooks."""
+guest.searched, guest.matched and removal.requested, built from the lower apps' rows and queued for the studio's webhooks."""
 from django.db import transaction
 from django.db.models import Count, Max, Q
 
@@ -74,3 +74,10 @@ def removal_requested(*, studio_id: int, event_id: int, removal_request_id: int,
     deliveries_create(studio_id=studio_id, event_type=EventType.REMOVAL_REQUESTED, data={
         "event_id": event_id, "removal_request_id": removal_request_id, "face_count": face_count,
         "pending": pending})
+
+
+def guest_matched(*, studio_id: int, event_id: int, share_link_id: int, photo_count: int) -> None:
+    """guest.matched: an opted-in guest is being told about new photos; counts and the link only,
+    never the guest's address, their face data or which photos."""
+    deliveries_create(studio_id=studio_id, event_type=EventType.GUEST_MATCHED, data={
+        "event_id": event_id, "share_link_id": share_link_id, "photo_count": photo_count})

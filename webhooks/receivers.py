@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from events.signals import photos_finished
 from recognition.signals import people_changed
-from sharing.signals import guest_searched, removal_requested
+from sharing.signals import guest_matched, guest_searched, removal_requested
 from webhooks import notices
 
 logger = logging.getLogger(__name__)
@@ -50,3 +50,10 @@ def _removal_requested(sender, *, studio_id: int, event_id: int, removal_request
     with _contained(f"removal.requested for request {removal_request_id}"):
         notices.removal_requested(studio_id=studio_id, event_id=event_id, removal_request_id=removal_request_id,
                                   face_count=face_count, pending=pending)
+
+
+@receiver(guest_matched, dispatch_uid="webhooks.guest_matched")
+def _guest_matched(sender, *, studio_id: int, event_id: int, share_link_id: int, photo_count: int, **kwargs) -> None:
+    with _contained(f"guest.matched for link {share_link_id}"):
+        notices.guest_matched(studio_id=studio_id, event_id=event_id, share_link_id=share_link_id,
+                              photo_count=photo_count)

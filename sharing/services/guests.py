@@ -37,6 +37,9 @@ class SearchOutcome:
     # guest page asks "which one is you?" and searches again with face=index.
     faces: list[dict] = field(default_factory=list)
     face: int = 0  # the index searched with
+    # The searched face's embedding, for the "new photos of me" offer handed to the guest's own
+    # device (sharing.notify.subscriptions.notify_offer); never stored by the search.
+    embedding: np.ndarray | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -141,4 +144,4 @@ def guest_search(*, session: GuestSession, selfie, face: int | None = None) -> S
     if not hits:
         note = _joined(note, NO_MATCH)
     return SearchOutcome(matches=[(hit.photo_id, round(hit.confidence, 1)) for hit in hits], note=note,
-                         faces=query.faces, face=query.index)
+                         faces=query.faces, face=query.index, embedding=query.embedding)

@@ -27,6 +27,7 @@ from sharing.devices import device_hash
 from sharing.errors import RemovalNotFound, RemovalVerifyExpired, SelfieMismatch, SelfieNotFresh
 from sharing.models import EventRemovalPolicy, GuestConsent, GuestSession, RemovalLog, RemovalRequest, RemovalState, ShareLink
 from sharing.selectors import removal_policy_get
+from sharing.notify.subscriptions import notify_opt_out
 from sharing.services.guests import selfie_embedding
 from sharing.services.removal_notices import removal_filed_announce
 from sharing.uploads import upload_sha256
@@ -53,6 +54,7 @@ def guest_forget(*, session: GuestSession, client: Client) -> FiledRemoval | Non
     consent = GuestConsent.objects.filter(session=session).first()
     GuestConsent.objects.filter(session=session, withdrawn_at__isnull=True).update(withdrawn_at=now)
     device, selfie = session.device_hash or device_hash(client.device), session.selfie_sha256
+    notify_opt_out(session=session)  # "new photos of me": template, address and pending photos go too
     session.delete()
     if not face_ids:
         return None

@@ -16,6 +16,7 @@ from events.models import Event
 from recognition.models import EventKey, Face
 from recognition.services.keys import event_ids_with_external_key
 from recognition.services.purge import event_biometrics_purge
+from sharing.notify.subscriptions import notify_subscriptions_purge
 from sharing.models import DEFAULT_RETENTION_DAYS, GuestSession, StudioPolicy
 from core import ratelimit
 from core.tenancy.models import Studio
@@ -26,6 +27,7 @@ class PurgeReport:
     events: list[int]
     faces: int
     sessions: int
+    notify_subscriptions: int = 0
 
 
 def retention_deadline(*, event: Event, retention_days: int) -> date:
@@ -65,6 +67,9 @@ def retention_purge(*, today: date | None = None, dry_run: bool = False) -> Purg
         faces = Face.objects.filter(event__in=events).count()
         return PurgeReport(events=[e.id for e in events], faces=faces, sessions=sessions.count())
     faces = sum(event_face_data_purge(event=event) for event in events)
+    # "New photos of me": opt-ins past their window, and every opt-in of the events purged above.
+    subscriptions = notify_subscriptions_purge(events=events, now=timezone.now())
     _, deleted = sessions.delete()
     ratelimit.purge_expired()  # finished rate-limit windows (their keys are hashed client addresses)
-    return PurgeReport(events=[e.id for e in events], faces=faces, sessions=deleted.get(GuestSession._meta.label, 0))
+    return PurgeReport(events=[e.id for e in events], faces=faces, sessions=deleted.get(GuestSession._meta.label, 0),
+                       notify_subscriptions=subscriptions)

@@ -233,6 +233,8 @@ CELERY_BEAT_SCHEDULE = {
     # Webhook deliveries whose retry time came (or whose queue message was lost).
     "webhooks-due": {"task": "webhooks.tasks.dispatch_due", "schedule": env_int("VISAGE_WEBHOOK_SWEEP_SECONDS", 30)},
     "idempotency-purge": {"task": "core.tasks.idempotency_purge", "schedule": 3600},  # keys last 24 h
+    # "Tell me when there are new photos of me": messages held back by the minimum interval.
+    "notify-due": {"task": "sharing.tasks.notify_send_due", "schedule": env_int("VISAGE_NOTIFY_SWEEP_SECONDS", 60)},
 }
 
 # --- Webhooks (webhooks/, docs/webhooks.md) ---------------------------------------------------
@@ -316,6 +318,12 @@ VISAGE_PIN_MAX_PAUSE_SECONDS = env_int("VISAGE_PIN_MAX_PAUSE_SECONDS", 120)
 # must come within this many seconds of the request, in at most this many tries.
 VISAGE_FORGET_VERIFY_SECONDS = env_int("VISAGE_FORGET_VERIFY_SECONDS", 3600)
 VISAGE_FORGET_VERIFY_TRIES = env_int("VISAGE_FORGET_VERIFY_TRIES", 3)
+# "Tell me when there are new photos of me" (issue #17, docs/sharing.md "New photos of me"): at most
+# one message per guest per this many minutes; none later than this many days after the opt-in
+# (and never past the event's retention); sending tries before a message ends failed.
+VISAGE_NOTIFY_MIN_MINUTES = env_int("VISAGE_NOTIFY_MIN_MINUTES", 10)
+VISAGE_NOTIFY_WINDOW_DAYS = env_int("VISAGE_NOTIFY_WINDOW_DAYS", 30)
+VISAGE_NOTIFY_SEND_TRIES = env_int("VISAGE_NOTIFY_SEND_TRIES", 5)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,121 @@
+"""Messages to opted-in guests: one per VISAGE_NOTIFY_MIN_MINUTES at most, none after the window.
+
+`notify_send` turns an opt-in's pending photos into one NotifyMessage (row-locked, so two
+workers never send the same photos twice) and tells the apps above (`guest_matched`: the
+guest.matched webhook, counts and link ids only). `notify_deliver` writes it: by e-mail through
+Django's e-mail backend, or to the guest's phone through the studio's Apprise channels. A message
+ends `sent`, or `failed` with the reason after VISAGE_NOTIFY_SEND_TRIES (the task retries).
+"""
+from datetime import datetime
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.mail import mail_subject
+from sharing.models import LinkState, NotifyMedium, NotifyMessage, NotifyMessageStatus, NotifySubscription
+from sharing.notify import channels, links, sealing
+from sharing.notify.subscriptions import notify_policy_get
+from sharing.signals import guest_matched
+
+
+class NotifyDeliveryError(Exception):
+    """Sending failed in a way a later try may fix (mail server or gateway down)."""
+
+
+@transaction.atomic
+def notify_send(*, subscription_id: int, now: datetime | None = None) -> NotifyMessage | None:
+    """The opt-in's pending photos as one message, if one may go now (else nothing changes)."""
+    now = now or timezone.now()
+    subscription = NotifySubscription.objects.select_for_update().select_related("link", "event").filter(
+        id=subscription_id).first()
+    if subscription is None or not subscription.pending_photo_ids:
+        return None
+    if subscription.next_send_at is not None and subscription.next_send_at > now:
+        return None  # the minimum interval: notify_send_due sends it when its time comes
+    if (subscription.expires_at <= now or subscription.link.state != LinkState.ACTIVE
+            or not notify_policy_get(event=subscription.event).enabled):
+        subscription.pending_photo_ids, subscription.next_send_at = [], None
+        subscription.save(update_fields=["pending_photo_ids", "next_send_at"])
+        return None
+    message = NotifyMessage.objects.create(studio_id=subscription.studio_id, subscription=subscription,
+                                           photo_ids=subscription.pending_photo_ids)
+    subscription.pending_photo_ids, subscription.next_send_at, subscription.last_sent_at = [], None, now
+    subscription.save(update_fields=["pending_photo_ids", "next_send_at", "last_sent_at"])
+    guest_matched.send(sender=NotifySubscription, studio_id=subscription.studio_id, event_id=subscription.event_id,
+                       share_link_id=subscription.link_id, photo_count=len(message.photo_ids))
+    from sharing.tasks import notify_deliver_task  # tasks import the services
+
+    transaction.on_commit(lambda: notify_deliver_task.delay(message.id))
+    return message
+
+
+def notify_send_due(*, now: datetime | None = None) -> list[int]:
+    """Every opt-in whose held-back photos may go now (Celery beat) → the messages created."""
+    now = now or timezone.now()
+    due = NotifySubscription.objects.filter(next_send_at__lte=now).values_list("id", flat=True)
+    return [message.id for message in (notify_send(subscription_id=i, now=now) for i in list(due)) if message]
+
+
+def notify_deliver(*, message_id: int, final_try: bool) -> str:
+    """Write the message → its status. A failure raises NotifyDeliveryError to be retried, except
+    on the final try, where the message ends failed with the reason."""
+    message = NotifyMessage.objects.select_related("subscription__link__event").filter(id=message_id).first()
+    if message is None or message.status != NotifyMessageStatus.PENDING:
+        return message.status if message else "gone"  # unsubscribed meanwhile: nothing to send
+    subscription = message.subscription
+    NotifyMessage.objects.filter(id=message.id).update(attempts=message.attempts + 1)
+    try:
+        address = sealing.address_open(event=subscription.event, uid=str(subscription.uid),
+                                       blob=subscription.address_ciphertext)
+        with translation.override(subscription.language):
+            if subscription.medium == NotifyMedium.EMAIL:
+                _email(subscription, message, address)
+            else:
+                channels.channels_notify(studio_id=subscription.studio_id, phone=address,
+                                         title=_subject(subscription, message), body=_short_body(subscription, message))
+    except Exception as exc:  # noqa: BLE001 - every failure ends in a reason; the task decides on retrying
+        reason = f"{type(exc).__name__}: {exc}"[:500]
+        if final_try:
+            NotifyMessage.objects.filter(id=message.id).update(status=NotifyMessageStatus.FAILED, reason=reason)
+            return NotifyMessageStatus.FAILED
+        NotifyMessage.objects.filter(id=message.id).update(reason=reason)
+        raise NotifyDeliveryError(reason) from exc
+    NotifyMessage.objects.filter(id=message.id).update(status=NotifyMessageStatus.SENT, sent_at=timezone.now(), reason="")
+    return NotifyMessageStatus.SENT
+
+
+def _subject(subscription: NotifySubscription, message: NotifyMessage) -> str:
+    n = len(message.photo_ids)
+    return mail_subject(ngettext("%(n)d new photo of you at %(event)s", "%(n)d new photos of you at %(event)s", n)
+                        % {"n": n, "event": subscription.event.name})
+
+
+def _email(subscription: NotifySubscription, message: NotifyMessage, address: str) -> None:
+    unsubscribe = links.unsubscribe_url(subscription=subscription)
+    lines = [
+        ngettext("Hello, %(n)d new photo of you has arrived at “%(event)s”.",
+                 "Hello, %(n)d new photos of you have arrived at “%(event)s”.", len(message.photo_ids))
+        % {"n": len(message.photo_ids), "event": subscription.event.name},
+        _("See them all in your gallery: %(url)s") % {"url": links.back_url(subscription=subscription, message=message)},
+        _("The new photos:"),
+        *[f"- {_('Photo %(number)d') % {'number': k}}: "
+          f"{links.back_url(subscription=subscription, message=message, photo_id=photo_id)}"
+          for k, photo_id in enumerate(message.photo_ids, start=1)],
+        _("You get these messages because you asked to be told about new photos of you. To stop them and "
+          "delete your face data and address now: %(url)s") % {"url": unsubscribe},
+    ]
+    mail = EmailMessage(_subject(subscription, message), "\n\n".join(lines), None, [address], headers={
+        "List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated"})
+    mail.send(fail_silently=False)
+
+
+def _short_body(subscription: NotifySubscription, message: NotifyMessage) -> str:
+    """For SMS and chat: the count and two links, no list."""
+    return " ".join([
+        _subject(subscription, message) + ":", links.back_url(subscription=subscription, message=message),
+        _("Stop: %(url)s") % {"url": links.unsubscribe_url(subscription=subscription)},
+    ])

@@ -1,0 +1,256 @@
+""""Tell me when there are new photos of me", end to end with real photos and real servers: guests
+search with a bbt selfie, opt in, new photos are uploaded and processed by the real engine, and a
+real SMTP server on loopback (aiosmtpd) receives what Django's SMTP backend sends."""
+import re
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from events.models import Photo
+from events.services import event_create
+from recognition.crypto import CryptoError
+from recognition.ml.query import rank_query_faces
+from recognition.services.keys import event_key_destroy
+from sharing.models import NotifyMessage, NotifyMessageStatus, NotifySubscription
+from sharing.notify import sealing
+from sharing.notify.sending import notify_send_due
+from sharing.services.retention import retention_purge
+from tests.factories import FACES_DIR
+from tests.recognition.helpers import detect_into_event
+from tests.sharing.conftest import guest_client, make_link, read_face, search
+from tests.smtp_server import smtp_server  # noqa: F401 - fixture
+from webhooks.models import Delivery, Webhook
+
+AMY, SHELDON = "amy@guest.example", "sheldon@guest.example"
+
+
+@pytest.fixture
+def event(studio_a, alice):
+    return event_create(studio=studio_a, user=alice, name="Ana & Ben")
+
+
+@pytest.fixture
+def arrive(studio_a, alice, face_pipeline, django_capture_on_commit_callbacks):
+    """Photos uploaded and processed by the real engine, with everything queued on commit run
+    (the notify task, then the message's delivery) → {file name: photo id} of the whole event."""
+    def arrive(event, *names):
+        paths = [f"bbt/people/{name.rstrip('0123456789')}/{name}.png" for name in names]
+        with django_capture_on_commit_callbacks(execute=True):
+            detect_into_event(studio_a, alice, paths, face_pipeline, event=event)
+        return dict(Photo.objects.filter(event=event).values_list("original_filename", "id"))
+    return arrive
+
+
+def opt_in(token: str, selfie: str, address: str, *, ip: str, medium: str = "email"):
+    """A guest searches with a selfie of theirs (not one of the event's photos) and opts in."""
+    client = guest_client(ip)
+    found = search(client, token, read_face(f"bbt/people/{selfie.rstrip('0123456789')}/{selfie}.png"))
+    assert found.status_code == 200, found.content
+    answer = client.post(f"/api/v1/guest/{token}/notify", {
+        "consent": True, "medium": medium, "address": address, "notify_token": found.json()["notify_token"]},
+        format="json")
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["subscribed"] is True and address not in answer.content.decode()
+    return client
+
+
+def listed(message) -> set[int]:
+    """The photo ids a message lists (one link per new photo)."""
+    return {int(i) for i in re.findall(r"\?photo=(\d+)", smtp_body(message))}
+
+
+def smtp_body(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def back_link(message) -> str:
+    return re.search(r"(http://testserver/s/\S+/back/[^\s?]+)\s", smtp_body(message)).group(1)
+
+
+def test_an_opted_in_guest_gets_one_message_with_only_their_new_photos(event, arrive, smtp_server, studio_a):
+    arrive(event, "amy1", "sheldon1")
+    link = make_link(event, scope="selfie")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    opt_in(link.token, "sheldon2", SHELDON, ip="203.0.113.11")
+    hook = Webhook.objects.create(studio=studio_a, url="http://127.0.0.1:9/hook", events=["guest.matched"], secret="s")
+    assert smtp_server.messages == []  # opting in sends nothing
+
+    ids = arrive(event, "amy3", "sheldon3", "penny1")
+
+    assert len(smtp_server.to(AMY)) == 1 and len(smtp_server.to(SHELDON)) == 1 and len(smtp_server.messages) == 2
+    to_amy, to_sheldon = smtp_server.to(AMY)[0], smtp_server.to(SHELDON)[0]
+    assert listed(to_amy) == {ids["amy3.png"]}  # not amy1 (she had it), not Sheldon's or Penny's
+    assert listed(to_sheldon) == {ids["sheldon3.png"]}
+    assert "1 new photo of you at Ana & Ben" in to_amy["Subject"]
+    assert to_amy["List-Unsubscribe"] and to_amy["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert set(NotifyMessage.objects.values_list("status", flat=True)) == {NotifyMessageStatus.SENT}
+    # API clients hear of it too: counts and the link, never an address or face data
+    payloads = [d.payload["data"] for d in Delivery.objects.filter(webhook=hook, event_type="guest.matched")]
+    assert sorted(p["photo_count"] for p in payloads) == [1, 1]
+    assert all(set(p) == {"event_id", "share_link_id", "photo_count"} and p["share_link_id"] == link.link.id
+               for p in payloads)
+
+
+def test_the_messages_link_restores_only_that_guests_gallery(event, arrive, smtp_server):
+    arrive(event, "amy1", "sheldon1")
+    link = make_link(event, scope="selfie")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    opt_in(link.token, "sheldon2", SHELDON, ip="203.0.113.11")
+    ids = arrive(event, "amy3", "sheldon3")
+    amy_link, sheldon_link = back_link(smtp_server.to(AMY)[0]), back_link(smtp_server.to(SHELDON)[0])
+
+    phone = Client()  # the guest's phone, days later: no cookie, no selfie
+    opened = phone.get(amy_link)
+    assert opened.status_code == 302 and opened["Location"].endswith("/photos")
+    page = phone.get(opened["Location"]).content.decode()
+    shown = {int(i) for i in re.findall(r'id="photo-(\d+)"', page)}
+    assert shown == {ids["amy1.png"], ids["amy3.png"]}
+    assert re.search(rf'id="photo-{ids["amy3.png"]}".*?class="fresh"', page, re.S)  # the new one is marked
+    assert not re.search(rf'id="photo-{ids["amy1.png"]}"[^<]*<figure>\s*<a[^>]*>.*?</a>\s*<figcaption>\s*<span class="fresh"',
+                         page, re.S)
+    code = opened["Location"].split("/")[2]
+    assert phone.get(f"/s/{code}/photos/{ids['sheldon3.png']}/thumb.jpg").status_code == 404
+    assert phone.get(f"/s/{code}/photos/{ids['amy3.png']}/thumb.jpg").status_code == 200
+
+    other = Client()
+    other.get(sheldon_link)
+    sheldon_page = other.get(opened["Location"]).content.decode()
+    assert {int(i) for i in re.findall(r'id="photo-(\d+)"', sheldon_page)} == {ids["sheldon1.png"], ids["sheldon3.png"]}
+
+    another_link = make_link(event, scope="selfie").link
+    elsewhere = amy_link.replace(f"/s/{code}/", f"/s/{another_link.code}/")
+    assert Client().get(elsewhere).status_code == 404  # not another link's
+    token = amy_link.rsplit("/", 1)[1]
+    tampered = amy_link[:-len(token)] + token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert Client().get(tampered).status_code == 404
+    NotifySubscription.objects.filter(id=NotifySubscription.objects.order_by("id").first().id).update(
+        expires_at=timezone.now() - timedelta(minutes=1))
+    assert Client().get(amy_link).status_code == 404  # the window ended
+
+
+def test_throttling_holds_messages_until_the_minimum_interval(event, arrive, smtp_server, settings,
+                                                              django_capture_on_commit_callbacks):
+    settings.VISAGE_NOTIFY_MIN_MINUTES = 10
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    arrive(event, "amy3")
+    assert len(smtp_server.messages) == 1
+    arrive(event, "amy4")
+    ids = arrive(event, "amy5")  # two batches within the interval
+    assert len(smtp_server.messages) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_send_due(now=timezone.now() + timedelta(minutes=5)) == []
+    assert len(smtp_server.messages) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert len(notify_send_due(now=timezone.now() + timedelta(minutes=11))) == 1
+    assert len(smtp_server.messages) == 2
+    assert listed(smtp_server.messages[1]) == {ids["amy4.png"], ids["amy5.png"]}  # one message for both
+
+
+def _stop_by_unsubscribe_link(client, token, mailbox):
+    url = re.search(r"(http://testserver/notify/unsubscribe/\S+)", smtp_body(mailbox.messages[-1])).group(1)
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.get(url).status_code == 200
+    assert NotifySubscription.objects.exists()  # a mail scanner opening the link deletes nothing
+    assert browser.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200  # RFC 8058, no CSRF token
+
+
+def _stop_by_opt_out(client, token, mailbox):
+    answer = client.delete(f"/api/v1/guest/{token}/notify")
+    assert answer.status_code == 200 and answer.json()["subscribed"] is False
+
+
+def _stop_by_forget_me(client, token, mailbox):
+    assert client.post(f"/api/v1/guest/{token}/forget").status_code == 200
+
+
+def _stop_by_retention(client, token, mailbox):
+    assert retention_purge(today=timezone.localdate() + timedelta(days=400)).notify_subscriptions == 1
+
+
+@pytest.mark.parametrize("stop", [_stop_by_unsubscribe_link, _stop_by_opt_out, _stop_by_forget_me, _stop_by_retention])
+def test_every_way_out_deletes_the_template_and_stops_messages(event, arrive, smtp_server, stop):
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    client = opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    arrive(event, "amy3")
+    assert len(smtp_server.messages) == 1
+    stop(client, link.token, smtp_server)
+    assert not NotifySubscription.objects.exists()  # template, address and pending photos gone with the row
+    arrive(event, "amy4")
+    assert len(smtp_server.messages) == 1
+
+
+def test_the_template_and_address_are_stored_encrypted_under_the_event_key(event, arrive, face_pipeline):
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    row = NotifySubscription.objects.get()
+    selfie = rank_query_faces(face_pipeline.analyze((FACES_DIR / "bbt/people/amy/amy2.png").read_bytes()))[0].embedding
+    kept = sealing.template_open(event=event, uid=str(row.uid), blob=row.template_ciphertext)
+    assert float(np.dot(kept, selfie)) > 0.999  # the search's face, and only as ciphertext:
+    assert np.asarray(selfie, "<f4").tobytes()[:16] not in bytes(row.template_ciphertext)
+    assert AMY.encode() not in bytes(row.address_ciphertext)
+    event_key_destroy(event=event)  # what deleting the event or its retention does first
+    with pytest.raises(CryptoError):
+        sealing.template_open(event=event, uid=str(row.uid), blob=row.template_ciphertext)
+
+
+def test_opting_in_needs_its_own_consent_and_this_visits_search(event, arrive):
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    client = guest_client("203.0.113.10")
+    token = search(client, link.token, read_face("bbt/people/amy/amy2.png")).json()["notify_token"]
+    url = f"/api/v1/guest/{link.token}/notify"
+    no_consent = client.post(url, {"address": AMY, "notify_token": token}, format="json")
+    assert no_consent.status_code == 400 and no_consent.json()["error"]["code"] == "notify_consent_required"
+    bad_address = client.post(url, {"consent": True, "address": "not-an-address", "notify_token": token}, format="json")
+    assert bad_address.json()["error"]["code"] == "notify_address_invalid"
+    stranger = guest_client("203.0.113.99")  # another visit cannot opt in with this visit's face
+    search(stranger, link.token, read_face("bbt/people/sheldon/sheldon2.png"))
+    stolen = stranger.post(url, {"consent": True, "address": AMY, "notify_token": token}, format="json")
+    assert stolen.status_code == 400 and stolen.json()["error"]["code"] == "notify_search_first"
+    assert not NotifySubscription.objects.exists()
+    assert client.post(url, {"consent": True, "address": AMY, "notify_token": token}, format="json").status_code == 201
+    record = NotifySubscription.objects.get()
+    assert record.consent_version.startswith("2026-12-03.v1") and record.ip_hash and "203.0.113.10" not in record.ip_hash
+
+
+def test_the_studio_can_switch_it_off_and_organizers_see_only_the_count(event, arrive, smtp_server, as_alice,
+                                                                         as_charlie, alice):
+    from sharing.services.organizers import organizer_invite
+    from tests.factories import client_for
+
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    organizer = organizer_invite(event=event, email="couple@example.com", invited_by=alice, base_url="http://t")
+    seen = client_for(organizer.user).get(f"/api/v1/events/{event.id}/notify-policy/")
+    assert seen.status_code == 200 and seen.json() == {"enabled": True, "opted_in": 1}
+    assert as_charlie.get(f"/api/v1/events/{event.id}/notify-policy/").status_code == 404
+    assert as_alice.patch(f"/api/v1/events/{event.id}/notify-policy/", {"enabled": False},
+                          format="json").json()["enabled"] is False
+    arrive(event, "amy3")
+    assert smtp_server.messages == []  # switched off: nothing is sent
+    late = guest_client("203.0.113.12")
+    found = search(late, link.token, read_face("bbt/people/amy/amy4.png")).json()
+    assert found["notify_token"] is None  # and nothing is offered
+
+
+def test_a_message_that_cannot_be_sent_ends_failed_with_the_reason(event, arrive, settings):
+    from tests.smtp_server import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    settings.VISAGE_NOTIFY_SEND_TRIES = 3
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    arrive(event, "amy3")
+    message = NotifyMessage.objects.get()
+    assert message.status == NotifyMessageStatus.FAILED and message.attempts == 3
+    assert "ConnectionRefused" in message.reason
