@@ -80,11 +80,15 @@ class NotifyMessage(models.Model):
     status = models.CharField(max_length=10, choices=NotifyMessageStatus.choices, default=NotifyMessageStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     reason = models.CharField(max_length=500, blank=True)
+    # When a worker may (next) try it; while a try runs it is pushed ahead (a lease), so two workers
+    # never write the same message; a failed try sets the retry time (sharing.notify.sending).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notify_message_due")]
 
 
 class NotifyChannel(models.Model):

@@ -3,10 +3,8 @@ import logging
 
 from celery import shared_task
 
-from sharing import conf
-
 from sharing.notify.matching import notify_batch_match
-from sharing.notify.sending import NotifyDeliveryError, notify_deliver, notify_send, notify_send_due
+from sharing.notify.sending import notify_deliver, notify_send, notify_send_due
 from sharing.services.removal_notices import removal_owners_email
 from sharing.services.retention import retention_purge
 
@@ -45,13 +43,8 @@ def notify_send_due_task() -> int:
     return len(notify_send_due())
 
 
-@shared_task(bind=True, name="sharing.tasks.notify_deliver", acks_late=True, max_retries=None, soft_time_limit=60,
-             time_limit=90)
-def notify_deliver_task(self, message_id: int) -> str:
-    """Failure policy: any sending error retries with a doubling wait (30 s, 60 s, …) until
-    VISAGE_NOTIFY_SEND_TRIES; the last try ends the message failed with the reason."""
-    final = self.request.retries + 1 >= conf.notify_send_tries()
-    try:
-        return notify_deliver(message_id=message_id, final_try=final)
-    except NotifyDeliveryError as exc:
-        raise self.retry(exc=exc, countdown=30 * 2 ** self.request.retries) from exc
+@shared_task(name="sharing.tasks.notify_deliver", acks_late=True, soft_time_limit=60, time_limit=90)
+def notify_deliver_task(message_id: int) -> str:
+    """One try at one message (failure policy in sharing.notify.sending.notify_deliver: retried by
+    the beat at its retry time, failed with the reason after VISAGE_NOTIFY_SEND_TRIES)."""
+    return notify_deliver(message_id=message_id)

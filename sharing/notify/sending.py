@@ -4,25 +4,29 @@
 workers never send the same photos twice) and tells the apps above (`guest_matched`: the
 guest.matched webhook, counts and link ids only). `notify_deliver` writes it: by e-mail through
 Django's e-mail backend, or to the guest's phone through the studio's Apprise channels. A message
-ends `sent`, or `failed` with the reason after VISAGE_NOTIFY_SEND_TRIES (the task retries).
+ends `sent`, or `failed` with the reason after VISAGE_NOTIFY_SEND_TRIES; the database holds the
+retry time (like webhook deliveries), so a lost queue message or a broker outage delays a try,
+never loses it: the beat's notify_send_due picks it up.
 """
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.mail import mail_subject
+from sharing import conf
 from sharing.models import LinkState, NotifyMedium, NotifyMessage, NotifyMessageStatus, NotifySubscription
 from sharing.notify import channels, links, sealing
 from sharing.notify.subscriptions import notify_policy_get
 from sharing.signals import guest_matched
 
 
-class NotifyDeliveryError(Exception):
-    """Sending failed in a way a later try may fix (mail server or gateway down)."""
+_LEASE_SECONDS = 120  # a try's hold on its message (the SMTP and gateway timeouts are far shorter)
+_FIRST_RETRY_SECONDS = 30
 
 
 @transaction.atomic
@@ -53,20 +57,27 @@ def notify_send(*, subscription_id: int, now: datetime | None = None) -> NotifyM
 
 
 def notify_send_due(*, now: datetime | None = None) -> list[int]:
-    """Every opt-in whose held-back photos may go now (Celery beat) → the messages created."""
+    """Celery beat: every opt-in whose held-back photos may go now, and every message whose retry
+    time came (or whose queue message was lost) → the messages created."""
     now = now or timezone.now()
     due = NotifySubscription.objects.filter(next_send_at__lte=now).values_list("id", flat=True)
-    return [message.id for message in (notify_send(subscription_id=i, now=now) for i in list(due)) if message]
+    created = [message.id for message in (notify_send(subscription_id=i, now=now) for i in list(due)) if message]
+    retries = NotifyMessage.objects.filter(status=NotifyMessageStatus.PENDING, next_attempt_at__lte=now)
+    for message_id in list(retries.values_list("id", flat=True)):
+        notify_deliver(message_id=message_id, now=now)
+    return created
 
 
-def notify_deliver(*, message_id: int, final_try: bool) -> str:
-    """Write the message → its status. A failure raises NotifyDeliveryError to be retried, except
-    on the final try, where the message ends failed with the reason."""
-    message = NotifyMessage.objects.select_related("subscription__link__event").filter(id=message_id).first()
-    if message is None or message.status != NotifyMessageStatus.PENDING:
-        return message.status if message else "gone"  # unsubscribed meanwhile: nothing to send
+def notify_deliver(*, message_id: int, now: datetime | None = None) -> str:
+    """One try at writing the message → its status: sent; pending with the next try's time (a
+    doubling wait, 30 s, 60 s, …); failed with the reason after VISAGE_NOTIFY_SEND_TRIES."""
+    now = now or timezone.now()
+    claimable = NotifyMessage.objects.filter(id=message_id, status=NotifyMessageStatus.PENDING).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    if not claimable.update(next_attempt_at=now + timedelta(seconds=_LEASE_SECONDS), attempts=F("attempts") + 1):
+        return "not due"  # sent, failed, gone (unsubscribed), or another worker holds it
+    message = NotifyMessage.objects.select_related("subscription__link__event").get(id=message_id)
     subscription = message.subscription
-    NotifyMessage.objects.filter(id=message.id).update(attempts=message.attempts + 1)
     try:
         address = sealing.address_open(event=subscription.event, uid=str(subscription.uid),
                                        blob=subscription.address_ciphertext)
@@ -76,14 +87,17 @@ def notify_deliver(*, message_id: int, final_try: bool) -> str:
             else:
                 channels.channels_notify(studio_id=subscription.studio_id, phone=address,
                                          title=_subject(subscription, message), body=_short_body(subscription, message))
-    except Exception as exc:  # noqa: BLE001 - every failure ends in a reason; the task decides on retrying
+    except Exception as exc:  # noqa: BLE001 - the failure policy: every error is retried, then ends in its reason
         reason = f"{type(exc).__name__}: {exc}"[:500]
-        if final_try:
-            NotifyMessage.objects.filter(id=message.id).update(status=NotifyMessageStatus.FAILED, reason=reason)
+        if message.attempts >= conf.notify_send_tries():
+            NotifyMessage.objects.filter(id=message.id).update(status=NotifyMessageStatus.FAILED, reason=reason,
+                                                               next_attempt_at=None)
             return NotifyMessageStatus.FAILED
-        NotifyMessage.objects.filter(id=message.id).update(reason=reason)
-        raise NotifyDeliveryError(reason) from exc
-    NotifyMessage.objects.filter(id=message.id).update(status=NotifyMessageStatus.SENT, sent_at=timezone.now(), reason="")
+        retry_at = now + timedelta(seconds=_FIRST_RETRY_SECONDS * 2 ** (message.attempts - 1))
+        NotifyMessage.objects.filter(id=message.id).update(reason=reason, next_attempt_at=retry_at)
+        return NotifyMessageStatus.PENDING
+    NotifyMessage.objects.filter(id=message.id).update(status=NotifyMessageStatus.SENT, sent_at=timezone.now(),
+                                                       reason="", next_attempt_at=None)
     return NotifyMessageStatus.SENT
 
 
