@@ -1,0 +1,103 @@
+"""A studio's phone channels (Apprise URLs): the API's rights with two studios, the URL kept
+secret, and a guest who chose their phone getting the message through a real Apprise `json://`
+channel pointed at a loopback HTTP receiver (tests/http_receiver.py)."""
+import json
+import re
+
+import pytest
+
+from sharing.models import NotifyChannel, NotifyMessage, NotifyMessageStatus
+from tests.http_receiver import receiver  # noqa: F401 - fixture
+from tests.sharing.conftest import guest_client, make_link, read_face, search
+from tests.sharing.test_notify import arrive, event  # noqa: F401 - fixtures
+
+URL = "/api/v1/studio/notify-channels/"
+PHONE = "+447700900123"
+
+
+def json_channel(receiver) -> str:
+    host = receiver.url.split("://", 1)[1].split("/", 1)[0]
+    return f"json://{host}/sms/send?:to={{phone}}"
+
+
+def test_only_owners_and_admins_manage_channels_and_the_url_never_comes_back(
+        studio_a, as_alice, as_bob, as_vera, as_charlie):
+    secret_url = "json://sms-gateway.example/send?:to={phone}&+Authorization=Bearer%20s3cret-token"
+    created = as_alice.post(URL, {"label": "SMS", "url": secret_url}, format="json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["scheme"] == "json" and "url" not in body and "s3cret" not in created.content.decode()
+    channel = NotifyChannel.objects.get()
+    assert b"s3cret" not in bytes(channel.url_ciphertext) and b"sms-gateway" not in bytes(channel.url_ciphertext)
+    listed = as_alice.get(URL)
+    assert listed.status_code == 200 and [c["id"] for c in listed.json()] == [channel.id]
+    assert "s3cret" not in listed.content.decode()
+    for member in (as_bob, as_vera):  # photographer, viewer
+        assert member.post(URL, {"url": secret_url}, format="json").status_code == 403
+        assert member.get(URL).status_code == 403
+        assert member.delete(f"{URL}{channel.id}/").status_code == 403
+    assert as_charlie.get(URL).json() == []  # another studio sees its own (none)
+    assert as_charlie.delete(f"{URL}{channel.id}/").status_code == 404  # and cannot reach A's
+    assert NotifyChannel.objects.filter(id=channel.id).exists()
+    assert as_alice.delete(f"{URL}{channel.id}/").status_code == 204
+    assert not NotifyChannel.objects.exists()
+
+
+@pytest.mark.parametrize("url, why", [
+    ("json://sms-gateway.example/send", "{phone}"),  # nowhere to put the number
+    ("dbus://{phone}", "messaging service"),  # a local desktop notifier
+    ("twilio://{phone}", "Apprise does not accept"),  # not a valid Twilio URL
+])
+def test_a_channel_apprise_cannot_use_is_refused(as_alice, url, why):
+    answer = as_alice.post(URL, {"url": url}, format="json")
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "channel_invalid"
+    assert why in answer.json()["error"]["message"]
+    assert not NotifyChannel.objects.exists()
+
+
+def test_a_guest_who_chose_their_phone_gets_the_message_through_the_channel(
+        event, arrive, as_alice, receiver):
+    assert as_alice.post(URL, {"label": "Gateway", "url": json_channel(receiver)}, format="json").status_code == 201
+    arrive(event, "amy1", "sheldon1")
+    link = make_link(event, scope="selfie")
+    client = guest_client("203.0.113.10")
+    found = search(client, link.token, read_face("bbt/people/amy/amy2.png")).json()
+    state = client.get(f"/api/v1/guest/{link.token}/notify").json()
+    assert state["phone_available"] is True and state["subscribed"] is False
+    wrong = client.post(f"/api/v1/guest/{link.token}/notify", {
+        "consent": True, "medium": "phone", "address": "07700 900123", "notify_token": found["notify_token"]},
+        format="json")
+    assert wrong.json()["error"]["code"] == "notify_phone_invalid"  # no country code
+    assert client.post(f"/api/v1/guest/{link.token}/notify", {
+        "consent": True, "medium": "phone", "address": "+44 7700 900123", "notify_token": found["notify_token"]},
+        format="json").status_code == 201
+
+    ids = arrive(event, "amy3", "sheldon3")
+
+    assert len(receiver.requests) == 1
+    sent = json.loads(receiver.requests[0].body)
+    assert receiver.requests[0].path == "/sms/send" and sent["to"] == PHONE
+    assert "1 new photo of you at Ana & Ben" in sent["title"] + sent["message"]
+    back = re.search(r"(http://testserver/s/\S+/back/\S+)", sent["message"]).group(1)
+    assert "/notify/unsubscribe/" in sent["message"]
+    assert NotifyMessage.objects.get().status == NotifyMessageStatus.SENT
+    from django.test import Client
+
+    phone = Client()
+    page = phone.get(phone.get(back)["Location"]).content.decode()
+    assert {int(i) for i in re.findall(r'id="photo-(\d+)"', page)} == {ids["amy1.png"], ids["amy3.png"]}
+
+
+def test_a_gateway_that_refuses_leaves_the_message_pending_with_the_reason(event, arrive, as_alice, receiver):
+    receiver.statuses = [500]
+    as_alice.post(URL, {"url": json_channel(receiver)}, format="json")
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    client = guest_client("203.0.113.10")
+    token = search(client, link.token, read_face("bbt/people/amy/amy2.png")).json()["notify_token"]
+    client.post(f"/api/v1/guest/{link.token}/notify", {
+        "consent": True, "medium": "phone", "address": PHONE, "notify_token": token}, format="json")
+    arrive(event, "amy3")
+    message = NotifyMessage.objects.get()
+    assert message.status == NotifyMessageStatus.PENDING and "not delivered" in message.reason
+    assert message.next_attempt_at is not None  # the beat tries again
