@@ -109,14 +109,14 @@ def _subject(subscription: NotifySubscription, message: NotifyMessage) -> str:
 
 def _email(subscription: NotifySubscription, message: NotifyMessage, address: str) -> None:
     unsubscribe = links.unsubscribe_url(subscription=subscription)
+    photo = _("Photo %(number)s")
     lines = [
         ngettext("Hello, %(n)d new photo of you has arrived at “%(event)s”.",
                  "Hello, %(n)d new photos of you have arrived at “%(event)s”.", len(message.photo_ids))
         % {"n": len(message.photo_ids), "event": subscription.event.name},
         _("See them all in your gallery: %(url)s") % {"url": links.back_url(subscription=subscription, message=message)},
         _("The new photos:"),
-        *[f"- {_('Photo %(number)d') % {'number': k}}: "
-          f"{links.back_url(subscription=subscription, message=message, photo_id=photo_id)}"
+        *[f"- {photo % {'number': k}}: {links.back_url(subscription=subscription, message=message, photo_id=photo_id)}"
           for k, photo_id in enumerate(message.photo_ids, start=1)],
         _("You get these messages because you asked to be told about new photos of you. To stop them and "
           "delete your face data and address now: %(url)s") % {"url": unsubscribe},

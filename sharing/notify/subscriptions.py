@@ -36,10 +36,12 @@ _PHONE = re.compile(r"^\+[1-9][0-9]{7,14}$")  # E.164
 
 
 def notify_offered(*, session: GuestSession) -> bool:
-    """Whether this visit may opt in: the event has it on, and the link finds photos by selfie
-    (a person link's album is fixed by the studio: nothing to look for)."""
-    link = session.link
-    return link.scope != Scope.PERSON and notify_policy_get(event=link.event).enabled
+    """Whether this visit may opt in: the event has it on, its retention has not run out, and the
+    link finds photos by selfie (a person link's album is fixed by the studio: nothing to look for)."""
+    link, now = session.link, timezone.now()
+    # Past retention nothing may be kept (and sealing an offer would create a new event key).
+    return (link.scope != Scope.PERSON and notify_policy_get(event=link.event).enabled
+            and notify_window_end(event=link.event, now=now) > now)
 
 
 def notify_offer(*, session: GuestSession, embedding: np.ndarray) -> str | None:

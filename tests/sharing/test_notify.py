@@ -258,3 +258,24 @@ def test_a_message_that_cannot_be_sent_is_retried_then_ends_failed_with_the_reas
         notify_send_due(now=timezone.now() + timedelta(hours=hours))
     message.refresh_from_db()
     assert (message.status, message.attempts) == (NotifyMessageStatus.FAILED, 3) and "ConnectionRefused" in message.reason
+
+
+def test_a_french_guest_opts_in_on_the_page_and_is_written_to_in_french(event, arrive, smtp_server):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    phone = Client(HTTP_ACCEPT_LANGUAGE="fr-FR", REMOTE_ADDR="203.0.113.20")
+    assert phone.post(f"/s/{link.token}/consent", {"consent": "yes", "consent_language": "fr"}).status_code == 302
+    selfie = SimpleUploadedFile("me.png", read_face("bbt/people/amy/amy2.png"), content_type="image/png")
+    assert phone.post(f"/s/{link.token}/selfie", {"selfie": selfie}).status_code == 302
+    page = phone.get(f"/s/{link.token}/photos").content.decode()
+    assert "Prévenez-moi quand il y a de nouvelles photos de moi" in page and "Pour vous prévenir" in page
+    done = phone.post(f"/s/{link.token}/notify", {"address": AMY, "notify_consent": "yes", "medium": "email",
+                                                 "consent_language": "fr"})
+    assert done.status_code == 302
+    record = NotifySubscription.objects.get()
+    assert record.consent_language == "fr" and "/fr-" in record.consent_version and record.language == "fr"
+    assert "Arrêter les messages" in phone.get(f"/s/{link.token}/photos").content.decode()  # now: the way out
+    arrive(event, "amy3")
+    assert "1 nouvelle photo de vous à Ana & Ben" in smtp_server.to(AMY)[0]["Subject"]
