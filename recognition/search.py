@@ -46,24 +46,25 @@ def _search(event: Event, embedding: np.ndarray, threshold: float, limit: int, e
     index = event_index(event=event)
     if len(index.face_ids) == 0 or (index.embedder and expected_embedder and index.embedder != expected_embedder):
         return []  # a cached index of the old model while the event is re-embedded: never mix
-    similarities = index.matrix @ np.asarray(embedding, np.float32)
-    hits = _accepted(index, similarities, np.flatnonzero(similarities >= threshold), np.asarray(embedding, np.float32),
-                     exclude_face_ids, person_threshold)
-    _, first = np.unique(index.photo_ids[hits], return_index=True)  # best face of each photo
-    best = hits[np.sort(first)][:limit]
+    query = np.asarray(embedding, np.float32)
+    similarities = index.matrix @ query
+    hits = _excluded_out(index, np.flatnonzero(similarities >= threshold), exclude_face_ids)
+    hits = hits[_person_agrees(_people_of(index, hits), index.face_ids[hits], query, person_threshold)]
+    return _best_per_photo(index, similarities, hits, confidence)[:limit]
+
+
+def _excluded_out(index, hits: np.ndarray, exclude_face_ids) -> np.ndarray:
+    return hits[~np.isin(index.face_ids[hits], list(exclude_face_ids))] if exclude_face_ids else hits
+
+
+def _best_per_photo(index, similarities: np.ndarray, hits: np.ndarray, confidence) -> list[SearchMatch]:
+    """One match per photo (its best face), best first."""
+    hits = hits[np.argsort(-similarities[hits], kind="stable")]
+    _, first = np.unique(index.photo_ids[hits], return_index=True)
     return [
         SearchMatch(int(index.photo_ids[i]), int(index.face_ids[i]), float(similarities[i]), confidence(float(similarities[i])))
-        for i in best
+        for i in hits[np.sort(first)]
     ]
-
-
-def _accepted(index, similarities: np.ndarray, hits: np.ndarray, embedding: np.ndarray, exclude_face_ids,
-              person_threshold: float) -> np.ndarray:
-    """The rows of `hits` a guest may be shown, best first: not excluded, and agreeing with their person."""
-    if exclude_face_ids:
-        hits = hits[~np.isin(index.face_ids[hits], list(exclude_face_ids))]
-    hits = hits[_person_agrees(index, hits, embedding, person_threshold)]
-    return hits[np.argsort(-similarities[hits], kind="stable")]
 
 
 def new_photos_search(
@@ -75,7 +76,8 @@ def new_photos_search(
     photos and people and forgotten faces left out): "tell me when there are new photos of me".
 
     The index is brought up to date with the photos' faces first: this runs right after their
-    batch is stored, possibly before the index version is bumped for them.
+    batch is stored, possibly before the index version is bumped for them. The people of the
+    batch's faces are read once for every embedding.
     """
     row, calibration = event_calibration(event=event)
     expected = (row.embedder_name, row.embedder_version) if row else None
@@ -89,37 +91,47 @@ def new_photos_search(
     if len(index.face_ids) == 0 or (index.embedder and expected and index.embedder != expected):
         return results
     in_batch = np.flatnonzero(np.isin(index.photo_ids, np.asarray(photo_ids, np.int64)))
+    people = _people_of(index, in_batch)
     for k, embedding in enumerate(embeddings):
         query = np.asarray(embedding, np.float32)
         if query.shape[0] != index.matrix.shape[1]:
             continue  # a template of another model (the event was re-embedded since the opt-in)
         similarities = index.matrix @ query
-        rows = in_batch[similarities[in_batch] >= calibration.search_threshold]
-        excluded = exclude_face_ids[k] if exclude_face_ids else frozenset()
-        rows = _accepted(index, similarities, rows, query, excluded, calibration.search_person_threshold)
-        _, first = np.unique(index.photo_ids[rows], return_index=True)
-        results[k] = [SearchMatch(int(index.photo_ids[i]), int(index.face_ids[i]), float(similarities[i]),
-                                  calibration.match_confidence(float(similarities[i]))) for i in rows[np.sort(first)]]
+        hits = in_batch[similarities[in_batch] >= calibration.search_threshold]
+        hits = _excluded_out(index, hits, exclude_face_ids[k] if exclude_face_ids else frozenset())
+        hits = hits[_person_agrees(people, index.face_ids[hits], query, calibration.search_person_threshold)]
+        results[k] = _best_per_photo(index, similarities, hits, calibration.match_confidence)
     return results
 
 
-def _person_agrees(index, hits: np.ndarray, embedding: np.ndarray, threshold: float) -> np.ndarray:
-    """Per hit: does the selfie also match the mean face of the person the hit belongs to?
+@dataclass(frozen=True)
+class _People:
+    person_of: dict[int, int]  # face id -> person id, for the candidate faces that have one
+    means: dict[int, np.ndarray | None]  # person id -> mean of its searchable faces (None: fewer than 2)
 
-    Faces without a person, and people with one searchable face, have nothing more to agree with.
-    """
-    if not len(hits):
-        return np.zeros(0, dtype=bool)
-    person_of = dict(_values(Face.objects.filter(person__isnull=False), "id", index.face_ids[hits].tolist()))
+
+def _people_of(index, rows: np.ndarray) -> _People:
+    """The people of the faces at `rows` and their mean faces over the index (two queries)."""
+    if not len(rows):
+        return _People({}, {})
+    person_of = dict(_values(Face.objects.filter(person__isnull=False), "id", index.face_ids[rows].tolist()))
     members = dict(_values(Face.objects.all(), "person_id", sorted(set(person_of.values()))))
     rows_of: dict[int, list[int]] = {}
     for row in np.flatnonzero(np.isin(index.face_ids, np.fromiter(members, np.int64, len(members)))):
         rows_of.setdefault(members[int(index.face_ids[row])], []).append(int(row))
-    agrees = {}
-    for person_id, rows in rows_of.items():
-        mean = index.matrix[rows].mean(axis=0)
-        agrees[person_id] = len(rows) < 2 or float(mean @ embedding) / float(np.linalg.norm(mean)) >= threshold
-    return np.array([agrees.get(person_of.get(int(face_id)), True) for face_id in index.face_ids[hits]], dtype=bool)
+    means = {person_id: index.matrix[found].mean(axis=0) if len(found) >= 2 else None
+             for person_id, found in rows_of.items()}
+    return _People(person_of, means)
+
+
+def _person_agrees(people: _People, face_ids: np.ndarray, embedding: np.ndarray, threshold: float) -> np.ndarray:
+    """Per face: does the selfie also match the mean face of the person the face belongs to?
+
+    Faces without a person, and people with one searchable face, have nothing more to agree with.
+    """
+    agrees = {person_id: mean is None or float(mean @ embedding) / float(np.linalg.norm(mean)) >= threshold
+              for person_id, mean in people.means.items()}
+    return np.array([agrees.get(people.person_of.get(int(face_id)), True) for face_id in face_ids], dtype=bool)
 
 
 def _values(queryset, field: str, values: list[int]) -> list[tuple[int, int]]:

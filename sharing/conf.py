@@ -113,3 +113,7 @@ def notify_window_days() -> int:
 
 def notify_send_tries() -> int:
     return settings.VISAGE_NOTIFY_SEND_TRIES
+
+
+def notify_optins_per_client() -> Limit:
+    return Limit(*settings.VISAGE_NOTIFY_OPTINS_PER_CLIENT)

@@ -26,7 +26,7 @@ from sharing.services.removals import guest_forget, removal_verify
 from sharing.services.links import normalize_code
 from sharing.thumbs import guest_thumbnail
 from sharing.guest_messages import guest_message
-from sharing.notify.page import notify_context, offer_cookie_set
+from sharing.notify.page import notify_context, offer_cookie_name, offer_cookie_set
 from sharing.notify.subscriptions import notify_offer
 
 _PIN_OK = "sharing:pin-ok:{link_id}"
@@ -217,6 +217,7 @@ def forget(request, key: str, guest: GuestAccess):
     response = render(request, "sharing/forgotten.html", {
         "link": guest.link, "key": key, "verify_token": filed.verify_secret if filed else ""})
     response.delete_cookie(session_cookie_name(guest.link), path="/")
+    response.delete_cookie(offer_cookie_name(guest.link), path="/")  # the search's sealed face, on the guest's device
     return response
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.mail import mail_subject
+from events.models import Photo
 from sharing import conf
 from sharing.models import LinkState, NotifyMedium, NotifyMessage, NotifyMessageStatus, NotifySubscription
 from sharing.notify import channels, links, sealing
@@ -44,9 +45,16 @@ def notify_send(*, subscription_id: int, now: datetime | None = None) -> NotifyM
         subscription.pending_photo_ids, subscription.next_send_at = [], None
         subscription.save(update_fields=["pending_photo_ids", "next_send_at"])
         return None
+    # Photos hidden since they matched are not announced (the gallery would not show them either).
+    visible = set(Photo.objects.filter(id__in=subscription.pending_photo_ids, hidden=False).values_list("id", flat=True))
+    photo_ids = [photo_id for photo_id in subscription.pending_photo_ids if photo_id in visible]
+    subscription.pending_photo_ids, subscription.next_send_at = [], None
+    if not photo_ids:
+        subscription.save(update_fields=["pending_photo_ids", "next_send_at"])
+        return None
     message = NotifyMessage.objects.create(studio_id=subscription.studio_id, subscription=subscription,
-                                           photo_ids=subscription.pending_photo_ids)
-    subscription.pending_photo_ids, subscription.next_send_at, subscription.last_sent_at = [], None, now
+                                           photo_ids=photo_ids)
+    subscription.last_sent_at = now
     subscription.save(update_fields=["pending_photo_ids", "next_send_at", "last_sent_at"])
     guest_matched.send(sender=NotifySubscription, studio_id=subscription.studio_id, event_id=subscription.event_id,
                        share_link_id=subscription.link_id, photo_count=len(message.photo_ids))

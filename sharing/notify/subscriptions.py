@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from events.models import Event
-from sharing import conf
+from sharing import conf, ratelimit
 from sharing.clients import Client
 from sharing.consent import ConsentText
 from sharing.errors import (
@@ -110,6 +110,7 @@ def notify_opt_in(*, session: GuestSession, client: Client, consent: bool, shown
     if not notify_offered(session=session):
         raise NotifyUnavailable()
     link = session.link
+    ratelimit.hit(key=f"notify-optin:{link.id}:{client.ip_hash}", limit=conf.notify_optins_per_client())
     address = notify_address_clean(studio_id=link.studio_id, medium=medium, address=address)
     if not session.searched or not offer_token:
         raise NotifySearchFirst()

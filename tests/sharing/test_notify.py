@@ -279,3 +279,48 @@ def test_a_french_guest_opts_in_on_the_page_and_is_written_to_in_french(event, a
     assert "Arrêter les messages" in phone.get(f"/s/{link.token}/photos").content.decode()  # now: the way out
     arrive(event, "amy3")
     assert "1 nouvelle photo de vous à Ana & Ben" in smtp_server.to(AMY)[0]["Subject"]
+
+
+def test_hidden_photos_and_faces_hidden_from_guests_are_never_announced(
+        event, arrive, smtp_server, studio_a, alice, face_pipeline, django_capture_on_commit_callbacks):
+    from events.services import photo_set_hidden
+    from recognition.models import Face
+    from recognition.services.exclusion import faces_set_guest_excluded
+    from sharing.tasks import notify_match
+
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    # Processed, but the batch's notice is held back (no on-commit here) while the studio hides things.
+    detect_into_event(studio_a, alice, [f"bbt/people/amy/amy{i}.png" for i in (3, 4, 5)], face_pipeline, event=event)
+    ids = dict(Photo.objects.filter(event=event).values_list("original_filename", "id"))
+    photo_set_hidden(photo=Photo.objects.get(id=ids["amy3.png"]), hidden=True)
+    faces_set_guest_excluded(event=event, face_ids=list(Face.objects.filter(photo_id=ids["amy4.png"])
+                                                       .values_list("id", flat=True)), excluded=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_match.delay([ids["amy3.png"], ids["amy4.png"], ids["amy5.png"]])
+    assert [listed(m) for m in smtp_server.messages] == [{ids["amy5.png"]}]
+
+
+def test_deleting_the_event_deletes_the_opt_ins_and_their_key(event, arrive):
+    from events.services import event_delete
+    from recognition.models import EventKey
+
+    arrive(event, "amy1")
+    opt_in(make_link(event, scope="selfie").token, "amy2", AMY, ip="203.0.113.10")
+    assert NotifySubscription.objects.exists() and EventKey.objects.filter(event=event).exists()
+    event_delete(event=event)
+    assert not NotifySubscription.objects.exists() and not EventKey.objects.filter(event_id=event.id).exists()
+
+
+def test_one_address_cannot_sign_up_a_stream_of_addresses(event, arrive, settings):
+    settings.VISAGE_NOTIFY_OPTINS_PER_CLIENT = (2, 3600)
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    client = guest_client("203.0.113.10")
+    token = search(client, link.token, read_face("bbt/people/amy/amy2.png")).json()["notify_token"]
+    codes = [client.post(f"/api/v1/guest/{link.token}/notify", {"consent": True, "address": f"victim{i}@example.com",
+                                                                "notify_token": token}, format="json").status_code
+             for i in range(3)]
+    assert codes == [201, 201, 429]
+    assert NotifySubscription.objects.count() == 1  # each opt-in of a visit replaces the last

@@ -324,6 +324,9 @@ VISAGE_FORGET_VERIFY_TRIES = env_int("VISAGE_FORGET_VERIFY_TRIES", 3)
 VISAGE_NOTIFY_MIN_MINUTES = env_int("VISAGE_NOTIFY_MIN_MINUTES", 10)
 VISAGE_NOTIFY_WINDOW_DAYS = env_int("VISAGE_NOTIFY_WINDOW_DAYS", 30)
 VISAGE_NOTIFY_SEND_TRIES = env_int("VISAGE_NOTIFY_SEND_TRIES", 5)
+# Opt-ins per link from one address per hour: an address typed in is written to, so a client may
+# not sign up a stream of other people's addresses.
+VISAGE_NOTIFY_OPTINS_PER_CLIENT = (env_int("VISAGE_NOTIFY_OPTINS_PER_CLIENT", 10), 3600)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
