@@ -14,5 +14,8 @@ class SharingConfig(AppConfig):
 
         counter_source_register(removal_counters)  # removal_requests_pending on every event's counters
         from sharing.notify import hook
+        from sharing.notify.subscriptions import notify_counters
+
+        counter_source_register(notify_counters)  # notify_opted_in: guests told about new photos (a count)
 
         hook.connect()  # "new photos of me": finished batches are matched against opted-in guests

@@ -19,6 +19,7 @@ urlpatterns = [
     path("events/<id:event_id>/people/<id:person_id>/", people.person_detail, name="person-detail"),
     path("events/<id:event_id>/analytics/", analytics.analytics, name="event-analytics"),
     path("events/<id:event_id>/sharing/", sharing.sharing, name="event-sharing"),
+    path("events/<id:event_id>/sharing/notify/", sharing.notify_policy_page, name="event-notify-policy"),
     path("events/<id:event_id>/sharing/links/<id:link_id>/unlock/", sharing.share_link_unlock_page,
          name="share-link-unlock"),
     path("events/<id:event_id>/removal-requests/", removals.removal_requests, name="event-removals"),

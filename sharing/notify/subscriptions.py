@@ -16,7 +16,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from events.models import Event
@@ -67,6 +67,13 @@ def notify_policy_set(*, event: Event, enabled: bool) -> EventNotifyPolicy:
 def notify_opted_in_count(*, event: Event) -> int:
     """What organizers see: how many guests opted in (never who, never their addresses)."""
     return NotifySubscription.objects.filter(event=event, expires_at__gt=timezone.now()).count()
+
+
+def notify_counters(event_ids: list[int]) -> dict[int, dict[str, int]]:
+    """events.counters source: guests opted in to new-photo messages, per event (a count, never who)."""
+    rows = dict(NotifySubscription.objects.filter(event_id__in=event_ids, expires_at__gt=timezone.now()).order_by()
+                .values("event_id").annotate(n=Count("id")).values_list("event_id", "n"))
+    return {event_id: {"notify_opted_in": rows.get(event_id, 0)} for event_id in event_ids}
 
 
 def phone_channels_connected(*, studio_id: int) -> bool:

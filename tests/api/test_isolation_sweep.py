@@ -16,6 +16,7 @@ from core.api_keys import UPLOAD_WRITES
 from events.services import event_create
 from recognition.models import Face, Person
 from sharing.models import RemovalRequest
+from sharing.notify.channels import channel_create
 from sharing.services.links import share_link_create
 from sharing.services.organizers import organizer_invite
 from tests.api.helpers import key_client, new_key
@@ -53,10 +54,12 @@ def studio_a_objects(studio_a, alice, as_alice):
                                  base_url="http://testserver")
     removal = RemovalRequest.objects.create(studio=studio_a, event=event, person=person, face_ids=[face.id])
     api_key, _ = new_key(studio_a, "full", by=alice, name=f"Key {MARK}")
+    channel = channel_create(studio=studio_a, user=alice, url=f"json://hooks.example.com/{MARK}?:to={{phone}}",
+                             label=f"Channel {MARK}")
     values = {
         "event_id": event.id, "photo_id": photo_id, "person_id": person.id, "face_id": face.id,
         "link_id": link.id, "name": "qr.png", "user_id": organizer.user_id, "request_id": removal.id,
-        "key_id": api_key.id,
+        "key_id": api_key.id, "channel_id": channel.id,
     }
     if apps.is_installed("webhooks"):
         from webhooks.models import Webhook

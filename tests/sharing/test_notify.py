@@ -230,6 +230,11 @@ def test_the_studio_can_switch_it_off_and_organizers_see_only_the_count(event, a
     organizer = organizer_invite(event=event, email="couple@example.com", invited_by=alice, base_url="http://t")
     seen = client_for(organizer.user).get(f"/api/v1/events/{event.id}/notify-policy/")
     assert seen.status_code == 200 and seen.json() == {"enabled": True, "opted_in": 1}
+    browser = Client()
+    browser.force_login(organizer.user)
+    page = browser.get(f"/events/{event.id}/sharing/").content.decode()
+    assert "1 guest opted in" in page and AMY not in page  # the Sharing page: the count, never who
+    assert as_alice.get(f"/api/v1/events/{event.id}/").json()["counters"]["notify_opted_in"] == 1
     assert as_charlie.get(f"/api/v1/events/{event.id}/notify-policy/").status_code == 404
     assert as_alice.patch(f"/api/v1/events/{event.id}/notify-policy/", {"enabled": False},
                           format="json").json()["enabled"] is False

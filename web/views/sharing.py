@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from sharing import pin_limits, selectors
+from sharing.notify.subscriptions import notify_opted_in_count, notify_policy_get, notify_policy_set
 from sharing.services.links import share_link_unlock
 from web.views.common import event_page, event_tabs, permissions
 
@@ -18,6 +19,8 @@ def sharing(request, access):
     return render(request, "web/sharing.html", {
         "event": access.event, "access": access, "can": permissions(access), "tabs": event_tabs(access, "sharing"),
         "pin_locks": _pin_locks(access.event),
+        "notify": {"enabled": notify_policy_get(event=access.event).enabled,
+                   "opted_in": notify_opted_in_count(event=access.event)},
     })
 
 
@@ -34,4 +37,14 @@ def _pin_locks(event) -> list[dict]:
 def share_link_unlock_page(request, access, link_id: int):
     link = share_link_unlock(link=selectors.share_link_get(event=access.event, link_id=link_id))
     messages.success(request, gettext("Unlocked: every guest of “%(link)s” can try the PIN again.") % {"link": link})
+    return redirect("web:event-sharing", event_id=access.event.id)
+
+
+@require_POST
+@event_page("share", "Your role on this event cannot manage its sharing.")
+def notify_policy_page(request, access):
+    """The "new photos of me" switch (the API's PATCH /events/{id}/notify-policy/)."""
+    enabled = notify_policy_set(event=access.event, enabled=request.POST.get("enabled") == "yes").enabled
+    messages.success(request, "Guests are offered new-photo messages." if enabled else
+                     "New-photo messages are off: nothing is offered or sent.")
     return redirect("web:event-sharing", event_id=access.event.id)
