@@ -48,21 +48,22 @@ def _search(event: Event, embedding: np.ndarray, threshold: float, limit: int, e
         return []  # a cached index of the old model while the event is re-embedded: never mix
     query = np.asarray(embedding, np.float32)
     similarities = index.matrix @ query
-    hits = _excluded_out(index, np.flatnonzero(similarities >= threshold), exclude_face_ids)
+    hits = _excluded_out(index.face_ids, np.flatnonzero(similarities >= threshold), exclude_face_ids)
     hits = hits[_person_agrees(_people_of(index, hits), index.face_ids[hits], query, person_threshold)]
-    return _best_per_photo(index, similarities, hits, confidence)[:limit]
+    return _best_per_photo(index.photo_ids, index.face_ids, similarities, hits, confidence)[:limit]
 
 
-def _excluded_out(index, hits: np.ndarray, exclude_face_ids) -> np.ndarray:
-    return hits[~np.isin(index.face_ids[hits], list(exclude_face_ids))] if exclude_face_ids else hits
+def _excluded_out(face_ids: np.ndarray, hits: np.ndarray, exclude_face_ids) -> np.ndarray:
+    return hits[~np.isin(face_ids[hits], list(exclude_face_ids))] if exclude_face_ids else hits
 
 
-def _best_per_photo(index, similarities: np.ndarray, hits: np.ndarray, confidence) -> list[SearchMatch]:
-    """One match per photo (its best face), best first."""
+def _best_per_photo(photo_ids: np.ndarray, face_ids: np.ndarray, similarities: np.ndarray, hits: np.ndarray,
+                    confidence) -> list[SearchMatch]:
+    """One match per photo (its best face), best first; the arrays are aligned, `hits` indexes them."""
     hits = hits[np.argsort(-similarities[hits], kind="stable")]
-    _, first = np.unique(index.photo_ids[hits], return_index=True)
+    _, first = np.unique(photo_ids[hits], return_index=True)
     return [
-        SearchMatch(int(index.photo_ids[i]), int(index.face_ids[i]), float(similarities[i]), confidence(float(similarities[i])))
+        SearchMatch(int(photo_ids[i]), int(face_ids[i]), float(similarities[i]), confidence(float(similarities[i])))
         for i in hits[np.sort(first)]
     ]
 
@@ -91,16 +92,19 @@ def new_photos_search(
     if len(index.face_ids) == 0 or (index.embedder and expected and index.embedder != expected):
         return results
     in_batch = np.flatnonzero(np.isin(index.photo_ids, np.asarray(photo_ids, np.int64)))
+    comparable = [k for k, e in enumerate(embeddings) if np.shape(e) == (index.matrix.shape[1],)]  # else another model
+    if not len(in_batch) or not comparable:
+        return results
     people = _people_of(index, in_batch)
-    for k, embedding in enumerate(embeddings):
-        query = np.asarray(embedding, np.float32)
-        if query.shape[0] != index.matrix.shape[1]:
-            continue  # a template of another model (the event was re-embedded since the opt-in)
-        similarities = index.matrix @ query
-        hits = in_batch[similarities[in_batch] >= calibration.search_threshold]
-        hits = _excluded_out(index, hits, exclude_face_ids[k] if exclude_face_ids else frozenset())
-        hits = hits[_person_agrees(people, index.face_ids[hits], query, calibration.search_person_threshold)]
-        results[k] = _best_per_photo(index, similarities, hits, calibration.match_confidence)
+    face_ids, photo_of = index.face_ids[in_batch], index.photo_ids[in_batch]
+    queries = np.stack([np.asarray(embeddings[k], np.float32) for k in comparable])
+    similarities = index.matrix[in_batch] @ queries.T  # (batch faces, templates): one product for every guest
+    for column, k in enumerate(comparable):
+        column_similarities = similarities[:, column]
+        hits = np.flatnonzero(column_similarities >= calibration.search_threshold)
+        hits = _excluded_out(face_ids, hits, exclude_face_ids[k] if exclude_face_ids else frozenset())
+        hits = hits[_person_agrees(people, face_ids[hits], queries[column], calibration.search_person_threshold)]
+        results[k] = _best_per_photo(photo_of, face_ids, column_similarities, hits, calibration.match_confidence)
     return results
 
 
