@@ -329,3 +329,10 @@ def test_one_address_cannot_sign_up_a_stream_of_addresses(event, arrive, setting
              for i in range(3)]
     assert codes == [201, 201, 429]
     assert NotifySubscription.objects.count() == 1  # each opt-in of a visit replaces the last
+
+
+def test_a_guest_who_arrives_before_any_photo_is_told_about_the_first_ones(event, arrive, smtp_server):
+    link = make_link(event, scope="selfie")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")  # nothing to find yet: the reason to opt in
+    ids = arrive(event, "amy1", "penny1")
+    assert [listed(m) for m in smtp_server.to(AMY)] == [{ids["amy1.png"]}]
