@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.api import dangerously_unscoped
 from sharing.apis import base_url
 from sharing.authentication import GuestAccess, set_session_cookie
+from sharing.clients import client_from_request
 from sharing.errors import GuestError, NotifyLinkInvalid
 from sharing.guest_messages import guest_message
 from sharing.models import NotifyMedium
@@ -18,6 +19,7 @@ from sharing.notify.consent import notify_consent_text_for
 from sharing.notify.page import offer_cookie_name
 from sharing.notify.links import guest_session_restore, subscription_for_unsubscribe
 from sharing.notify.subscriptions import notify_opt_in, notify_opt_out, notify_unsubscribe
+from sharing.services.access import share_link_resolve
 from sharing.views import _error_page, guest_page
 
 
@@ -53,18 +55,27 @@ def notify_stop(request, key: str, guest: GuestAccess):
     return redirect("sharing:photos", key=key)
 
 
-@guest_page
-def notify_back(request, key: str, guest: GuestAccess, token: str):
-    """A message's link: a new visit with the opt-in's photos, the new ones marked; no selfie."""
-    session, secret = guest_session_restore(link=guest.link, token=token)
+def notify_back(request, key: str, token: str):
+    """A message's link: a new visit with the opt-in's photos, the new ones marked; no selfie.
+
+    Not through guest_page: a link whose uses are all taken still lets its guests back in (this
+    guest spent theirs when they searched); revoked and expired links answer 410 as everywhere."""
+    try:
+        link = share_link_resolve(key=key, client=client_from_request(request))
+        session, secret = guest_session_restore(link=link, token=token)
+    except GuestError as error:
+        return _error_page(request, error, key=key)
     photo = request.GET.get("photo", "")
     listed = {photo_id for photo_id, _face, _conf in session.matches}
     if photo.isdigit() and int(photo) in listed:
         response = redirect("sharing:photo", key=key, photo_id=int(photo))
     else:
         response = redirect("sharing:photos", key=key)
-    set_session_cookie(response, link=guest.link, session=session, secret=secret)
+    set_session_cookie(response, link=link, session=session, secret=secret)
     return response
+
+
+notify_back.visage_scope = "guest-link"  # everything it reaches is looked up through the link and the signed opt-in
 
 
 @csrf_exempt  # mail clients' one-click unsubscribe (RFC 8058) posts without a form; the signed token is the credential

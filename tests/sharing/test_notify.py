@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from events.services import event_create
 from recognition.crypto import CryptoError
 from recognition.ml.query import rank_query_faces
 from recognition.services.keys import event_key_destroy
-from sharing.models import NotifyMessage, NotifyMessageStatus, NotifySubscription
+from sharing.models import NotifyMessage, NotifyMessageStatus, NotifySubscription, ShareLink
 from sharing.notify import sealing
 from sharing.notify.sending import notify_send_due
 from sharing.services.retention import retention_purge
@@ -125,6 +126,11 @@ def test_the_messages_link_restores_only_that_guests_gallery(event, arrive, smtp
     token = amy_link.rsplit("/", 1)[1]
     tampered = amy_link[:-len(token)] + token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     assert Client().get(tampered).status_code == 404
+    ShareLink.objects.filter(id=link.link.id).update(max_uses=F("use_count"))  # every use taken: its guests
+    assert Client().get(amy_link).status_code == 302                          # still come back
+    ShareLink.objects.filter(id=link.link.id).update(revoked_at=timezone.now())
+    assert Client().get(amy_link).status_code == 410  # a revoked link lets nobody in
+    ShareLink.objects.filter(id=link.link.id).update(revoked_at=None)
     NotifySubscription.objects.filter(id=NotifySubscription.objects.order_by("id").first().id).update(
         expires_at=timezone.now() - timedelta(minutes=1))
     assert Client().get(amy_link).status_code == 404  # the window ended
