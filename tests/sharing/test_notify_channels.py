@@ -101,3 +101,16 @@ def test_a_gateway_that_refuses_leaves_the_message_pending_with_the_reason(event
     message = NotifyMessage.objects.get()
     assert message.status == NotifyMessageStatus.PENDING and "not delivered" in message.reason
     assert message.next_attempt_at is not None  # the beat tries again
+
+
+def test_the_notify_settings_are_read_from_the_environment():
+    from tests.test_operations import _production
+
+    shown = _production(
+        "import django, json; django.setup(); from django.conf import settings as s; from sharing import conf; "
+        "print(json.dumps([conf.notify_min_interval_seconds(), conf.notify_window_days(), conf.notify_send_tries(), "
+        "[conf.notify_optins_per_client().count, conf.notify_optins_per_client().seconds], s.CELERY_BEAT_SCHEDULE['notify-due']['schedule']]))",
+        VISAGE_NOTIFY_MIN_MINUTES="3", VISAGE_NOTIFY_WINDOW_DAYS="7", VISAGE_NOTIFY_SEND_TRIES="2",
+        VISAGE_NOTIFY_OPTINS_PER_CLIENT="4", VISAGE_NOTIFY_SWEEP_SECONDS="15", VISAGE_MASTER_KEYS="k1:x")
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert json.loads(shown.stdout.strip().splitlines()[-1]) == [180, 7, 2, [4, 3600], 15]
