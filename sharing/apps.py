@@ -19,3 +19,7 @@ class SharingConfig(AppConfig):
         counter_source_register(notify_counters)  # notify_opted_in: guests told about new photos (a count)
 
         hook.connect()  # "new photos of me": finished batches are matched against opted-in guests
+        from recognition.services.keys import master_resealer_register
+        from sharing.notify.channels import channels_reseal
+
+        master_resealer_register(channels_reseal)  # rotate_master_key re-seals phone channel URLs

@@ -177,3 +177,18 @@ def master_key_rotate() -> tuple[int, int]:
         store.replace(event_id, new)
         rewrapped += 1
     return rewrapped, current
+
+
+# Apps above seal their own secrets under the master key (sharing: phone channel URLs); they
+# register how to re-seal them, and rotate_master_key runs each after the data keys.
+_resealers: list = []
+
+
+def master_resealer_register(resealer) -> None:
+    """`resealer()` re-seals its secrets under the current master key → how many it re-sealed."""
+    if resealer not in _resealers:
+        _resealers.append(resealer)
+
+
+def master_secrets_reseal() -> int:
+    return sum(resealer() for resealer in _resealers)

@@ -88,3 +88,13 @@ def channels_notify(*, studio_id: int, phone: str, title: str, body: str) -> int
     if not delivered:
         raise PhoneDeliveryFailed("; ".join(failures))
     return delivered
+
+
+def channels_reseal() -> int:
+    """Every channel URL sealed again under the current master key (rotate_master_key runs it)."""
+    channels = list(NotifyChannel.objects.all())
+    for channel in channels:
+        url = sealing.channel_url_open(studio_id=channel.studio_id, blob=channel.url_ciphertext)
+        channel.url_ciphertext = sealing.channel_url_seal(studio_id=channel.studio_id, url=url)
+        channel.save(update_fields=["url_ciphertext"])
+    return len(channels)

@@ -114,3 +114,24 @@ def test_the_notify_settings_are_read_from_the_environment():
         VISAGE_NOTIFY_OPTINS_PER_CLIENT="4", VISAGE_NOTIFY_SWEEP_SECONDS="15", VISAGE_MASTER_KEYS="k1:x")
     assert shown.returncode == 0, shown.stderr[-2000:]
     assert json.loads(shown.stdout.strip().splitlines()[-1]) == [180, 7, 2, [4, 3600], 15]
+
+
+def test_a_channel_survives_a_master_key_rotation_and_the_old_keys_removal(
+        event, arrive, as_alice, receiver, settings):
+    from django.core.management import call_command
+
+    from recognition.crypto import generate_master_key
+
+    as_alice.post(URL, {"url": json_channel(receiver)}, format="json")
+    old = settings.VISAGE_MASTER_KEYS
+    settings.VISAGE_MASTER_KEYS = f"{generate_master_key('k2')},{old}"
+    call_command("rotate_master_key")
+    settings.VISAGE_MASTER_KEYS = settings.VISAGE_MASTER_KEYS.split(",")[0]  # the old key is gone
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    client = guest_client("203.0.113.10")
+    token = search(client, link.token, read_face("bbt/people/amy/amy2.png")).json()["notify_token"]
+    assert client.post(f"/api/v1/guest/{link.token}/notify", {
+        "consent": True, "medium": "phone", "address": PHONE, "notify_token": token}, format="json").status_code == 201
+    arrive(event, "amy3")
+    assert len(receiver.requests) == 1 and json.loads(receiver.requests[0].body)["to"] == PHONE

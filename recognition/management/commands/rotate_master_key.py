@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from recognition.crypto import CryptoError
-from recognition.services.keys import keyring, master_key_rotate
+from recognition.services.keys import keyring, master_key_rotate, master_secrets_reseal
 
 
 class Command(BaseCommand):
@@ -14,6 +14,8 @@ class Command(BaseCommand):
         try:
             current = keyring().current.key_id
             rewrapped, unchanged = master_key_rotate()
+            resealed = master_secrets_reseal()
         except CryptoError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Re-wrapped {rewrapped} data key(s) under {current!r}; {unchanged} already used it.")
+        self.stdout.write(f"Re-wrapped {rewrapped} data key(s) under {current!r}; {unchanged} already used it. "
+                          f"Re-sealed {resealed} other secret(s).")
