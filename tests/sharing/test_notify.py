@@ -112,6 +112,9 @@ def test_the_messages_link_restores_only_that_guests_gallery(event, arrive, smtp
     tiles = dict(re.findall(r'<li id="photo-(\d+)"(.*?)</li>', page, re.S))
     assert {int(i) for i, tile in tiles.items() if 'class="fresh"' in tile} == {ids["amy3.png"]}  # the new one marked
     code = opened["Location"].split("/")[2]
+    one = Client().get(f"{amy_link}?photo={ids['amy3.png']}")  # each listed photo's own link opens it
+    assert one.status_code == 302 and one["Location"] == f"/s/{code}/photos/{ids['amy3.png']}"
+    assert Client().get(f"{amy_link}?photo={ids['sheldon3.png']}")["Location"] == f"/s/{code}/photos"
     assert phone.get(f"/s/{code}/photos/{ids['sheldon3.png']}/thumb.jpg").status_code == 404
     assert phone.get(f"/s/{code}/photos/{ids['amy3.png']}/thumb.jpg").status_code == 200
 
