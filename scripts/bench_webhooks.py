@@ -48,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     from core.tenancy.services import studio_create
-    from events.claims import photo_done, photos_done
+    from events.lifecycle import photo_done, photos_done
     from events.models import Photo, PhotoState
     from events.services import event_create
     from webhooks.models import Delivery

@@ -1,13 +1,15 @@
-"""Every task the product sends by name is registered as soon as Django is set up, in a fresh
-process (web, worker, shell or tests alike). A wake sent by name to an unregistered task is
-silently not run in eager mode (demos, tests) — uploads then sat unprocessed until this held."""
+"""Every task the product names is registered as soon as Django is set up, in a fresh process
+(web, worker, shell or tests alike). Code sends tasks by their objects; the only names written as
+strings are in settings (beat schedule, routes), which cannot import the apps, so each of them is
+checked here: a beat entry or route naming a task that moved would silently do nothing."""
+import fnmatch
 import json
 import subprocess
 import sys
 
 from django.conf import settings
 
-from events.wake import INGEST_TASK
+from webhooks.services import DELIVER_TASK
 
 _PROBE = """
 import json, django
@@ -17,9 +19,18 @@ print(json.dumps(sorted(current_app.tasks)))
 """
 
 
-def test_every_task_named_anywhere_is_registered_after_setup():
+def _registered() -> set[str]:
     out = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=120, check=True,
                          env={"DJANGO_SETTINGS_MODULE": "visage.settings.test", "PATH": "/usr/bin:/bin"})
-    registered = set(json.loads(out.stdout.strip().splitlines()[-1]))
-    named = {INGEST_TASK} | {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_every_task_named_in_settings_is_registered_after_setup():
+    registered = _registered()
+    named = {DELIVER_TASK} | {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert named <= registered, named - registered
+    # A route is a name or a pattern: each must match at least one registered task.
+    unrouted = [route for route in settings.CELERY_TASK_ROUTES if not fnmatch.filter(registered, route)]
+    assert not unrouted, unrouted
+    # The engine's task goes to the configured ingest queue (gpu on GPU stacks).
+    assert settings.CELERY_TASK_ROUTES["recognition.ingest.run"]["queue"] == settings.VISAGE_INGEST_QUEUE

@@ -1,5 +1,5 @@
 """Telling the studio at once that a guest asked to be forgotten: the removal.requested webhook
-(through sharing.signals, in the request's transaction) and an e-mail to the studio's owners
+(through the hook sharing.hooks.removal_requested, in the request's transaction) and an e-mail to the studio's owners
 (a Celery task once the request is committed). Neither says who asked or which faces."""
 from django.core.mail import send_mail
 from django.db import transaction
@@ -10,13 +10,14 @@ from django.utils.translation import ngettext
 from core.tenancy.models import Membership, Role
 from sharing import conf
 from sharing.models import RemovalRequest, RemovalState
-from sharing.signals import removal_requested
+from sharing.hooks import RemovalRequested, removal_requested
 
 
 def removal_filed_announce(*, request: RemovalRequest) -> None:
     pending = RemovalRequest.objects.filter(event_id=request.event_id, state=RemovalState.PENDING).count()
-    removal_requested.send(sender=RemovalRequest, studio_id=request.studio_id, event_id=request.event_id,
-                           removal_request_id=request.id, face_count=len(request.face_ids), pending=pending)
+    removal_requested.send(RemovalRequested(studio_id=request.studio_id, event_id=request.event_id,
+                                            removal_request_id=request.id, face_count=len(request.face_ids),
+                                            pending=pending))
     from sharing.tasks import removal_owners_notify  # tasks import the services
 
     transaction.on_commit(lambda: removal_owners_notify.delay(request.id))

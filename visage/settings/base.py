@@ -213,9 +213,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
+# Task names are strings only here (settings cannot import the apps); tests/test_tasks_registered.py
+# asserts every name and pattern below matches a registered task.
 CELERY_TASK_ROUTES = {
-    "events.tasks.*": {"queue": "ingest"},
-    "recognition.tasks.ingest_run": {"queue": env_str("VISAGE_INGEST_QUEUE", "ingest")},
+    "recognition.ingest.reconcile": {"queue": "ingest"},
+    "recognition.ingest.run": {"queue": env_str("VISAGE_INGEST_QUEUE", "ingest")},
     "recognition.tasks.event_*": {"queue": "cluster"},
     "webhooks.tasks.*": {"queue": "webhooks"},
 }
@@ -229,8 +231,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 VISAGE_RECONCILE_SECONDS = env_int("VISAGE_RECONCILE_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "purge-expired": {"task": "sharing.tasks.purge_expired", "schedule": 6 * 3600},
-    "reconcile": {"task": "events.tasks.reconcile", "schedule": VISAGE_RECONCILE_SECONDS},
-    # Webhook deliveries whose retry time came (or whose queue message was lost).
+    "reconcile": {"task": "recognition.ingest.reconcile", "schedule": VISAGE_RECONCILE_SECONDS},
+    # Webhook notices left in the outbox and deliveries whose retry time came (or whose queue message was lost).
     "webhooks-due": {"task": "webhooks.tasks.dispatch_due", "schedule": env_int("VISAGE_WEBHOOK_SWEEP_SECONDS", 30)},
     "idempotency-purge": {"task": "core.tasks.idempotency_purge", "schedule": 3600},  # keys last 24 h
 }
