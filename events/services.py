@@ -9,7 +9,8 @@ from rest_framework.authtoken.models import Token
 
 from events.inspection import PhotoInfo, RejectedFile, inspect_photo, size_limit_message
 from events.models import Event, EventOrganizer, Photo, PhotoSource, PhotoState, UploadRejection
-from events.hooks import EventDeleting, EventVisibilityChanged, IngestDue, event_deleting, event_visibility_changed, ingest_due
+from events.hooks import (EventDeleting, EventVisibilityChanged, IngestDue, event_deleting, event_visibility_changed,
+                          ingest_due)
 from events.lifecycle import photos_requeue
 from events.transient import TRANSIENT_ERRORS
 from core.storage import delete_prefix, event_prefix, object_storage, original_key

@@ -1,25 +1,14 @@
-"""Webhook tasks (queue `webhooks`): thin, the work is in webhooks/outbox.py, sending.py and services.py."""
+"""Webhook tasks (queue `webhooks`): thin, the work is in webhooks/outbox.py, dispatch.py (the
+delivery task itself), sending.py and services.py."""
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
-from webhooks.models import DeliveryStatus
+from webhooks.dispatch import deliver, deliveries_dispatch_due  # noqa: F401  (deliver: registered with the app's tasks)
 from webhooks.outbox import notice_record, notices_expand
-from webhooks.sending import delivery_attempt
-from webhooks.services import deliveries_dispatch_due, deliveries_prune, delivery_dispatch
+from webhooks.services import deliveries_prune
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(name="webhooks.tasks.deliver", acks_late=True, soft_time_limit=60, time_limit=90)
-def deliver(delivery_id: int) -> None:
-    """One attempt; on failure the next one is queued for when its backoff delay runs out (the
-    beat sweep sends it anyway if that message is lost)."""
-    delivery = delivery_attempt(delivery_id=delivery_id)
-    if delivery is not None and delivery.status == DeliveryStatus.PENDING:
-        wait = max(0.0, (delivery.next_attempt_at - timezone.now()).total_seconds())
-        delivery_dispatch(delivery_id=delivery_id, countdown=wait)
 
 
 @shared_task(name="webhooks.tasks.expand_notices", acks_late=True, soft_time_limit=60, time_limit=90)

@@ -175,6 +175,7 @@ def curation_undo(*, event: Event) -> CurationAction:
     people_refresh_covers(event=event)
     action.undone_at = timezone.now()
     action.save(update_fields=["undone_at"])
-    people_changed.send(PeopleChanged(event_id=event.id, person_ids=tuple(row["id"] for row in action.before["people"])))
+    people_changed.send(PeopleChanged(event_id=event.id,
+                                      person_ids=tuple(row["id"] for row in action.before["people"])))
     transaction.on_commit(lambda: index_invalidate(event_id=event.id))
     return action

@@ -251,7 +251,7 @@ VISAGE_WEBHOOK_TIMEOUT_SECONDS = env_int("VISAGE_WEBHOOK_TIMEOUT_SECONDS", 5)
 VISAGE_WEBHOOK_BACKOFF_SECONDS = [float(s) for s in env_list("VISAGE_WEBHOOK_BACKOFF_SECONDS",
                                                              ["30", "120", "300", "900", "2400"])]
 
-# --- Ingest engine (events/claims.py, recognition/ingest/) -------------------------------------
+# --- Ingest engine (recognition/ingest/) -------------------------------------------------------
 # Workers claim photos from the database in batches, under a lease. A batch is decoded once,
 # detected and embedded together; bigger batches pay off on a GPU (the GPU image sets 64, one
 # worker process per GPU). On CPU batching buys little: 4 keeps a worker's peak RSS at 1.3-1.4 GB
@@ -270,7 +270,7 @@ VISAGE_INGEST_MAX_WAKES = env_int("VISAGE_INGEST_MAX_WAKES", 4)
 # own worker process; a GPU worker needs about one per CPU core to keep the device fed.
 VISAGE_INGEST_LOADERS = env_int("VISAGE_INGEST_LOADERS", 1)
 
-# --- Ingest outages: backoff and reconcile (events/retries.py, events/reconcile.py, docs/ingest.md) ---
+# --- Ingest outages: backoff and reconcile (recognition/ingest/retries.py, reconcile.py, docs/ingest.md) ---
 # A transient error (storage, database unreachable) never spends a photo's attempts: the photo
 # waits first, 2, 4 … up to max seconds (jittered), and ends failed ("transient") only after the
 # patience; the reconciler queues such photos again once storage answers.
