@@ -6,6 +6,7 @@ import fnmatch
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 
@@ -32,3 +33,16 @@ def test_every_task_named_in_settings_is_registered_after_setup():
     assert not unrouted, unrouted
     # The engine's task goes to the configured ingest queue (gpu on GPU stacks).
     assert settings.CELERY_TASK_ROUTES["recognition.ingest.run"]["queue"] == settings.VISAGE_INGEST_QUEUE
+
+
+APPS = ("core", "events", "recognition", "sharing", "webhooks", "web", "visage")
+
+
+def test_no_app_sends_a_task_by_name_or_wires_a_django_signal():
+    """Tasks are sent by their objects (a moved task then fails at import, not silently at run
+    time), and apps tell each other things through typed hooks (core/hooks.py), whose required
+    subscribers are checked at start-up: never through Django signals, which nothing checks."""
+    root = Path(__file__).resolve().parent.parent
+    found = [f"{path.relative_to(root)}: {needle}" for app in APPS for path in sorted((root / app).rglob("*.py"))
+             for needle in ("send_task(", ".signature(", "django.dispatch") if needle in path.read_text()]
+    assert not found, found
