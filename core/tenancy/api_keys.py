@@ -27,7 +27,6 @@ from core.tenancy.models import ApiKeyScope, Membership, Role, Studio, StudioApi
 
 KEY_PREFIX = "vk_"
 SCOPE_ROLES = {ApiKeyScope.READ: Role.VIEWER, ApiKeyScope.UPLOAD: Role.PHOTOGRAPHER, ApiKeyScope.FULL: Role.ADMIN}
-KEY_MANAGER_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 # Service accounts get an address nobody can guess (so nobody can invite it anywhere) under a
 # reserved TLD (so no mail ever leaves for it).
 SERVICE_EMAIL_DOMAIN = "api-keys.invalid"
