@@ -9,6 +9,7 @@ import numpy as np
 from recognition import crypto
 from recognition.ml.embedders import get_embedder
 from recognition.models import Face, Person
+from recognition.services.calibration import event_calibration_record
 from recognition.services.keys import event_data_key
 from tests.factories.events import EventFactory, PhotoFactory
 
@@ -47,6 +48,12 @@ class FaceFactory(factory.django.DjangoModelFactory):
         face_id=str(o.uid)))
     usable = True
     blur = 120.0
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # What the ingest engine does with an event's first face: record the model and its thresholds.
+        event_calibration_record(event_id=kwargs["event"].id, embedder=get_embedder(kwargs["embedder_name"]))
+        return super()._create(model_class, *args, **kwargs)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
