@@ -1,8 +1,10 @@
 """The access rules: which role may do which action. Objects are looked up by the apps that own
 them (events.access); this table is the one place that says what a role allows. Every check in the
 apps (API bases, pages, templates' `can`, the studio settings pages) asks `role_can` or
-`membership_can`; none compares role names itself (tests/core/test_access.py pins the table)."""
-from core.tenancy.models import Membership, Role
+`membership_can`, and the two other rules that name roles (the role an API key's scope gives, who
+is told of removal requests) live here too: no app compares role names itself
+(tests/core/test_access.py pins the table and checks that)."""
+from core.tenancy.models import ApiKeyScope, Membership, Role
 
 # Not a studio role: a person invited to one event (sharing.services.organizers).
 ORGANIZER = "organizer"
@@ -30,6 +32,13 @@ _CAN = {
     "create_event": _WRITERS,
     "administer": _MANAGERS,
 }
+
+# The role an API key's service account holds in its studio, by the key's scope (core.tenancy.api_keys);
+# what a scope may do beyond that role (read only, upload only, never manage keys) is core.api_keys.key_may.
+KEY_SCOPE_ROLES = {ApiKeyScope.READ: Role.VIEWER, ApiKeyScope.UPLOAD: Role.PHOTOGRAPHER, ApiKeyScope.FULL: Role.ADMIN}
+# Who is e-mailed when a guest asks to be forgotten (sharing.services.removal_notices): the owners, who
+# answer for the guests' data; everyone who may curate sees the request on the event's page.
+REMOVAL_NOTICE_ROLES = frozenset({Role.OWNER})
 
 
 def role_can(role: str | None, action: str) -> bool:

@@ -9,18 +9,22 @@ there and nothing more (if the role lookup forgot which studio it asks about, B'
 treated as an owner of A's event and could delete it), and the owner of studio C, who is nothing
 to A (every A object is a 404 to them, the same answer as a missing one).
 """
+import re
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from core.access import ACTIONS, STUDIO_ACTIONS, role_can
-from core.tenancy.models import Role, StudioApiKey
+from core.access import ACTIONS, KEY_SCOPE_ROLES, REMOVAL_NOTICE_ROLES, STUDIO_ACTIONS, role_can
+from core.tenancy.models import Membership, Role, StudioApiKey
 from events.models import Event
 from recognition.models import Person
 from sharing.models import ShareLink
 from tests.factories import (EventFactory, EventOrganizerFactory, MembershipFactory, PhotoFactory, client_for,
                              jpeg_bytes)
 from tests.factories.recognition import PersonFactory
+from core.tenancy.api_keys import api_key_create
 
 OK, DENIED, NOT_FOUND, SIGN_IN = "ok", 403, 404, 401
 CALLERS = ("owner", "admin", "photographer", "viewer", "organizer", "B's owner as organizer", "outsider", "anonymous")
@@ -112,3 +116,34 @@ def test_each_caller_may_do_exactly_what_the_spec_says(db, who, action):
     assert answer == expected, response.content[:300]
     if action in EFFECTS:  # a refused request changed nothing; an allowed one did what it said
         assert EFFECTS[action](world) == (expected == OK)
+
+
+def test_an_api_keys_role_follows_its_scope(db):
+    """A key acts as a viewer, a photographer or an admin of its studio (what its scope then allows
+    on top is tests/core/test_api_keys.py); removal requests are mailed to owners only."""
+    assert KEY_SCOPE_ROLES == {"read": Role.VIEWER, "upload": Role.PHOTOGRAPHER, "full": Role.ADMIN}
+    assert REMOVAL_NOTICE_ROLES == {Role.OWNER}
+    owner = MembershipFactory(role=Role.OWNER)
+    for scope, role in KEY_SCOPE_ROLES.items():
+        key = api_key_create(studio=owner.studio, name=scope, scope=scope, created_by=owner.user).api_key
+        assert Membership.objects.get(user=key.service_user).role == role
+
+
+# Role names compared, or a set of roles, anywhere but here: a rule living outside core/access.py.
+ROLE_RULE = re.compile(r"\bRole\.(OWNER|ADMIN|PHOTOGRAPHER|VIEWER)\b|\brole\s+(not\s+)?in\s+([(\[{]|[A-Z_]+\b)"
+                       r"|\.role\s*[!=]=|_ROLES\s*=|\bcan_write\b")
+REPO = Path(__file__).resolve().parents[2]
+NOT_RULES = {
+    "core/access.py": "the rules",
+    "core/tenancy/models.py": "defines the roles",
+    "core/tenancy/services.py": "studio_create makes the studio's first owner",
+}
+
+
+def test_no_app_keeps_a_role_rule_of_its_own():
+    found = [f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+             for package in ("core", "events", "recognition", "sharing", "webhooks", "web", "visage")
+             for path in sorted((REPO / package).rglob("*.py"))
+             if "migrations" not in path.parts and str(path.relative_to(REPO)) not in NOT_RULES
+             for number, line in enumerate(path.read_text().splitlines(), 1) if ROLE_RULE.search(line)]
+    assert found == [], "role rules outside core/access.py:\n" + "\n".join(found)
