@@ -7,6 +7,7 @@ a real face and a query built at an exact cosine from it, just above and just be
 
 - Guest search shows a photo only at the event's search threshold (0.422 for sface, false accept
   rate 1e-4), never at the grouping threshold (0.363): a stranger at 0.417 stays hidden.
+- A match is shown only if the selfie also agrees with the mean face of the matched person (0.45).
 - A small face (20-32 px) joins a person at the small-face threshold (0.40), not at the grouping
   threshold: a small face at 0.395 to its person's face stays alone.
 Thresholds and their origin: recognition/ml/calibration.py.
@@ -31,6 +32,7 @@ from tests.factories.recognition import FaceFactory, PersonFactory
 
 LFW = FACES_DIR / "lfw-dev"
 GROUPING, SEARCH, SMALL = SFACE.threshold, SFACE.search_threshold, SFACE.small_face_threshold
+PERSON = SFACE.search_person_threshold
 # How lfw-dev photos are made small: 150 px photos with ~60 px faces, shrunk so the face is 20-32 px
 # (scripts/calibrate_small_faces.py does the same).
 SMALL_SCALE = 0.4
@@ -38,7 +40,7 @@ SMALL_SCALE = 0.4
 
 def test_the_thresholds_are_the_calibrated_ones():
     """The rows below are chosen around these values (recognition/ml/calibration.py, sface)."""
-    assert (GROUPING, SEARCH, SMALL) == (0.363, 0.422, 0.40)
+    assert (GROUPING, SEARCH, SMALL, PERSON) == (0.363, 0.422, 0.40, 0.45)
 
 
 # --- real pairs --------------------------------------------------------------------------------
@@ -155,3 +157,31 @@ def test_a_small_face_at_cosines_around_its_threshold(db, real_face, cosine, joi
     event_people_update(event=person.event, recluster_unassigned=True)
     small.refresh_from_db()
     assert small.person_id == (member.person_id if joins else None)
+
+
+@pytest.mark.parametrize("to_mean_face, shown", [(SEARCH + 0.001, False), (PERSON - 0.001, False), (PERSON + 0.001, True)])
+def test_a_search_match_must_also_agree_with_the_persons_mean_face(db, real_face, to_mean_face, shown):
+    """A selfie at 0.60 to one face of a two-face person is shown only if it is at least 0.45 to the
+    person's mean face too (a stranger close to one photo is rarely close on average)."""
+    person = PersonFactory()
+    other = at_cosine(real_face, 0.1, seed=11)  # the person's second face, far from the first
+    matched = FaceFactory(photo=PhotoFactory(event=person.event), person=person, embedding=real_face)
+    FaceFactory(photo=PhotoFactory(event=person.event), person=person, embedding=other)
+    selfie = _selfie(real_face, other, to_face=0.60, to_mean=to_mean_face)
+    assert abs(float(selfie @ real_face) - 0.60) < 1e-4
+
+    matches = event_search(event=person.event, embedding=selfie)
+    assert [match.face_id for match in matches] == ([matched.id] if shown else [])
+
+
+def _selfie(first: np.ndarray, second: np.ndarray, *, to_face: float, to_mean: float) -> np.ndarray:
+    """A unit vector at `to_face` to `first` and `to_mean` to the mean of `first` and `second`."""
+    e1 = np.asarray(first, np.float64)
+    p = float(np.asarray(second, np.float64) @ e1)
+    e2 = (np.asarray(second, np.float64) - p * e1) / np.sqrt(1 - p * p)
+    norm = np.sqrt(2 + 2 * p)  # |first + second|
+    beta = (to_mean * norm - to_face * (1 + p)) / np.sqrt(1 - p * p)
+    e3 = np.random.default_rng(3).normal(size=e1.shape)
+    e3 -= (e3 @ e1) * e1 + (e3 @ e2) * e2
+    e3 /= np.linalg.norm(e3)
+    return (to_face * e1 + beta * e2 + np.sqrt(1 - to_face ** 2 - beta ** 2) * e3).astype(np.float32)
