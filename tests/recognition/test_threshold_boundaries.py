@@ -7,6 +7,7 @@ a real face and a query built at an exact cosine from it, just above and just be
 
 - Guest search shows a photo only at the event's search threshold (0.422 for sface, false accept
   rate 1e-4), never at the grouping threshold (0.363): a stranger at 0.417 stays hidden.
+- A new face joins an existing person above the grouping threshold (0.363).
 - A match is shown only if the selfie also agrees with the mean face of the matched person (0.45).
 - A small face (20-32 px) joins a person at the small-face threshold (0.40), not at the grouping
   threshold: a small face at 0.395 to its person's face stays alone.
@@ -144,6 +145,16 @@ def test_guest_search_at_cosines_around_its_threshold(db, real_face, cosine, sho
     face = FaceFactory(photo=PhotoFactory(event=EventFactory()), embedding=real_face)
     matches = event_search(event=face.event, embedding=at_cosine(real_face, cosine))
     assert [match.face_id for match in matches] == ([face.id] if shown else [])
+
+
+@pytest.mark.parametrize("cosine, joins", [(GROUPING - 0.001, False), (GROUPING + 0.001, True)])
+def test_a_new_face_joins_a_person_from_the_grouping_threshold(db, real_face, cosine, joins):
+    person = PersonFactory()
+    member = FaceFactory(photo=PhotoFactory(event=person.event), person=person, embedding=real_face)
+    new = FaceFactory(photo=PhotoFactory(event=person.event), embedding=at_cosine(real_face, cosine))
+    event_people_update(event=person.event, recluster_unassigned=False)  # assignment only, no clustering
+    new.refresh_from_db()
+    assert new.person_id == (member.person_id if joins else None)
 
 
 @pytest.mark.parametrize("cosine, joins", [
