@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.tenancy.models import Membership, Role
+from core.access import REMOVAL_NOTICE_ROLES
+from core.tenancy.models import Membership
 from sharing import conf
 from sharing.models import RemovalRequest, RemovalState
 from sharing.hooks import RemovalRequested, removal_requested
@@ -28,7 +29,7 @@ def removal_owners_email(*, request_id: int) -> list[str]:
     request = RemovalRequest.objects.select_related("event").filter(id=request_id).first()
     if request is None or request.state != RemovalState.PENDING:
         return []
-    owners = sorted(Membership.objects.filter(studio_id=request.studio_id, role=Role.OWNER)
+    owners = sorted(Membership.objects.filter(studio_id=request.studio_id, role__in=REMOVAL_NOTICE_ROLES)
                     .values_list("user__email", flat=True))
     if not owners:
         return []
