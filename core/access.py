@@ -1,25 +1,50 @@
 """The access rules: which role may do which action. Objects are looked up by the apps that own
-them (events.access); this table is the one place that says what a role allows."""
-from core.tenancy.models import Role
+them (events.access); this table is the one place that says what a role allows. Every check in the
+apps (API bases, pages, templates' `can`, the studio settings pages) asks `role_can` or
+`membership_can`, and the two other rules that name roles (the role an API key's scope gives, who
+is told of removal requests) live here too: no app compares role names itself
+(tests/core/test_access.py pins the table and checks that)."""
+from core.tenancy.models import ApiKeyScope, Membership, Role
 
 # Not a studio role: a person invited to one event (sharing.services.organizers).
 ORGANIZER = "organizer"
 
 ACTIONS = ("view", "faces", "upload", "curate", "share", "invite", "delete")
+# Studio-level actions (no event involved): creating events, and administering the studio
+# (its API keys, webhooks and guest-data retention period).
+STUDIO_ACTIONS = ("create_event", "administer")
+
+_MANAGERS = frozenset({Role.OWNER, Role.ADMIN})
+_WRITERS = _MANAGERS | {Role.PHOTOGRAPHER}
+_MEMBERS = _WRITERS | {Role.VIEWER}
 # An organizer (the event's client) decides what guests see, and may mint links that show guests the
 # photos, originals and person albums: they read all of that too, including the people and their cover
 # faces needed to pick whom a person link shows. Every face of a person ("faces") is the studio's
 # curation work, and so are all writes except sharing and hiding photos (docs/sharing.md, "Organizers").
 _CAN = {
-    "view": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER, Role.VIEWER, ORGANIZER},
-    "faces": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER, Role.VIEWER},
-    "upload": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER},
-    "curate": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER},
-    "share": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER, ORGANIZER},
-    "invite": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER},
-    "delete": {Role.OWNER, Role.ADMIN},
+    "view": _MEMBERS | {ORGANIZER},
+    "faces": _MEMBERS,
+    "upload": _WRITERS,
+    "curate": _WRITERS,
+    "share": _WRITERS | {ORGANIZER},
+    "invite": _WRITERS,
+    "delete": _MANAGERS,
+    "create_event": _WRITERS,
+    "administer": _MANAGERS,
 }
+
+# The role an API key's service account holds in its studio, by the key's scope (core.tenancy.api_keys);
+# what a scope may do beyond that role (read only, upload only, never manage keys) is core.api_keys.key_may.
+KEY_SCOPE_ROLES = {ApiKeyScope.READ: Role.VIEWER, ApiKeyScope.UPLOAD: Role.PHOTOGRAPHER, ApiKeyScope.FULL: Role.ADMIN}
+# Who is e-mailed when a guest asks to be forgotten (sharing.services.removal_notices): the owners, who
+# answer for the guests' data; everyone who may curate sees the request on the event's page.
+REMOVAL_NOTICE_ROLES = frozenset({Role.OWNER})
 
 
 def role_can(role: str | None, action: str) -> bool:
     return role is not None and role in _CAN[action]
+
+
+def membership_can(membership: Membership | None, action: str) -> bool:
+    """A studio-level check (STUDIO_ACTIONS) through the caller's membership; None (no studio) may nothing."""
+    return membership is not None and role_can(membership.role, action)

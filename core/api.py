@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.access import membership_can
 from core.authentication import token_issue
 from core.errors import DomainError
 from core.idempotency import Replay, idempotency_begin, idempotency_finish
@@ -143,7 +144,7 @@ class StudioApi(ScopedApi):
     def require_writer(self) -> None:
         if self.membership is None:
             raise NotFound("No studio found for this account.")
-        if not self.membership.can_write:
+        if not membership_can(self.membership, "create_event"):
             raise PermissionDenied(f"Your role in this studio ({self.membership.role}) is read-only.")
 
 

@@ -6,7 +6,8 @@ from rest_framework.response import Response
 
 from core.api import StudioApi
 from core.schema import ERROR_SCHEMA
-from core.tenancy.api_keys import KEY_MANAGER_ROLES, api_key_create, api_key_get, api_key_list, api_key_revoke
+from core.access import membership_can
+from core.tenancy.api_keys import api_key_create, api_key_get, api_key_list, api_key_revoke
 from core.tenancy.models import ApiKeyScope
 
 _ERRORS = {
@@ -40,7 +41,7 @@ class ApiKeyCreatedSerializer(ApiKeyOutputSerializer):
 class _KeyManagerApi(StudioApi):
 
     def require_key_manager(self) -> None:
-        if self.membership.role not in KEY_MANAGER_ROLES:
+        if not membership_can(self.membership, "administer"):
             raise PermissionDenied("Only the studio's owners and admins manage API keys.")
 
 

@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Register this app's Celery tasks wherever Django runs (web, worker, shell, tests): a wake
-        # sent by name from another app must find the task, or eager mode silently skips it.
-        from core import tasks  # noqa: F401
+        # Register this app's Celery tasks wherever Django runs (web, worker, shell, tests), and
+        # the check that refuses to start while a required hook has no subscriber (core/hooks.py).
+        from core import hooks, tasks  # noqa: F401

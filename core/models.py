@@ -37,3 +37,18 @@ class Job(models.Model):
             models.UniqueConstraint(fields=["kind", "subject_id"], condition=Q(state__in=ACTIVE_STATES),
                                     name="job_one_active_per_subject"),
         ]
+
+
+class OutboxRow(models.Model):
+    """A notice for an app above the sender, written in the sender's transaction (so it exists
+    exactly when the change it reports committed) and expanded later by that app's own task, which
+    deletes it in the transaction that acts on it (core/outbox.py). ``topic`` says whose it is."""
+
+    topic = models.CharField(max_length=80)
+    payload = models.JSONField(default=dict)  # ids only (a hook payload), never rows or personal data
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)  # expansions that raised
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["topic", "id"], name="outbox_topic")]

@@ -6,6 +6,6 @@ class EventsConfig(AppConfig):
     verbose_name = "Events and photos"
 
     def ready(self):
-        # Register this app's Celery tasks wherever Django runs (web, worker, shell, tests): a wake
-        # sent by name from another app must find the task, or eager mode silently skips it.
-        from events import tasks  # noqa: F401
+        # What events announces (events/hooks.py): declared here so the required-hook check sees
+        # every hook; the apps above subscribe in their own ready().
+        from events import hooks  # noqa: F401

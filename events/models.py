@@ -73,7 +73,7 @@ class Photo(models.Model):
                               help_text="How the photo came in (web page, API, camera FTP, hot folder, import).")
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
-    # The ingest engine's claim (events/claims.py): the database, not the broker, says who works
+    # The ingest engine's claim (recognition/ingest/claims.py): the database, not the broker, says who works
     # on a photo. A lease that runs out (a killed worker) makes the photo claimable again.
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker claimed this photo.")
     claimed_by = models.CharField(max_length=200, blank=True)
@@ -81,7 +81,7 @@ class Photo(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_token = models.UUIDField(null=True, blank=True)
     failure_code = models.CharField(max_length=20, choices=PhotoFailure.choices, blank=True)
-    # Backoff after transient errors (events/retries.py): claims skip the photo until retry_at;
+    # Backoff after transient errors (recognition/ingest/retries.py): claims skip the photo until retry_at;
     # these errors never count as attempts, and give up only after the retry patience.
     retry_at = models.DateTimeField(null=True, blank=True)
     transient_errors = models.PositiveIntegerField(default=0)

@@ -9,10 +9,11 @@ from rest_framework.authtoken.models import Token
 
 from events.inspection import PhotoInfo, RejectedFile, inspect_photo, size_limit_message
 from events.models import Event, EventOrganizer, Photo, PhotoSource, PhotoState, UploadRejection
-from events.retries import TRANSIENT_ERRORS, photos_requeue
+from events.hooks import (EventDeleting, EventVisibilityChanged, IngestDue, event_deleting, event_visibility_changed,
+                          ingest_due)
+from events.lifecycle import photos_requeue
+from events.transient import TRANSIENT_ERRORS
 from core.storage import delete_prefix, event_prefix, object_storage, original_key
-from events.signals import event_deleting, event_visibility_changed
-from events.wake import ingest_wake
 from core.tenancy.models import Membership, Studio, User
 
 logger = logging.getLogger(__name__)
@@ -52,14 +53,14 @@ def photo_set_hidden(*, photo: Photo, hidden: bool) -> Photo:
 
 def event_delete(*, event: Event) -> None:
     """Crypto-shred the embeddings (data key first), then the stored objects, then the rows."""
-    event_deleting.send(sender=Event, event=event)  # recognition destroys the data key here
+    event_deleting.send(EventDeleting(studio_id=event.studio_id, event_id=event.id))  # the key shredder (required)
     delete_prefix(object_storage(), event_prefix(studio_id=event.studio_id, event_id=event.id))
     event.delete()
     _search_changed(event.id)
 
 
 def _search_changed(event_id: int) -> None:
-    event_visibility_changed.send(sender=Event, event_id=event_id)
+    event_visibility_changed.send(EventVisibilityChanged(event_id=event_id))
 
 
 def photos_upload(*, event: Event, user: User | None, files: list[UploadedFile],
@@ -81,7 +82,7 @@ def photos_upload(*, event: Event, user: User | None, files: list[UploadedFile],
     finally:
         queued = sum(outcome.status == "created" or outcome.requeued for outcome in outcomes)
         if queued:
-            transaction.on_commit(lambda: ingest_wake(photos=queued))
+            transaction.on_commit(lambda: ingest_due.send(IngestDue(photos=queued)))
     return outcomes
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from events.hooks import EventVisibilityChanged
 from events.models import Event
 from recognition.models import SearchIndexAddition, SearchIndexState
 
@@ -32,6 +33,11 @@ def index_invalidate(*, event_id: int) -> None:
         version = _bump(event_id, removals=True)
         if version is not None:  # nothing before a removal is ever replayed
             SearchIndexAddition.objects.filter(event_id=event_id, version__lt=version).delete()
+
+
+def index_invalidate_visibility(changed: EventVisibilityChanged) -> None:
+    """Subscribed to events.hooks.event_visibility_changed (a photo hidden, the event gone)."""
+    index_invalidate(event_id=changed.event_id)
 
 
 def index_faces_added(*, event_id: int, face_ids: Sequence[int]) -> None:

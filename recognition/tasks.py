@@ -1,51 +1,21 @@
-"""Recognition tasks: thin wrappers that look up by id and call the services."""
+"""Recognition tasks: thin wrappers that look up by id and call the services. The ingest
+engine's tasks are in recognition/ingest/ (worker.py, tasks.py)."""
 import logging
 from datetime import timedelta
 
 from celery import shared_task
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import RedisError
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 
 from core.jobs import job_fail, job_finish, job_start
 
 from events.models import Event
 from events.people_due import event_people_due_later, event_people_due_take
-from events.retries import photos_next_retry
-from events.wake import ingest_wake
-from recognition.ingest.engine import ingest_run
 from recognition.services.people import event_people_update, event_recluster
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(name="recognition.tasks.ingest_run", acks_late=True, reject_on_worker_lost=True,
-             soft_time_limit=settings.VISAGE_INGEST_TASK_SECONDS + 120,
-             time_limit=settings.VISAGE_INGEST_TASK_SECONDS + 180)
-def ingest_run_task() -> None:
-    """Woken by uploads and the reconciler: process waiting photos in batches (recognition/ingest).
-
-    The message carries no photo: the database says what is waiting, so a lost, duplicated or
-    redelivered wake changes nothing but timing.
-    """
-    report = ingest_run()
-    for event_id in report.events:
-        queue_people_update(event_id)
-    if report.more_waiting:
-        ingest_wake()  # hand over to a fresh task rather than hold one for ever
-    if report.released:
-        _wake_after_backoff()
-
-
-def _wake_after_backoff() -> None:
-    """Photos sent back by a transient error are claimable at their retry_at: be there then
-    (if this wake is lost too, the reconciler wakes workers for them)."""
-    next_retry = photos_next_retry()
-    if next_retry is not None:
-        ingest_wake(countdown=max(1.0, (next_retry - timezone.now()).total_seconds()))
 
 
 PEOPLE_UPDATE_DELAY_S = 5  # let a burst of finished photos share one people update

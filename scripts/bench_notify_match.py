@@ -84,11 +84,12 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(2)
-    from events.signals import photos_finished
+    from events.hooks import photos_finished
+    from sharing.notify.hook import photos_finished_queue_match
     from sharing.notify.matching import notify_batch_match
 
     # Timed here, not also run by the batch's own notice (eager tasks in these settings).
-    photos_finished.disconnect(dispatch_uid="sharing.notify.photos_finished")
+    photos_finished._subscribers.remove(photos_finished_queue_match)
 
     event, centres, _ = fill_event(args.faces)
     rng = np.random.default_rng(5)

@@ -1,5 +1,6 @@
-"""Webhook costs: one delivery attempt to a loopback receiver, and the queries a finished photo
-adds to ingest with and without a subscribed webhook (docs/webhooks.md "Measured").
+"""Webhook costs: one delivery attempt to a loopback receiver, the queries a finished photo adds
+to ingest with and without a subscribed webhook (since the outbox: one row, whatever the webhooks),
+and the queries webhooks' own task then spends expanding that row (docs/webhooks.md "Measured").
 
     python scripts/bench_webhooks.py [--pings 200]
 
@@ -48,11 +49,12 @@ def main() -> None:
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     from core.tenancy.services import studio_create
-    from events.claims import photo_done, photos_done
+    from events.lifecycle import photo_done, photos_done
     from events.models import Photo, PhotoState
     from events.services import event_create
     from webhooks.models import Delivery
     from webhooks.sending import delivery_attempt
+    from webhooks.outbox import notices_expand
     from webhooks.services import webhook_create, webhook_ping
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
@@ -76,14 +78,21 @@ def main() -> None:
         hook.active = active
         hook.save()
         Photo.objects.filter(event=event).update(state=PhotoState.PROCESSING)
-        counts = []
+        counts, expanding = [], []
         for photo in photos[:2]:  # one photo at a time (re-processing, photo_faces_replace)
             with CaptureQueriesContext(connection) as captured:
                 photo_done(photo_id=photo.id)
             counts.append(len(captured))
+            with CaptureQueriesContext(connection) as captured:  # webhooks' task, after the commit
+                notices_expand()
+            expanding.append(len(captured))
         with CaptureQueriesContext(connection) as captured:  # the engine: a stored batch of 3, the event's last
             photos_done(done={photo.id: {} for photo in photos[2:]})
-        queries[label] = {"photo_done": counts[0], "last_photo_done": counts[1], "batch_of_3_last": len(captured)}
+        with CaptureQueriesContext(connection) as expanded:
+            notices_expand()
+        queries[label] = {"photo_done": counts[0], "last_photo_done": counts[1], "batch_of_3_last": len(captured),
+                          "webhooks_task": {"photo_done": expanding[0], "last_photo_done": expanding[1],
+                                            "batch_of_3_last": len(expanded)}}
     attempt_ms.sort()
     print(json.dumps({
         "pings": args.pings,

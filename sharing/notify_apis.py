@@ -10,10 +10,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.access import membership_can
 from core.api import StudioApi
 from core.parsers import BoundedJSONParser
 from core.schema import errors
-from core.tenancy.models import Role
 from events.api import EventApi
 from sharing.apis import base_url
 from sharing.guest_apis import GuestApi
@@ -154,7 +154,7 @@ _CHANNEL = {"id": 2, "label": "SMS", "scheme": "twilio", "created_at": "2026-06-
 
 class _ChannelAdminApi(StudioApi):
     def require_admin(self) -> None:
-        if self.membership.role not in (Role.OWNER, Role.ADMIN):
+        if not membership_can(self.membership, "administer"):
             raise PermissionDenied("Only the studio's owners and admins manage notification channels.")
 
 

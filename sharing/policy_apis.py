@@ -5,7 +5,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api import StudioApi
-from core.tenancy.models import Role
+from core.access import membership_can
 from sharing import api_examples as ex
 from sharing import selectors
 from sharing.services.retention import studio_policy_set
@@ -36,7 +36,7 @@ class StudioPolicyApi(StudioApi):
                    request=InputSerializer, responses=OutputSerializer, examples=ex.POLICY,
                    description="1 to 3650 days. Owners and admins only.")
     def patch(self, request):
-        if self.membership.role not in (Role.OWNER, Role.ADMIN):
+        if not membership_can(self.membership, "administer"):
             raise PermissionDenied("Only the studio's owners and admins change the retention period.")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,13 +1,14 @@
-"""Every task the product sends by name is registered as soon as Django is set up, in a fresh
-process (web, worker, shell or tests alike). A wake sent by name to an unregistered task is
-silently not run in eager mode (demos, tests) — uploads then sat unprocessed until this held."""
+"""Every task the product names is registered as soon as Django is set up, in a fresh process
+(web, worker, shell or tests alike). Code sends tasks by their objects; the only names written as
+strings are in settings (beat schedule, routes), which cannot import the apps, so each of them is
+checked here: a beat entry or route naming a task that moved would silently do nothing."""
+import fnmatch
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
-
-from events.wake import INGEST_TASK
 
 _PROBE = """
 import json, django
@@ -17,9 +18,31 @@ print(json.dumps(sorted(current_app.tasks)))
 """
 
 
-def test_every_task_named_anywhere_is_registered_after_setup():
+def _registered() -> set[str]:
     out = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=120, check=True,
                          env={"DJANGO_SETTINGS_MODULE": "visage.settings.test", "PATH": "/usr/bin:/bin"})
-    registered = set(json.loads(out.stdout.strip().splitlines()[-1]))
-    named = {INGEST_TASK} | {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_every_task_named_in_settings_is_registered_after_setup():
+    registered = _registered()
+    named = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert named <= registered, named - registered
+    # A route is a name or a pattern: each must match at least one registered task.
+    unrouted = [route for route in settings.CELERY_TASK_ROUTES if not fnmatch.filter(registered, route)]
+    assert not unrouted, unrouted
+    # The engine's task goes to the configured ingest queue (gpu on GPU stacks).
+    assert settings.CELERY_TASK_ROUTES["recognition.ingest.run"]["queue"] == settings.VISAGE_INGEST_QUEUE
+
+
+APPS = ("core", "events", "recognition", "sharing", "webhooks", "web", "visage")
+
+
+def test_no_app_sends_a_task_by_name_or_wires_a_django_signal():
+    """Tasks are sent by their objects (a moved task then fails at import, not silently at run
+    time), and apps tell each other things through typed hooks (core/hooks.py), whose required
+    subscribers are checked at start-up: never through Django signals, which nothing checks."""
+    root = Path(__file__).resolve().parent.parent
+    found = [f"{path.relative_to(root)}: {needle}" for app in APPS for path in sorted((root / app).rglob("*.py"))
+             for needle in ("send_task(", ".signature(", "django.dispatch") if needle in path.read_text()]
+    assert not found, found

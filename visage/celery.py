@@ -19,7 +19,9 @@ app.autodiscover_tasks()
 @worker_ready.connect
 def reconcile_on_start(sender, **kwargs) -> None:
     """A worker that (re)starts picks up what waits at once: photos a dead worker held, lost wakes."""
-    sender.app.send_task("events.tasks.reconcile", queue="ingest")
+    from recognition.ingest.tasks import reconcile_task
+
+    reconcile_task.apply_async(queue="ingest")
 
 
 @worker_process_init.connect

@@ -1,7 +1,7 @@
 """Template context every page shares."""
 from django.utils.functional import SimpleLazyObject
 
-from core.tenancy.api_keys import KEY_MANAGER_ROLES
+from core.access import membership_can
 from core.tenancy.selectors import membership_for_request
 
 
@@ -12,6 +12,6 @@ def studio_nav(request) -> dict:
         if not getattr(request.user, "is_authenticated", False):
             return False
         membership = membership_for_request(user=request.user, studio_slug=None)
-        return membership is not None and membership.role in KEY_MANAGER_ROLES
+        return membership_can(membership, "administer")
 
     return {"studio_manager": SimpleLazyObject(is_manager)}

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from core.api import StudioApi
 from core.schema import error_response, errors
-from core.tenancy.models import Role
+from core.access import membership_can
 from webhooks import examples, selectors, services
 from webhooks.models import Delivery, EventType, Webhook
 
@@ -63,7 +63,7 @@ class _WebhookApi(StudioApi):
     """Owners and admins of the caller's studio; the webhook (when the path names one) inside it."""
 
     def manager_required(self) -> None:
-        if self.membership.role not in (Role.OWNER, Role.ADMIN):
+        if not membership_can(self.membership, "administer"):
             raise PermissionDenied("Only the studio's owners and admins manage webhooks.")
 
     def webhook(self, webhook_id: int) -> Webhook:

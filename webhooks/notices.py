@@ -1,5 +1,7 @@
 """What each event type says: the `data` of photo.processed, event.processed, person.updated,
-guest.searched, guest.matched and removal.requested, built from the lower apps' rows and queued for the studio's webhooks."""
+guest.searched, guest.matched and removal.requested, built from the lower apps' rows and queued for
+the studio's webhooks. Each function takes a hook's payload fields and runs in webhooks' own task, as
+an outbox row is expanded (webhooks/outbox.py), never inside the sender's transaction."""
 from django.db import transaction
 from django.db.models import Count, Max, Q
 
@@ -11,10 +13,11 @@ from webhooks.services import deliveries_create, webhooks_subscribed
 _PENDING = [PhotoState.QUEUED, PhotoState.PROCESSING]
 
 
-def photos_finished(*, photo_ids: list[int]) -> None:
+def photos_finished(*, photo_ids: list[int], event_id: int | None = None) -> None:
     """photo.processed for each photo, then event.processed for each event left with nothing
-    pending. Runs in the transaction that ended the photos (a row lock on the event serialises
-    the last two photos of an event, so exactly one of them sees nothing pending)."""
+    pending. The photos' state is read now, after they ended; a row lock on the event (taken
+    here, in webhooks' task) serialises the expansions of an event's last photos, so exactly one
+    of them sees nothing pending, and the dedupe key makes it once per set of photos."""
     photos = list(Photo.objects.filter(id__in=photo_ids).values("id", "studio_id", "event_id", "state", "failure_reason"))
     studios = {photo["studio_id"] for photo in photos}
     hooks = {studio_id: webhooks_subscribed(studio_id=studio_id) for studio_id in studios}  # one query each

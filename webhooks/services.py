@@ -1,9 +1,8 @@
 """Webhooks: register, change, remove; queue deliveries (in the caller's transaction) and send
-them on commit. Sending itself is webhooks/sending.py."""
+them on commit (webhooks/dispatch.py). Sending itself is webhooks/sending.py."""
 import logging
 import uuid
 
-from celery import current_app
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,13 +11,12 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.tenancy.models import Studio
+from webhooks.dispatch import delivery_dispatch
 from webhooks.models import PING, Delivery, DeliveryStatus, EventType, Webhook
 from webhooks.signing import secret_generate
 from webhooks.urlsafety import url_check
 
 logger = logging.getLogger(__name__)
-
-DELIVER_TASK = "webhooks.tasks.deliver"
 
 
 class TooManyWebhooks(DomainError):
@@ -106,24 +104,6 @@ def webhook_ping(*, webhook: Webhook) -> Delivery:
     """A test delivery, whatever the webhook subscribes to (and even while it is paused)."""
     return _delivery_queue(webhook=webhook, event_type=PING,
                            data={"webhook_id": webhook.id, "message": "Visage can reach this endpoint."})
-
-
-def delivery_dispatch(*, delivery_id: int, countdown: float | None = None) -> bool:
-    """Nudge a worker; a broker that is down loses only the nudge (the beat sweep re-sends)."""
-    try:
-        current_app.signature(DELIVER_TASK, args=(delivery_id,)).apply_async(countdown=countdown)
-        return True
-    except Exception as exc:  # noqa: BLE001 - any broker failure: deliveries_dispatch_due catches up
-        logger.warning("could not queue webhook delivery %s (%s: %s); the sweep will", delivery_id,
-                       exc.__class__.__name__, exc)
-        return False
-
-
-def deliveries_dispatch_due(*, limit: int = 500) -> int:
-    """Beat: nudge workers for pending deliveries whose time has come (lost nudges, retries)."""
-    due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now())
-    ids = list(due.order_by("next_attempt_at").values_list("id", flat=True)[:limit])
-    return sum(delivery_dispatch(delivery_id=delivery_id) for delivery_id in ids)
 
 
 def deliveries_prune(*, days: int | None = None) -> int:

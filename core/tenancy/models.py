@@ -57,10 +57,6 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
-# Roles allowed to create events and upload photos; viewers only look.
-WRITER_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER})
-
-
 class Membership(models.Model):
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
@@ -72,10 +68,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.studio} ({self.role})"
-
-    @property
-    def can_write(self) -> bool:
-        return self.role in WRITER_ROLES
 
 
 class RateCounter(models.Model):

@@ -4,9 +4,10 @@ Loading (storage read, one reduced decode, preview and thumbnail) of the next ba
 loader threads (VISAGE_INGEST_LOADERS) while the models work on the current one; Pillow and
 torch release the GIL, so on a GPU node many loaders keep the device fed. The database is the
 source of truth throughout: a live worker's leases are renewed (LeaseKeeper), so what a killed
-worker held, and only that, comes back when its lease runs out (events/claims.py). A transient
+worker held, and only that, comes back when its lease runs out (claims.py). A transient
 error (storage or database away) while loading or storing a batch sends its photos back to the
-queue after a backoff, their attempts untouched (events/retries.py).
+queue after a backoff, their attempts untouched (retries.py). How a photo ends is events'
+lifecycle (events/lifecycle.py), which announces it (events.hooks.photos_finished).
 """
 import logging
 import os
@@ -18,10 +19,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from events.claims import Claim, LeaseKeeper, photo_fail, photos_claim
-from events.retries import is_transient, photo_retry_later
+from events.lifecycle import photo_fail
+from events.transient import is_transient
 from recognition.ingest.analysis import analyze_batch
+from recognition.ingest.claims import Claim, LeaseKeeper, photos_claim
 from recognition.ingest.loading import LoadedPhoto, load_photo
+from recognition.ingest.retries import photo_retry_later
 from recognition.ingest.store import store_batch
 from recognition.ml.embedders import EmbedderUnavailable
 from recognition.ml.pipeline import FacePipeline, get_pipeline

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from events.derivatives import derivatives_store, render_derivatives
 from events.models import Photo
-from events.retries import is_transient
+from events.transient import is_transient
 from core.storage import object_storage
 from recognition.ml.images import ImageDecodeError
 from recognition.ml.pipeline import FacePipeline, PhotoInput

@@ -3,8 +3,9 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from events.claims import Claim, claim_owned, photos_done
+from events.lifecycle import photos_done
 from events.people_due import events_people_due
+from recognition.ingest.claims import Claim, claim_owned
 from recognition.index_version import index_faces_added, index_invalidate
 from recognition.ingest.loading import LoadedPhoto
 from recognition.ml.embedders import Embedder

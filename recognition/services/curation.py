@@ -8,7 +8,7 @@ from events.models import Event
 from recognition.index_version import index_invalidate
 from recognition.models import CurationAction, Face, Person
 from recognition.services.people import people_refresh_covers
-from recognition.signals import people_changed
+from recognition.hooks import PeopleChanged, people_changed
 
 NAME_MAX = 100
 
@@ -43,8 +43,8 @@ def _record(event: Event, user, kind: str, before: dict, created_people: list[in
     CurationAction.objects.create(
         studio_id=event.studio_id, event=event, user=user, kind=kind, before=before, created_people=list(created_people)
     )
-    people_changed.send(sender=Person, event_id=event.id,
-                        person_ids=[row["id"] for row in before["people"]] + list(created_people))
+    people_changed.send(PeopleChanged(event_id=event.id,
+                                      person_ids=(*[row["id"] for row in before["people"]], *created_people)))
     transaction.on_commit(lambda: index_invalidate(event_id=event.id))
 
 
@@ -175,6 +175,7 @@ def curation_undo(*, event: Event) -> CurationAction:
     people_refresh_covers(event=event)
     action.undone_at = timezone.now()
     action.save(update_fields=["undone_at"])
-    people_changed.send(sender=Person, event_id=event.id, person_ids=[row["id"] for row in action.before["people"]])
+    people_changed.send(PeopleChanged(event_id=event.id,
+                                      person_ids=tuple(row["id"] for row in action.before["people"])))
     transaction.on_commit(lambda: index_invalidate(event_id=event.id))
     return action

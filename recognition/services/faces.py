@@ -4,7 +4,7 @@ import uuid
 from django.db import transaction
 
 from events.models import Photo, PhotoState
-from events.claims import photo_done
+from events.lifecycle import photo_done
 from core.storage import object_storage
 from recognition import crypto
 from recognition.index_version import index_faces_added, index_invalidate

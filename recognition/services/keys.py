@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from events.hooks import EventDeleting
 from events.models import Event
 from recognition import crypto
 from recognition.models import EventKey
@@ -153,10 +154,20 @@ def event_data_key(*, event: Event) -> bytes:
 def event_key_destroy(*, event: Event) -> int:
     """Crypto-shred: without the data key the event's embedding ciphertexts are noise.
     Both stores are cleared, so switching stores never leaves a key behind."""
-    deleted = DatabaseKeyStore().delete(event.id)
+    return _key_destroy(event.id)
+
+
+def event_key_shred(deleting: EventDeleting) -> None:
+    """The key shredder, subscribed to the required hook events.hooks.event_deleting: the data key
+    goes before any object or row of the event (an error here aborts the delete)."""
+    _key_destroy(deleting.event_id)
+
+
+def _key_destroy(event_id: int) -> int:
+    deleted = DatabaseKeyStore().delete(event_id)
     store = key_store()
     if not isinstance(store, DatabaseKeyStore):
-        deleted += store.delete(event.id)
+        deleted += store.delete(event_id)
     return deleted
 
 

@@ -25,7 +25,7 @@ from recognition.models import DismissedPair, Face, Person
 from recognition.services.calibration import event_calibration, event_embedder_filter
 from recognition.services.faces import face_embeddings
 from recognition.services.keys import event_data_key
-from recognition.signals import people_changed
+from recognition.hooks import PeopleChanged, people_changed
 
 
 # While photos are still arriving, unassigned faces wait this long for more of the same person
@@ -97,7 +97,7 @@ def _announce(event: Event, faces: list[Face], before: list[int | None]) -> None
     """One people_changed per update: every person that gained or lost a face."""
     touched = {person for face, old in zip(faces, before) if face.person_id != old for person in (face.person_id, old)}
     if touched - {None}:
-        people_changed.send(sender=Person, event_id=event.id, person_ids=sorted(touched - {None}))
+        people_changed.send(PeopleChanged(event_id=event.id, person_ids=tuple(sorted(touched - {None}))))
 
 
 def _usable_faces(event: Event) -> tuple[list[Face], np.ndarray]:

@@ -23,7 +23,7 @@ from sharing import conf
 from sharing.models import LinkState, NotifyMedium, NotifyMessage, NotifyMessageStatus, NotifySubscription
 from sharing.notify import channels, links, sealing
 from sharing.notify.subscriptions import notify_policy_get
-from sharing.signals import guest_matched
+from sharing.hooks import GuestMatched, guest_matched
 
 
 _LEASE_SECONDS = 120  # a try's hold on its message (the SMTP and gateway timeouts are far shorter)
@@ -56,8 +56,8 @@ def notify_send(*, subscription_id: int, now: datetime | None = None) -> NotifyM
                                            photo_ids=photo_ids)
     subscription.last_sent_at = now
     subscription.save(update_fields=["pending_photo_ids", "next_send_at", "last_sent_at"])
-    guest_matched.send(sender=NotifySubscription, studio_id=subscription.studio_id, event_id=subscription.event_id,
-                       share_link_id=subscription.link_id, photo_count=len(message.photo_ids))
+    guest_matched.send(GuestMatched(studio_id=subscription.studio_id, event_id=subscription.event_id,
+                                    share_link_id=subscription.link_id, photo_count=len(message.photo_ids)))
     from sharing.tasks import notify_deliver_task  # tasks import the services
 
     transaction.on_commit(lambda: notify_deliver_task.delay(message.id))

@@ -21,7 +21,7 @@ from sharing.models import GuestSession, Scope, ShareLink
 from sharing.selectors import album_photo_ids, faces_hidden_for
 from sharing.uploads import upload_sha256
 from sharing.services.access import guest_use_claim
-from sharing.signals import guest_searched
+from sharing.hooks import GuestSearched, guest_searched
 
 
 UNREADABLE = _("That file is not a photo we can read. Please take a selfie or choose a JPEG or PNG.")
@@ -139,8 +139,8 @@ def guest_search(*, session: GuestSession, selfie, face: int | None = None) -> S
     session.searched, session.selfie_sha256 = True, upload_sha256(selfie)
     session.save(update_fields=["matches", "matched_face_ids", "searched", "selfie_sha256"])
     ShareLink.objects.filter(id=link.id).update(search_count=F("search_count") + 1, last_used_at=timezone.now())
-    guest_searched.send(sender=ShareLink, studio_id=link.studio_id, event_id=link.event_id, share_link_id=link.id,
-                        match_count=len(hits))
+    guest_searched.send(GuestSearched(studio_id=link.studio_id, event_id=link.event_id, share_link_id=link.id,
+                                      match_count=len(hits)))
     if not hits:
         note = _joined(note, NO_MATCH)
     return SearchOutcome(matches=[(hit.photo_id, round(hit.confidence, 1)) for hit in hits], note=note,

@@ -1,5 +1,5 @@
 """Telling the studio at once that a guest asked to be forgotten: the removal.requested webhook
-(through sharing.signals, in the request's transaction) and an e-mail to the studio's owners
+(through the hook sharing.hooks.removal_requested, in the request's transaction) and an e-mail to the studio's owners
 (a Celery task once the request is committed). Neither says who asked or which faces."""
 from django.core.mail import send_mail
 from django.db import transaction
@@ -7,16 +7,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.tenancy.models import Membership, Role
+from core.access import REMOVAL_NOTICE_ROLES
+from core.tenancy.models import Membership
 from sharing import conf
 from sharing.models import RemovalRequest, RemovalState
-from sharing.signals import removal_requested
+from sharing.hooks import RemovalRequested, removal_requested
 
 
 def removal_filed_announce(*, request: RemovalRequest) -> None:
     pending = RemovalRequest.objects.filter(event_id=request.event_id, state=RemovalState.PENDING).count()
-    removal_requested.send(sender=RemovalRequest, studio_id=request.studio_id, event_id=request.event_id,
-                           removal_request_id=request.id, face_count=len(request.face_ids), pending=pending)
+    removal_requested.send(RemovalRequested(studio_id=request.studio_id, event_id=request.event_id,
+                                            removal_request_id=request.id, face_count=len(request.face_ids),
+                                            pending=pending))
     from sharing.tasks import removal_owners_notify  # tasks import the services
 
     transaction.on_commit(lambda: removal_owners_notify.delay(request.id))
@@ -27,7 +29,7 @@ def removal_owners_email(*, request_id: int) -> list[str]:
     request = RemovalRequest.objects.select_related("event").filter(id=request_id).first()
     if request is None or request.state != RemovalState.PENDING:
         return []
-    owners = sorted(Membership.objects.filter(studio_id=request.studio_id, role=Role.OWNER)
+    owners = sorted(Membership.objects.filter(studio_id=request.studio_id, role__in=REMOVAL_NOTICE_ROLES)
                     .values_list("user__email", flat=True))
     if not owners:
         return []

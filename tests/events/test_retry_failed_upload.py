@@ -3,8 +3,8 @@ and the photo stayed failed for good."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.storage import object_storage
-from events import services
 from events.models import Photo, PhotoFailure, PhotoState
+from recognition.ingest import worker
 from tests.factories import jpeg_bytes
 
 BYTES = jpeg_bytes(color=(40, 80, 120))
@@ -24,7 +24,8 @@ def _event_with_photo(client) -> tuple[int, Photo]:
 def test_a_reupload_of_a_failed_photo_queues_it_again_and_says_so(as_alice, monkeypatch,
                                                                    django_capture_on_commit_callbacks):
     woken = []
-    monkeypatch.setattr(services, "ingest_wake", lambda photos: woken.append(photos))
+    # The wake goes through events.hooks.ingest_due to the engine's waker: record it instead of sending it.
+    monkeypatch.setattr(worker, "ingest_wake", lambda photos, countdown=None: woken.append(photos))
     event_id, photo = _event_with_photo(as_alice)
     Photo.objects.filter(id=photo.id).update(state=PhotoState.FAILED, failure_code=PhotoFailure.TRANSIENT, attempts=3,
                                              failure_reason="the infrastructure stayed unavailable for 30 min")

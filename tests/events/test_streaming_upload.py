@@ -53,7 +53,7 @@ class MultipartBody:
 @pytest.mark.slow
 def test_200mb_upload_keeps_memory_bounded(live_server, alice, tmp_path, monkeypatch, settings):
     settings.VISAGE_MAX_UPLOAD_BYTES = 400 * 1024 * 1024
-    monkeypatch.setattr("events.services.ingest_wake", lambda photos: 0)  # measure the upload alone
+    monkeypatch.setattr("recognition.ingest.worker.ingest_wake", lambda **kwargs: 0)  # measure the upload alone
     big = tmp_path / "huge.jpg"
     subprocess.run([sys.executable, "-c", MAKE_BIG_JPEG, str(big)], check=True)
     size = big.stat().st_size

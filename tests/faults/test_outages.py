@@ -39,7 +39,7 @@ def test_a_storage_outage_during_ingest_fails_no_accepted_photo(s3_server, worke
 
 def test_a_broker_outage_at_a_batchs_end_still_gives_the_event_its_people(workers, broker, as_alice):
     """Before: the people update was never queued and nothing noticed (faces, 0 people, for good)."""
-    from recognition.tasks import ingest_run_task
+    from recognition.ingest.worker import ingest_run_task
 
     event_id = as_alice.post("/api/v1/events/", {"name": "Broker outage"}).json()["id"]
     group = [path for path in PHOTOS if "group" in str(path)][:4]

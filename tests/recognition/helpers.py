@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from events.models import PhotoState
 from events.services import event_create, photos_upload
-from recognition.tasks import ingest_run_task
+from recognition.ingest.worker import ingest_run_task
 from recognition.models import Face
 from tests.factories import FACES_DIR
 

@@ -10,7 +10,7 @@ from events.services import event_create, photos_upload
 from core.storage import object_storage
 from recognition.models import Face
 from recognition.ingest.engine import ingest_run
-from recognition.tasks import ingest_run_task
+from recognition.ingest.worker import ingest_run_task
 from tests.recognition.helpers import detect_into_event
 
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from events.services import event_create, photos_upload
 from recognition.models import Face, Person
-from recognition.tasks import ingest_run_task
+from recognition.ingest.worker import ingest_run_task
 from sharing.models import Scope
 from tests.factories import FACES_DIR
 from tests.sharing.conftest import make_link

@@ -6,10 +6,10 @@ import json
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from events.reconcile import reconcile
 from events.services import event_create, photos_upload
 from recognition.models import Person
-from recognition.tasks import ingest_run_task
+from recognition.ingest.reconcile import reconcile
+from recognition.ingest.worker import ingest_run_task
 from sharing.services.links import share_link_create
 from tests.factories import FACES_DIR
 from tests.recognition.helpers import detect_into_event
@@ -66,7 +66,7 @@ def test_a_failed_photo_is_announced_with_its_reason(studio_a, alice, receiver, 
     with django_capture_on_commit_callbacks(execute=True):
         (outcome,) = photos_upload(event=event, user=alice, files=[
             SimpleUploadedFile("a.png", (FACES_DIR / AMY[0]).read_bytes())])
-        from events.claims import photo_fail
+        from events.lifecycle import photo_fail
         from events.models import Photo, PhotoState
         Photo.objects.filter(id=outcome.photo.id).update(state=PhotoState.PROCESSING)
         photo_fail(photo_id=outcome.photo.id, reason="the original is missing from storage")

@@ -213,9 +213,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
+# Task names are strings only here (settings cannot import the apps); tests/test_tasks_registered.py
+# asserts every name and pattern below matches a registered task.
 CELERY_TASK_ROUTES = {
-    "events.tasks.*": {"queue": "ingest"},
-    "recognition.tasks.ingest_run": {"queue": env_str("VISAGE_INGEST_QUEUE", "ingest")},
+    "recognition.ingest.reconcile": {"queue": "ingest"},
+    "recognition.ingest.run": {"queue": env_str("VISAGE_INGEST_QUEUE", "ingest")},
     "recognition.tasks.event_*": {"queue": "cluster"},
     "webhooks.tasks.*": {"queue": "webhooks"},
 }
@@ -229,8 +231,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 VISAGE_RECONCILE_SECONDS = env_int("VISAGE_RECONCILE_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "purge-expired": {"task": "sharing.tasks.purge_expired", "schedule": 6 * 3600},
-    "reconcile": {"task": "events.tasks.reconcile", "schedule": VISAGE_RECONCILE_SECONDS},
-    # Webhook deliveries whose retry time came (or whose queue message was lost).
+    "reconcile": {"task": "recognition.ingest.reconcile", "schedule": VISAGE_RECONCILE_SECONDS},
+    # Webhook notices left in the outbox and deliveries whose retry time came (or whose queue message was lost).
     "webhooks-due": {"task": "webhooks.tasks.dispatch_due", "schedule": env_int("VISAGE_WEBHOOK_SWEEP_SECONDS", 30)},
     "idempotency-purge": {"task": "core.tasks.idempotency_purge", "schedule": 3600},  # keys last 24 h
     # "Tell me when there are new photos of me": messages held back by the minimum interval.
@@ -251,7 +253,7 @@ VISAGE_WEBHOOK_TIMEOUT_SECONDS = env_int("VISAGE_WEBHOOK_TIMEOUT_SECONDS", 5)
 VISAGE_WEBHOOK_BACKOFF_SECONDS = [float(s) for s in env_list("VISAGE_WEBHOOK_BACKOFF_SECONDS",
                                                              ["30", "120", "300", "900", "2400"])]
 
-# --- Ingest engine (events/claims.py, recognition/ingest/) -------------------------------------
+# --- Ingest engine (recognition/ingest/) -------------------------------------------------------
 # Workers claim photos from the database in batches, under a lease. A batch is decoded once,
 # detected and embedded together; bigger batches pay off on a GPU (the GPU image sets 64, one
 # worker process per GPU). On CPU batching buys little: 4 keeps a worker's peak RSS at 1.3-1.4 GB
@@ -270,7 +272,7 @@ VISAGE_INGEST_MAX_WAKES = env_int("VISAGE_INGEST_MAX_WAKES", 4)
 # own worker process; a GPU worker needs about one per CPU core to keep the device fed.
 VISAGE_INGEST_LOADERS = env_int("VISAGE_INGEST_LOADERS", 1)
 
-# --- Ingest outages: backoff and reconcile (events/retries.py, events/reconcile.py, docs/ingest.md) ---
+# --- Ingest outages: backoff and reconcile (recognition/ingest/retries.py, reconcile.py, docs/ingest.md) ---
 # A transient error (storage, database unreachable) never spends a photo's attempts: the photo
 # waits first, 2, 4 … up to max seconds (jittered), and ends failed ("transient") only after the
 # patience; the reconciler queues such photos again once storage answers.

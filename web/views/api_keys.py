@@ -7,7 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.tenancy.api_keys import KEY_MANAGER_ROLES, api_key_create, api_key_get, api_key_list, api_key_revoke
+from core.access import membership_can
+from core.tenancy.api_keys import api_key_create, api_key_get, api_key_list, api_key_revoke
 from core.tenancy.models import ApiKeyScope
 from web.views.common import studio_page
 
@@ -27,7 +28,7 @@ class ApiKeyForm(forms.Form):
 def _manager(membership):
     if membership is None:
         raise Http404("No studio found for this account.")
-    if membership.role not in KEY_MANAGER_ROLES:
+    if not membership_can(membership, "administer"):
         raise PermissionDenied("Only the studio's owners and admins manage API keys.")
     return membership.studio
 

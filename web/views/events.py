@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.access import membership_can
 from events import selectors, services
 from web.forms import EventForm
 from web.views.common import event_page, event_tabs, permissions, studio_page
@@ -35,7 +36,7 @@ def _upload_tuning() -> dict[str, int]:
 @require_http_methods(["GET", "POST"])
 @studio_page
 def event_create(request, membership):
-    if membership is None or not membership.can_write:
+    if not membership_can(membership, "create_event"):
         raise PermissionDenied("Only studio photographers, admins and owners create events.")
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,7 @@
 """The studio dashboard: the events this user can see, with their processing counters."""
 from django.shortcuts import render
 
+from core.access import membership_can
 from events import selectors
 from events.counters import events_counters
 from web.selectors import event_cover_photos
@@ -22,6 +23,6 @@ def dashboard(request, membership):
         "membership": membership,
         "studio": studio,
         "cards": cards,
-        "can_create": bool(membership and membership.can_write),
+        "can_create": membership_can(membership, "create_event"),
     })
 

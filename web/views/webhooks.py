@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.tenancy.models import Role
+from core.access import membership_can
 from web.views.common import studio_page
 from webhooks import selectors, services
 from webhooks.models import EventType
@@ -24,7 +24,7 @@ class WebhookForm(forms.Form):
 def _manager(membership):
     if membership is None:
         raise Http404("No studio found for this account.")
-    if membership.role not in (Role.OWNER, Role.ADMIN):
+    if not membership_can(membership, "administer"):
         raise PermissionDenied("Only the studio's owners and admins manage webhooks.")
     return membership.studio
 

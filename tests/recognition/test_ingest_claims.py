@@ -1,4 +1,4 @@
-"""Claims with leases (events/claims.py): batches, expiry, attempts, stale owners."""
+"""Claims with leases (recognition/ingest/claims.py): batches, expiry, attempts, stale owners."""
 import io
 import threading
 import uuid
@@ -9,11 +9,11 @@ from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeou
 from django.db import IntegrityError, OperationalError, connection
 from django.utils import timezone
 
-from events.claims import claim_owned, photos_claim, photos_give_up_interrupted, photos_waiting
 from events.models import Photo, PhotoFailure, PhotoState
-from events.reconcile import reconcile
-from events.retries import photo_retry_later
 from events.services import event_create
+from recognition.ingest.claims import claim_owned, photos_claim, photos_give_up_interrupted, photos_waiting
+from recognition.ingest.reconcile import reconcile
+from recognition.ingest.retries import photo_retry_later
 
 
 def _photos(studio, user, count):
@@ -102,7 +102,7 @@ def test_transient_errors_end_failed_with_their_code_only_after_the_patience(stu
     photo.refresh_from_db()
     assert photo.state == PhotoState.FAILED and photo.failure_code == PhotoFailure.TRANSIENT
     assert "unavailable for 10 min" in photo.failure_reason and "EndpointConnectionError" in photo.failure_reason
-    monkeypatch.setattr("events.reconcile.ingest_wake", lambda photos: 1)  # the photo has no real original
+    monkeypatch.setattr("recognition.ingest.reconcile.ingest_wake", lambda photos: 1)  # the photo has no real original
     assert reconcile(check_storage=False).requeued == 1  # storage answers again (its probe did not raise)
     photo.refresh_from_db()
     assert photo.state == PhotoState.QUEUED and photo.attempts == 0 and photo.transient_errors == 0
@@ -163,7 +163,7 @@ def test_concurrent_claimers_never_share_a_photo(studio_a, alice):
 def test_a_live_workers_leases_are_renewed_so_a_slow_batch_is_not_taken(studio_a, alice):
     import time
 
-    from events.claims import LeaseKeeper
+    from recognition.ingest.claims import LeaseKeeper
 
     _photos(studio_a, alice, 2)
     held = photos_claim(worker="slow", limit=1, lease_seconds=2)
@@ -194,7 +194,7 @@ def _s3_error(status: int, code: str) -> ClientError:
     (lambda: ValueError("broken JPEG"), False),
 ])
 def test_which_errors_are_the_infrastructures_fault(error, transient):
-    from events.retries import is_transient
+    from events.transient import is_transient
 
     assert is_transient(error()) is transient
 
@@ -241,7 +241,7 @@ def test_a_database_error_while_storing_a_batch_sends_it_back_without_spending_a
 
 
 def test_the_task_wakes_workers_when_the_earliest_backoff_ends(studio_a, alice, monkeypatch):
-    from recognition import tasks
+    from recognition.ingest import worker as tasks
     from recognition.ingest.engine import RunReport
 
     (photo,) = _photos(studio_a, alice, 1)

@@ -1,10 +1,10 @@
-"""Transient errors: the infrastructure's fault (storage, database away), never the photo's.
+"""Backoff after transient errors (events/transient.py says which errors those are).
 
 Such an error never spends one of the photo's attempts. The photo goes back to the queue with a
 jittered, exponentially growing ``retry_at`` that claims respect, so a 10 s storage outage costs
 a few cheap retries instead of burning every attempt in under a second. Only when errors have
 lasted longer than VISAGE_INGEST_RETRY_PATIENCE_SECONDS does the photo end ``failed`` with the
-code ``transient``; the reconciler queues those again once storage answers (events/reconcile.py).
+code ``transient``; the reconciler queues those again once storage answers (reconcile.py).
 """
 import logging
 import random
@@ -12,38 +12,15 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.db.models import F
 from django.utils import timezone
 
 from core.storage import object_storage
+from events.lifecycle import photo_fail, photos_requeue
 from events.models import Photo, PhotoFailure, PhotoState
-from events.signals import photos_finished
+from events.transient import is_transient
 
 logger = logging.getLogger(__name__)
-
-try:  # network/storage hiccups: the upload answers 503 for these, the engine retries later
-    from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, HTTPClientError
-
-    TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError, BotoConnectionError,
-                                                         HTTPClientError)
-except ImportError:  # pragma: no cover - boto3 is in base requirements
-    ClientError = None
-    TRANSIENT_ERRORS = (ConnectionError, TimeoutError)
-
-# S3 answers that mean "not now" (botocore already retried them a few times).
-_S3_BUSY_CODES = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling"}
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Storage unreachable or busy, or the database connection lost: worth retrying later."""
-    if isinstance(exc, (*TRANSIENT_ERRORS, OperationalError, InterfaceError)):
-        return True
-    if ClientError is not None and isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        return status >= 500 or error.get("Code") in _S3_BUSY_CODES
-    return False
 
 
 def retry_delay(*, errors: int) -> float:
@@ -66,12 +43,9 @@ def photo_retry_later(*, photo_id: int, token: uuid.UUID, reason: str) -> dateti
     patience = timedelta(seconds=settings.VISAGE_INGEST_RETRY_PATIENCE_SECONDS)
     if now - since >= patience:
         minutes = (now - since).total_seconds() / 60
-        if rows.update(state=PhotoState.FAILED, failure_code=PhotoFailure.TRANSIENT, processed_at=now,
-                       lease_token=None, lease_until=None, retry_at=None,
-                       failure_reason=(f"the infrastructure stayed unavailable for {minutes:.0f} min "
-                                       f"({current['transient_errors'] + 1} tries); it is retried when storage "
-                                       f"answers again; last error: {reason}")[:2000]):
-            photos_finished.send(sender=Photo, photo_ids=[photo_id])
+        photo_fail(photo_id=photo_id, token=token, code=PhotoFailure.TRANSIENT, reason=(
+            f"the infrastructure stayed unavailable for {minutes:.0f} min ({current['transient_errors'] + 1} "
+            f"tries); it is retried when storage answers again; last error: {reason}"))
         return None
     retry_at = now + timedelta(seconds=retry_delay(errors=current["transient_errors"] + 1))
     rows.update(state=PhotoState.QUEUED, attempts=F("attempts") - 1, transient_errors=F("transient_errors") + 1,
@@ -103,10 +77,3 @@ def photos_requeue_transient(*, event_id: int | None = None) -> int:
         logger.warning("reconcile: storage still unavailable (%s); transient failures wait", exc.__class__.__name__)
         return 0
     return photos_requeue(photos=failed)
-
-
-def photos_requeue(*, photos) -> int:
-    """Queue photos again as if new (attempts, backoff and failure cleared); processing ones stay."""
-    return photos.exclude(state=PhotoState.PROCESSING).update(
-        state=PhotoState.QUEUED, attempts=0, lease_token=None, lease_until=None, failure_reason="",
-        failure_code="", retry_at=None, transient_errors=0, transient_since=None, processed_at=None)

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from events.reconcile import reconcile
+from recognition.ingest.reconcile import reconcile
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""The reconciler: wakes workers for waiting photos, audits and repairs storage."""
+"""The reconciler (recognition/ingest/reconcile.py, with events/storage_audit.py): wakes workers
+for waiting photos, audits and repairs storage."""
 import json
 import os
 import time
@@ -11,10 +12,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core.storage import object_storage
-from events import people_due
-from events import reconcile as reconcile_module
 from events.models import Event, Photo, PhotoFailure, PhotoState
-from events.reconcile import reconcile
+from recognition.ingest import reconcile as reconcile_module
+from recognition.ingest.reconcile import reconcile
 from recognition.ml.pipeline import get_pipeline
 from tests.factories import jpeg_bytes
 
@@ -111,7 +111,7 @@ def test_photos_failed_only_for_transient_reasons_are_queued_again_by_beat_and_r
 
 
 def test_transient_failures_wait_while_storage_is_still_away(as_alice, event_id, wakes, monkeypatch):
-    from events import retries
+    from recognition.ingest import retries
 
     class Away:
         def exists(self, key):
@@ -128,7 +128,7 @@ def test_transient_failures_wait_while_storage_is_still_away(as_alice, event_id,
 def test_events_whose_people_update_is_overdue_get_one_queued(as_alice, event_id, wakes, settings, monkeypatch):
     settings.VISAGE_RECONCILE_PEOPLE_GRACE_SECONDS = 60
     queued = []
-    monkeypatch.setattr(people_due, "_queue", [lambda event: queued.append(event) or True])
+    monkeypatch.setattr(reconcile_module, "queue_people_update", lambda event: queued.append(event) or True)
     recent = Event.objects.create(studio_id=Event.objects.get(id=event_id).studio_id, name="Recent")
     Event.objects.filter(id=event_id).update(people_due_at=timezone.now() - timedelta(seconds=61))
     Event.objects.filter(id=recent.id).update(people_due_at=timezone.now() - timedelta(seconds=30))

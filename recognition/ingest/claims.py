@@ -4,7 +4,8 @@ Celery messages only wake workers; a worker claims a batch of photos with a cond
 and a lease. A worker that dies (SIGKILL, OOM, a lost node) simply stops renewing: when the lease
 runs out the photo is claimable again, its attempt counted. After ``max_attempts`` claims the
 photo ends ``failed`` with a reason; every path ends in ``done`` or ``failed``. Transient errors
-(storage away) give the attempt back and hold the photo until its ``retry_at`` (events/retries.py).
+(storage away) give the attempt back and hold the photo until its ``retry_at`` (retries.py).
+How a photo ends (done, failed, queued again) is events' lifecycle (events/lifecycle.py).
 """
 import logging
 import threading
@@ -17,8 +18,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from events.lifecycle import photos_announce_finished
 from events.models import Photo, PhotoFailure, PhotoState
-from events.signals import photos_finished
 
 logger = logging.getLogger(__name__)
 
@@ -87,46 +88,19 @@ def claim_owned(*, token: uuid.UUID, photo_ids: list[int]):
     return Photo.objects.select_for_update().filter(id__in=photo_ids, lease_token=token, state=PhotoState.PROCESSING)
 
 
-def photo_done(*, photo_id: int, **fields) -> None:
-    photos_done(done={photo_id: fields})
-
-
-def photos_done(*, done: dict[int, dict]) -> None:
-    """End photos ``done`` (photo id → its own extra fields, e.g. derivative keys), and announce
-    them in one photos_finished: a stored batch is one notice, not one per photo."""
-    now = timezone.now()
-    for photo_id, fields in done.items():
-        Photo.objects.filter(id=photo_id).update(
-            state=PhotoState.DONE, failure_reason="", failure_code="", processed_at=now, lease_token=None,
-            lease_until=None, retry_at=None, transient_errors=0, transient_since=None, **fields)
-    if done:
-        photos_finished.send(sender=Photo, photo_ids=list(done))
-
-
-def photo_fail(*, photo_id: int, reason: str, token: uuid.UUID | None = None,
-               code: str = PhotoFailure.PERMANENT) -> None:
-    """End the photo ``failed`` with a reason a person can read (only if still ours, given a token)."""
-    rows = Photo.objects.filter(id=photo_id)
-    if token is not None:
-        rows = rows.filter(lease_token=token)
-    if rows.update(state=PhotoState.FAILED, failure_reason=reason[:2000], failure_code=code,
-                   processed_at=timezone.now(), lease_token=None, lease_until=None, retry_at=None):
-        photos_finished.send(sender=Photo, photo_ids=[photo_id])
-
-
 def photos_give_up_interrupted(*, max_attempts: int | None = None) -> int:
     """Photos whose every attempt was interrupted (lease ran out each time) end failed."""
     max_attempts = max_attempts or settings.VISAGE_INGEST_MAX_ATTEMPTS
     stuck = Photo.objects.filter(state=PhotoState.PROCESSING, lease_until__lt=timezone.now(), attempts__gte=max_attempts)
-    ids = list(stuck.values_list("id", flat=True))
-    if not ids:
+    found = list(stuck.values_list("id", "event_id"))
+    if not found:
         return 0
-    ended = stuck.filter(id__in=ids).update(
+    ended = stuck.filter(id__in=[photo_id for photo_id, _ in found]).update(
         state=PhotoState.FAILED, processed_at=timezone.now(), lease_token=None, lease_until=None,
         failure_code=PhotoFailure.INTERRUPTED,
         failure_reason=(f"processing was interrupted {max_attempts} times (the worker was killed or ran "
                         "out of memory on this photo); upload it again or ask support"))
-    photos_finished.send(sender=Photo, photo_ids=ids)
+    photos_announce_finished(photos=found)
     return ended
 
 

@@ -1,4 +1,6 @@
-"""Helpers for tests: API clients and small generated images. Real photos live in shared/data."""
+"""Helpers for tests: API clients, small generated images, and model factories (factory-boy) that
+derive the tenant from the parent: a photo takes its studio from its event, a face its event and
+studio from its photo (tests/factories/{tenancy,events,recognition}.py). Real photos live in shared/data."""
 import io
 from pathlib import Path
 
@@ -6,7 +8,7 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 FACES_DIR = DATA_DIR / "faces"
 
 
@@ -26,3 +28,8 @@ def png_bytes(width: int = 32, height: int = 32, mode: str = "RGBA") -> bytes:
     out = io.BytesIO()
     Image.new(mode, (width, height)).save(out, "PNG")
     return out.getvalue()
+
+
+# The model factories (imported last: they use the helpers above).
+from tests.factories.tenancy import MembershipFactory, StudioFactory, UserFactory  # noqa: E402
+from tests.factories.events import EventFactory, EventOrganizerFactory, PhotoFactory  # noqa: E402
