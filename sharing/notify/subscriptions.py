@@ -101,10 +101,12 @@ def notify_address_clean(*, studio_id: int, medium: str, address: str) -> str:
 def notify_window_end(*, event: Event, now: datetime) -> datetime:
     """The notify window (VISAGE_NOTIFY_WINDOW_DAYS from the opt-in), never past the day the
     event's face data is destroyed (sharing.services.retention)."""
+    from sharing.services.retention import retention_deadline  # retention purges opt-ins: imports this module
+
     days = (StudioPolicy.objects.filter(studio_id=event.studio_id).values_list("retention_days", flat=True).first()
             or DEFAULT_RETENTION_DAYS)
-    anchor = event.starts_on or timezone.localdate(event.created_at)
-    retention_end = datetime.combine(anchor + timedelta(days=days + 1), time.min, tzinfo=dt_timezone.utc)
+    last_day = retention_deadline(event=event, retention_days=days)  # face data may exist through this day
+    retention_end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=dt_timezone.utc)
     return min(now + timedelta(days=conf.notify_window_days()), retention_end)
 
 

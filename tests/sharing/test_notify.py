@@ -345,3 +345,25 @@ def test_a_guest_who_arrives_before_any_photo_is_told_about_the_first_ones(event
     opt_in(link.token, "amy2", AMY, ip="203.0.113.10")  # nothing to find yet: the reason to opt in
     ids = arrive(event, "amy1", "penny1")
     assert [listed(m) for m in smtp_server.to(AMY)] == [{ids["amy1.png"]}]
+
+
+def test_no_message_after_the_window_and_no_window_past_retention(event, arrive, smtp_server, settings):
+    from events.models import Event
+
+    settings.VISAGE_NOTIFY_WINDOW_DAYS = 30
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    record = NotifySubscription.objects.get()
+    assert timedelta(days=29) < record.expires_at - timezone.now() <= timedelta(days=30)
+    NotifySubscription.objects.update(expires_at=timezone.now() - timedelta(seconds=1))  # the window ended
+    arrive(event, "amy3")
+    assert smtp_server.messages == []
+    # An event 85 days old with the default 90-day retention: the window stops where its face data goes.
+    Event.objects.filter(id=event.id).update(starts_on=timezone.localdate() - timedelta(days=85))
+    NotifySubscription.objects.all().delete()
+    opt_in(link.token, "amy4", AMY, ip="203.0.113.11")
+    assert NotifySubscription.objects.get().expires_at.date() == timezone.localdate() + timedelta(days=6)
+    Event.objects.filter(id=event.id).update(starts_on=timezone.localdate() - timedelta(days=91))
+    late = search(guest_client("203.0.113.12"), link.token, read_face("bbt/people/amy/amy5.png"))
+    assert late.json()["notify_token"] is None  # past retention nothing is offered
