@@ -5,7 +5,7 @@ from core.tenancy.models import Role
 # Not a studio role: a person invited to one event (sharing.services.organizers).
 ORGANIZER = "organizer"
 
-ACTIONS = ("view", "faces", "upload", "curate", "share", "invite", "delete")
+ACTIONS = ("view", "faces", "upload", "curate", "share", "invite", "delete", "camera_upload", "camera_switch")
 # An organizer (the event's client) decides what guests see, and may mint links that show guests the
 # photos, originals and person albums: they read all of that too, including the people and their cover
 # faces needed to pick whom a person link shows. Every face of a person ("faces") is the studio's
@@ -18,6 +18,10 @@ _CAN = {
     "share": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER, ORGANIZER},
     "invite": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER},
     "delete": {Role.OWNER, Role.ADMIN},
+    # The event's camera account (FTP): who uploads reads its credentials and makes a new password;
+    # turning camera upload on or off for the event is the owners' and admins' call.
+    "camera_upload": {Role.OWNER, Role.ADMIN, Role.PHOTOGRAPHER},
+    "camera_switch": {Role.OWNER, Role.ADMIN},
 }
 
 
