@@ -52,6 +52,10 @@ class CameraFilesystem(AbstractedFS):
             self._snapshot = (time.monotonic(), photos)
         return photos
 
+    def forget_snapshot(self) -> None:
+        """After an upload: the next listing shows it."""
+        self._snapshot = (0.0, {})
+
     def _partials(self) -> dict[str, int]:
         return self._session.spool.partials(self._session.camera_login.username)
 

@@ -72,6 +72,7 @@ class CameraHandlerMixin:
 
     def camera_transfer_ended(self, spool_file: SpoolFile, *, finished: bool) -> str:
         spool_file.close()
+        self.fs.forget_snapshot()
         if spool_file.oversize:
             return self._camera_receive(spool_file, code=552, oversize=True)
         if not finished or self._client_gone():
