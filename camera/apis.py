@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from camera import services
-from camera.conf import ftp_config
+from camera.conf import connection_details
 from events.api import EventApi
 
 
@@ -32,17 +32,6 @@ class CameraUploadSwitchSerializer(serializers.Serializer):
     enabled = serializers.BooleanField(help_text="false: the camera's logins and uploads are refused at once.")
 
 
-def camera_upload_body(request, credentials: services.CameraCredentials) -> dict:
-    config = ftp_config()
-    host = config.public_host or request.get_host().rsplit(":", 1)[0].strip("[]")
-    port = config.public_port
-    return {
-        "host": host, "port": port, "username": credentials.username, "password": credentials.password,
-        "has_password": credentials.has_password, "tls": config.tls_mode, "enabled": credentials.enabled,
-        "uri": f"ftp://{credentials.username}@{host}:{port}/", "rotated_at": credentials.rotated_at,
-    }
-
-
 _CREDENTIALS = {"host": "photos.example.com", "port": 2121, "username": "e42-k3m9qz", "password": None,
                 "has_password": True, "tls": "optional", "enabled": True,
                 "uri": "ftp://e42-k3m9qz@photos.example.com:2121/", "rotated_at": "2026-12-03T09:30:00Z"}
@@ -61,7 +50,8 @@ class CameraUploadApi(EventApi):
                    "TLS and whether it is on. The password is never shown here (null): rotate to get a new one. "
                    "Owners, admins and photographers.")
     def get(self, request, event_id: int):
-        return Response(camera_upload_body(request, services.camera_credentials(event=self.event)))
+        credentials = services.camera_credentials(event=self.event)
+        return Response(connection_details(request_host=request.get_host(), credentials=credentials))
 
     @extend_schema(operation_id="camera_upload_switch", summary="Turn the event's camera upload on or off",
                    request=CameraUploadSwitchSerializer, responses=CameraUploadOutputSerializer,
@@ -72,7 +62,7 @@ class CameraUploadApi(EventApi):
         data = CameraUploadSwitchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         credentials = services.camera_upload_switch(event=self.event, enabled=data.validated_data["enabled"])
-        return Response(camera_upload_body(request, credentials))
+        return Response(connection_details(request_host=request.get_host(), credentials=credentials))
 
     @extend_schema(operation_id="camera_upload_switch_post", summary="Turn the event's camera upload on or off (POST)",
                    request=CameraUploadSwitchSerializer, responses=CameraUploadOutputSerializer,
@@ -92,4 +82,5 @@ class CameraUploadRotateApi(EventApi):
                    "its hash is kept); the old one stops working at once. The first rotation opens the account. "
                    "Owners, admins and photographers.")
     def post(self, request, event_id: int):
-        return Response(camera_upload_body(request, services.camera_password_rotate(event=self.event)))
+        credentials = services.camera_password_rotate(event=self.event)
+        return Response(connection_details(request_host=request.get_host(), credentials=credentials))

@@ -57,3 +57,16 @@ def parse_port_range(text: str) -> range | None:
     if not 1024 <= low <= high <= 65535:
         raise ImproperlyConfigured(f"VISAGE_FTP_PASSIVE_PORTS={text!r}: ports between 1024 and 65535, first ≤ last.")
     return range(low, high + 1)
+
+
+def connection_details(*, credentials, request_host: str) -> dict:
+    """What a camera is told (API answer and event page): the public host ("" = the host the web
+    request came to), port, account, TLS mode and an ftp:// URI (with the password only when shown)."""
+    config = ftp_config()
+    host = config.public_host or request_host.rsplit(":", 1)[0].strip("[]")
+    port = config.public_port
+    return {
+        "host": host, "port": port, "username": credentials.username, "password": credentials.password,
+        "has_password": credentials.has_password, "tls": config.tls_mode, "enabled": credentials.enabled,
+        "uri": f"ftp://{credentials.username}@{host}:{port}/", "rotated_at": credentials.rotated_at,
+    }

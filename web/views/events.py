@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from events import selectors, services
 from web.forms import EventForm
+from web.views.camera import camera_card
 from web.views.common import event_page, event_tabs, permissions, studio_page
 
 
@@ -19,6 +20,7 @@ def event_detail(request, access):
         "counters": selectors.event_counters(event=access.event),
         "tabs": event_tabs(access, "photos"),
         "upload": _upload_tuning(),
+        "camera": camera_card(request, access),
     })
 
 
