@@ -188,6 +188,8 @@ def main() -> None:
     parser.add_argument("--email", default=DEMO[0])
     parser.add_argument("--password", default=DEMO[1])
     parser.add_argument("--photos", type=int, default=100)
+    parser.add_argument("--order", choices=["ftp-first", "api-first"], default="ftp-first",
+                        help="which burst runs first (the other follows once the first is processed)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait for each burst's photos")
     parser.add_argument("--cache", type=Path, default=ROOT / "var" / "bench-photos")
     args = parser.parse_args()
@@ -209,15 +211,19 @@ def main() -> None:
         ftp_event = session.post(f"{url}/api/v1/events/", data={"name": "Bench live: camera FTP"}).json()["id"]
         api_event = session.post(f"{url}/api/v1/events/", data={"name": "Bench live: REST API"}).json()["id"]
         account = session.post(f"{url}/api/v1/events/{ftp_event}/camera-upload/rotate/").json()
-        probe = GuestNoticeProbe()
-        probe.prepare(url=url, session=session, event_id=ftp_event)
-        ftp = measure("ftp", lambda: ftp_burst("127.0.0.1", ftp_port, account["username"], account["password"], paths),
-                      url, session, ftp_event, paths, args.timeout, probe)
-        probe = GuestNoticeProbe()
-        probe.prepare(url=url, session=session, event_id=api_event)
-        api = measure("api", lambda: api_burst(url, session, api_event, paths), url, session, api_event, paths,
-                      args.timeout, probe)
-        result = {"stack": args.start or url, "cpu_count": os.cpu_count(), "megapixels": 24, "ftp": ftp, "api": api,
+        bursts = {
+            "ftp": (ftp_event, lambda: ftp_burst("127.0.0.1", ftp_port, account["username"], account["password"], paths)),
+            "api": (api_event, lambda: api_burst(url, session, api_event, paths)),
+        }
+        measured = {}
+        for name in (["ftp", "api"] if args.order == "ftp-first" else ["api", "ftp"]):
+            event_id, burst = bursts[name]
+            probe = GuestNoticeProbe()
+            probe.prepare(url=url, session=session, event_id=event_id)
+            measured[name] = measure(name, burst, url, session, event_id, paths, args.timeout, probe)
+        ftp, api = measured["ftp"], measured["api"]
+        result = {"stack": args.start or url, "cpu_count": os.cpu_count(), "megapixels": 24, "order": args.order,
+                  "ftp": ftp, "api": api,
                   "ftp_vs_api_throughput": round(ftp["photos_per_s"] / api["photos_per_s"], 3)
                   if ftp["photos_per_s"] and api["photos_per_s"] else None}
     finally:

@@ -189,3 +189,12 @@ def test_required_tls_refuses_plain_ftp(start_ftp, camera, self_signed):
     secure.connect("127.0.0.1", server.port)
     secure.login(*camera)  # ftplib sends AUTH TLS first
     secure.quit()
+
+
+def test_passive_mode_uses_the_configured_ports_and_public_address(start_ftp, camera, wedding):
+    server = start_ftp(VISAGE_FTP_PASSIVE_PORTS="40100-40109", VISAGE_FTP_MASQUERADE_ADDRESS="203.0.113.7")
+    ftp = connect(server, *camera)
+    reply = ftp.sendcmd("PASV")  # what a camera behind the venue's NAT is told to connect to
+    numbers = [int(n) for n in reply[reply.index("(") + 1:reply.index(")")].split(",")]
+    assert numbers[:4] == [203, 0, 113, 7] and 40100 <= numbers[4] * 256 + numbers[5] <= 40109
+    ftp.close()
