@@ -30,7 +30,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts.bench_e2e import DEMO, Stack, _wait, _warm_up, free_port  # noqa: E402
+from scripts.bench_e2e import DEMO, Stack, _wait, free_port  # noqa: E402
 from scripts.bench_photos import build_photos  # noqa: E402
 
 
@@ -46,6 +46,18 @@ class GuestNoticeProbe:
     def report(self, *, completed: dict[int, float]) -> dict | None:
         return None
 # ---------------------------------------------------------------------------------------------
+
+
+def warm_up(url: str, session: requests.Session, workers: int) -> None:
+    """Distinct small photos through the stack first, enough for every worker process to load its
+    models (bench_e2e's one photo warms one process: the first burst then paid for the other's)."""
+    event_id = session.post(f"{url}/api/v1/events/", data={"name": "Warm-up"}).json()["id"]
+    photos = sorted((ROOT.parent / "shared" / "data" / "faces" / "lfw-dev").glob("*/*.jpg"))[:4 * workers * 2]
+    for start in range(0, len(photos), 4):  # a request per batch: one wake each
+        session.post(f"{url}/api/v1/events/{event_id}/photos/",
+                     files=[("files", (p.name, p.read_bytes())) for p in photos[start:start + 4]])
+    _wait(lambda: session.get(f"{url}/api/v1/events/{event_id}/").json()["counters"]["photos_pending"] == 0,
+          "the warm-up photos", timeout=300)
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -207,7 +219,7 @@ def main() -> None:
         session = requests.Session()
         token = session.post(f"{url}/api/v1/auth/token/", data={"email": args.email, "password": args.password}).json()["token"]
         session.headers["Authorization"] = f"Token {token}"
-        _warm_up(url, session)
+        warm_up(url, session, workers=(int(stack.env.get("VISAGE_WORKERS", os.cpu_count() or 1)) if stack else 2))
         ftp_event = session.post(f"{url}/api/v1/events/", data={"name": "Bench live: camera FTP"}).json()["id"]
         api_event = session.post(f"{url}/api/v1/events/", data={"name": "Bench live: REST API"}).json()["id"]
         account = session.post(f"{url}/api/v1/events/{ftp_event}/camera-upload/rotate/").json()

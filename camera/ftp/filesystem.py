@@ -121,11 +121,12 @@ class CameraFilesystem(AbstractedFS):
         if not name or len(name) > _MAX_NAME:
             raise FilesystemError("Name the file (at most 255 characters)")
         session, limit = self._session, self._session.config.max_upload_bytes
-        if mode == "wb":
-            return session.spool.start(username=session.camera_login.username, virtual_path=filename, limit=limit)
-        if mode == "r+b":
-            return session.spool.resume(username=session.camera_login.username, virtual_path=filename, limit=limit)
-        raise FilesystemError("This account only uploads: photos are not read or changed over FTP")
+        if mode not in ("wb", "r+b"):
+            raise FilesystemError("This account only uploads: photos are not read or changed over FTP")
+        begin = session.spool.start if mode == "wb" else session.spool.resume
+        spool_file = begin(username=session.camera_login.username, virtual_path=filename, limit=limit)
+        spool_file.login = session.camera_login  # the upload belongs to this login, even if the session logs out
+        return spool_file
 
     def mkstemp(self, suffix="", prefix="", dir=None, mode="wb"):
         raise FilesystemError("STOU is not offered: send the file with STOR and its name")

@@ -77,7 +77,7 @@ class CameraHandlerMixin:
             return self._camera_receive(spool_file, code=552, oversize=True)
         if not finished or self._client_gone():
             self.spool.keep(spool_file)
-            logger.info("%s: upload of %s cut off after %d bytes; kept for a resume", self.camera_login.username,
+            logger.info("%s: upload of %s cut off after %d bytes; kept for a resume", spool_file.username,
                         spool_file.virtual_path, spool_file.size())
             return _reply(426, f"Connection lost after {spool_file.size()} bytes: nothing stored; send the rest "
                                "with REST + STOR, or the whole file again.")
@@ -87,7 +87,7 @@ class CameraHandlerMixin:
         close_old_connections()
         upload = SpooledUpload(spool_file, oversize=oversize)
         try:
-            outcome = camera_photo_receive(login=self.camera_login, uploaded=upload)
+            outcome = camera_photo_receive(login=spool_file.login, uploaded=upload)
         except (CameraUploadOff, StorageUnavailable) as exc:
             return _reply(550 if isinstance(exc, CameraUploadOff) else 451, str(exc))
         except Exception:

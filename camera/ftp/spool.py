@@ -26,6 +26,7 @@ class SpoolFile:
         self.name = str(spool_path)  # pyftpdlib logs it and passes it back
         self.oversize = False
         self.resumed_from = 0
+        self.login = None  # camera.services.CameraLogin, set by the filesystem that opened it
 
     @property
     def filename(self) -> str:
