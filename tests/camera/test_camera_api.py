@@ -77,3 +77,13 @@ def test_the_host_defaults_to_the_requests_own(as_alice, event, settings):
     settings.ALLOWED_HOSTS = ["visage.example"]
     body = as_alice.get(f"/api/v1/events/{event.id}/camera-upload/", HTTP_HOST="visage.example:8000").json()
     assert body["host"] == "visage.example" and body["port"] == 2121
+
+
+def test_a_retried_rotation_never_replays_the_password_nor_rotates_again(as_alice, event):
+    url = f"/api/v1/events/{event.id}/camera-upload/rotate/"
+    first = as_alice.post(url, HTTP_IDEMPOTENCY_KEY="rotate-1")
+    password = first.json()["password"]
+    retry = as_alice.post(url, HTTP_IDEMPOTENCY_KEY="rotate-1")
+    assert retry.status_code == 409 and retry.json()["error"]["code"] == "secret_not_replayable"
+    assert password not in retry.content.decode()
+    assert check_password(password, CameraAccount.objects.get(event=event).password_hash)  # still the one shown
