@@ -65,7 +65,13 @@ class SpoolFile:
 class _Partial:
     spool_path: Path
     kept_at: float = field(default_factory=time.monotonic)
-    in_use: bool = False
+    holder: SpoolFile | None = None  # the resume writing it now, if any
+
+    @property
+    def in_use(self) -> bool:
+        """Only while the resuming file is open: a resume refused before it started (REST past the
+        end) or ended any way gives the partial back."""
+        return self.holder is not None and not self.holder.closed
 
 
 class Spool:
@@ -98,9 +104,9 @@ class Spool:
                 raise FilesystemError(
                     f"No interrupted upload of {os.path.basename(virtual_path)} to resume "
                     "(or it is older than the resume window): send the whole file without REST")
-            partial.in_use = True
-        return SpoolFile(spool_path=partial.spool_path, username=username, virtual_path=virtual_path, limit=limit,
-                         resume=True)
+            partial.holder = SpoolFile(spool_path=partial.spool_path, username=username, virtual_path=virtual_path,
+                                       limit=limit, resume=True)
+            return partial.holder
 
     def keep(self, spool_file: SpoolFile) -> None:
         """The upload was cut off: keep what arrived for a resume, within the window."""

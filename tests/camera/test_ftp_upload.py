@@ -169,3 +169,23 @@ def _stored_objects() -> list[str]:
         found += [f"{folder}/{name}" for name in files]
         folders += [f"{folder}/{name}".lstrip("/") for name in subfolders]
     return found
+
+
+def test_a_rest_past_what_arrived_is_refused_and_the_resume_stays_possible(ftp_server, camera, wedding):
+    data = GROUP.read_bytes()
+    ftp = connect(ftp_server, *camera)
+    data_socket = ftp.transfercmd("STOR party.jpg")
+    data_socket.sendall(data[:40_000])
+    time.sleep(0.3)
+    data_socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    data_socket.close()
+    with pytest.raises(ftplib.Error):
+        ftp.voidresp()
+    received = ftp.size("party.jpg")
+    with pytest.raises(ftplib.error_perm) as refused:
+        ftp.storbinary("STOR party.jpg", io.BytesIO(data[received + 10:]), rest=received + 10)
+    assert str(refused.value).startswith("554")
+    reply = ftp.storbinary("STOR party.jpg", io.BytesIO(data[received:]), rest=received)
+    assert reply.startswith("226 Stored party.jpg")
+    assert Photo.objects.get(event=wedding).size == len(data)
+    ftp.quit()
