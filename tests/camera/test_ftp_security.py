@@ -198,3 +198,14 @@ def test_passive_mode_uses_the_configured_ports_and_public_address(start_ftp, ca
     numbers = [int(n) for n in reply[reply.index("(") + 1:reply.index(")")].split(",")]
     assert numbers[:4] == [203, 0, 113, 7] and 40100 <= numbers[4] * 256 + numbers[5] <= 40109
     ftp.close()
+
+
+def test_one_address_guessing_across_accounts_is_capped(start_ftp, camera, gala):
+    server = start_ftp(VISAGE_FTP_FAILURES_PER_CLIENT=(2, 900))
+    for username in ("e1-aaaaaa", "e2-bbbbbb"):
+        with pytest.raises(ftplib.error_perm):
+            connect(server, username, "guess", source="127.0.0.3")
+    with pytest.raises(ftplib.error_perm) as capped:
+        connect(server, *camera, source="127.0.0.3")
+    assert str(capped.value).startswith("530 Too many wrong passwords from this address")
+    connect(server, *camera).quit()  # other addresses are not held back
