@@ -9,7 +9,7 @@ from core.tenancy.models import ApiKeyScope, Membership, Role
 # Not a studio role: a person invited to one event (sharing.services.organizers).
 ORGANIZER = "organizer"
 
-ACTIONS = ("view", "faces", "upload", "curate", "share", "invite", "delete")
+ACTIONS = ("view", "faces", "upload", "curate", "share", "invite", "delete", "camera_upload", "camera_switch")
 # Studio-level actions (no event involved): creating events, and administering the studio
 # (its API keys, webhooks and guest-data retention period).
 STUDIO_ACTIONS = ("create_event", "administer")
@@ -31,6 +31,10 @@ _CAN = {
     "delete": _MANAGERS,
     "create_event": _WRITERS,
     "administer": _MANAGERS,
+    # The event's camera account (FTP): who uploads reads its credentials and makes a new password;
+    # turning camera upload on or off for the event is the owners' and admins' call.
+    "camera_upload": _WRITERS,
+    "camera_switch": _MANAGERS,
 }
 
 # The role an API key's service account holds in its studio, by the key's scope (core.tenancy.api_keys);

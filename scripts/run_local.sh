@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Serve Visage on the embedded default: Celery workers (filesystem broker unless REDIS_URL is
-# set) plus the web server on 127.0.0.1:$PORT. Ctrl-C, SIGTERM (to this script or its process
+# set), the web server on 127.0.0.1:$PORT and the camera upload FTP server on 127.0.0.1:$VISAGE_FTP_PORT
+# (default 2121). Ctrl-C, SIGTERM (to this script or its process
 # group) and SIGHUP all stop both, and everything they started, within STOP_GRACE_S + a moment.
 #
 # Workers: one process per core (VISAGE_WORKERS), each with one torch thread: MTCNN and SFace
@@ -10,6 +11,7 @@
 set -uo pipefail  # no -e: the stop below must run to its end
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
+FTP_PORT="${VISAGE_FTP_PORT:-2121}"
 VENV="${VENV:-.venv}"
 VAR="${VISAGE_VAR_DIR:-var}"
 WORKERS="${VISAGE_WORKERS:-$(nproc)}"
@@ -28,15 +30,17 @@ setsid "$VENV/bin/celery" -A visage worker -Q ingest,gpu,cluster,webhooks --pool
 WORKER=$!
 setsid "$VENV/bin/python" manage.py runserver "127.0.0.1:${PORT}" --noreload &
 WEB=$!
+setsid "$VENV/bin/python" manage.py ftp_server --host 127.0.0.1 --port "$FTP_PORT" &
+FTP=$!
 
 stop() {
   trap '' INT TERM HUP
-  kill -TERM "$WEB" "$WORKER" 2>/dev/null
+  kill -TERM "$WEB" "$WORKER" "$FTP" 2>/dev/null
   for _ in $(seq $((STOP_GRACE_S * 10))); do
-    kill -0 -- "-$WORKER" 2>/dev/null || kill -0 -- "-$WEB" 2>/dev/null || break
+    kill -0 -- "-$WORKER" 2>/dev/null || kill -0 -- "-$WEB" 2>/dev/null || kill -0 -- "-$FTP" 2>/dev/null || break
     sleep 0.1
   done
-  kill -KILL -- "-$WORKER" "-$WEB" 2>/dev/null
+  kill -KILL -- "-$WORKER" "-$WEB" "-$FTP" 2>/dev/null
   wait
   exit "$1"
 }
@@ -44,8 +48,8 @@ trap 'stop 130' INT
 trap 'stop 143' TERM
 trap 'stop 129' HUP
 
-echo "Visage: http://127.0.0.1:${PORT}/  (API docs: http://127.0.0.1:${PORT}/api/docs/)"
+echo "Visage: http://127.0.0.1:${PORT}/  (API docs: http://127.0.0.1:${PORT}/api/docs/)  camera FTP: 127.0.0.1:${FTP_PORT}"
 # A trap interrupts `wait` at once (a foreground command would delay it until that command ended);
-# when either service ends by itself, the other is stopped too.
+# when any service ends by itself, the others are stopped too.
 wait -n
 stop $?

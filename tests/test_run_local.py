@@ -1,9 +1,11 @@
-"""`make run`'s script stops everything it started, whichever way it is stopped.
+"""`make run`'s script serves the web app and the camera FTP server, and stops everything it started,
+whichever way it is stopped.
 
 Before: SIGTERM to its process group (what service managers and scripts send) left the Celery master
 hanging for ever after "beat: Shutting down…" (~380 MB held); SIGTERM to the script alone waited for
 the web server to end by itself; SIGHUP left both services running.
 """
+import ftplib
 import os
 import signal
 import subprocess
@@ -64,6 +66,14 @@ def _ready(url: str, log: Path) -> bool:
         return False
 
 
+def _ftp_banner(port: int) -> str:
+    ftp = ftplib.FTP()
+    try:
+        return ftp.connect("127.0.0.1", port, timeout=5)
+    finally:
+        ftp.close()
+
+
 def _stop(process: subprocess.Popen, how: str) -> None:
     target, number = how.split()
     sender = os.killpg if target == "group" else os.kill
@@ -72,10 +82,10 @@ def _stop(process: subprocess.Popen, how: str) -> None:
 
 @pytest.mark.parametrize("how", ["group SIGINT", "group SIGTERM", "script SIGTERM", "group SIGHUP"])
 def test_every_way_of_stopping_ends_every_process(tmp_path, how):
-    port, log = _free_port(), tmp_path / "run.log"
+    port, ftp_port, log = _free_port(), _free_port(), tmp_path / "run.log"
     environment = {key: value for key, value in os.environ.items()
                    if key not in ("DATABASE_URL", "REDIS_URL", "VISAGE_STORAGE", "DJANGO_SETTINGS_MODULE")}
-    environment.update(PORT=str(port), VISAGE_VAR_DIR=str(tmp_path / "var"), VISAGE_WORKERS="1",
+    environment.update(PORT=str(port), VISAGE_FTP_PORT=str(ftp_port), VISAGE_VAR_DIR=str(tmp_path / "var"), VISAGE_WORKERS="1",
                        VENV=str(Path(sys.executable).parent.parent), DJANGO_DEBUG="false")
     with log.open("wb") as out:  # its own session and group, as a service manager starts it
         process = subprocess.Popen(["bash", "scripts/run_local.sh"], cwd=ROOT, env=environment, stdout=out,
@@ -87,9 +97,10 @@ def test_every_way_of_stopping_ends_every_process(tmp_path, how):
             assert process.poll() is None, log.read_text()[-3000:]
             assert time.monotonic() < deadline, "not serving after 180 s: " + log.read_text()[-3000:]
             time.sleep(0.5)
+        assert _ftp_banner(ftp_port) == "220 Visage camera upload ready."  # the camera FTP server, on loopback
         started = _descendants(process.pid)
         sessions = {_processes()[pid][2] for pid in started if pid in _processes()}
-        assert len(started) >= 3, started  # the web server, the Celery master, its pool and beat
+        assert len(started) >= 4, started  # the web server, the FTP server, the Celery master, its pool and beat
         _stop(process, how)
         deadline = time.monotonic() + STOPPED_WITHIN_S
         while _alive(started | {process.pid}, {process.pid}, sessions - {os.getsid(0)}):

@@ -23,6 +23,7 @@ api_patterns = [
     path("", include("recognition.urls")),
     path("", include("sharing.urls")),
     path("", include("webhooks.urls")),
+    path("", include("camera.urls")),
     path("", include("core.urls")),
 ]
 

@@ -3,6 +3,7 @@ from django.urls import path
 from web.views import analytics, auth, events, people, removals, sharing, studio
 from web.views import webhooks
 from web.views import api_keys
+from web.views import camera
 from core import converters  # noqa: F401  (registers <id:…>)
 
 app_name = "web"
@@ -15,6 +16,8 @@ urlpatterns = [
     path("events/<id:event_id>/", events.event_detail, name="event-detail"),
     path("events/<id:event_id>/edit/", events.event_edit, name="event-edit"),
     path("events/<id:event_id>/delete/", events.event_delete, name="event-delete"),
+    path("events/<id:event_id>/camera-upload/password/", camera.camera_password_new, name="event-camera-password"),
+    path("events/<id:event_id>/camera-upload/switch/", camera.camera_switch, name="event-camera-switch"),
     path("events/<id:event_id>/people/", people.people, name="event-people"),
     path("events/<id:event_id>/people/<id:person_id>/", people.person_detail, name="person-detail"),
     path("events/<id:event_id>/analytics/", analytics.analytics, name="event-analytics"),

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "recognition",
     "sharing",
     "webhooks",
+    "camera",
     "web",
 ]
 
@@ -281,6 +282,34 @@ VISAGE_INGEST_RETRY_MAX_SECONDS = env_int("VISAGE_INGEST_RETRY_MAX_SECONDS", 120
 VISAGE_INGEST_RETRY_PATIENCE_SECONDS = env_int("VISAGE_INGEST_RETRY_PATIENCE_SECONDS", 1800)
 # Faces stored this long ago without a people update (its message lost): the reconciler queues one.
 VISAGE_RECONCILE_PEOPLE_GRACE_SECONDS = env_int("VISAGE_RECONCILE_PEOPLE_GRACE_SECONDS", 120)
+
+# --- Camera upload over FTP/FTPS (camera/, docs/camera-upload.md) ------------------------------
+# `python manage.py ftp_server` listens on VISAGE_FTP_HOST:VISAGE_FTP_PORT (make run: 127.0.0.1:2121).
+# Cameras are told VISAGE_FTP_PUBLIC_HOST:VISAGE_FTP_PUBLIC_PORT ("" = the web request's host, the same port).
+VISAGE_FTP_HOST = env_str("VISAGE_FTP_HOST", "127.0.0.1")
+VISAGE_FTP_PORT = env_int("VISAGE_FTP_PORT", 2121)
+VISAGE_FTP_PUBLIC_HOST = env_str("VISAGE_FTP_PUBLIC_HOST", "")
+VISAGE_FTP_PUBLIC_PORT = env_int("VISAGE_FTP_PUBLIC_PORT", VISAGE_FTP_PORT)
+# Passive data ports "FIRST-LAST" (open them in the firewall/NAT; "" = any free port), and the public
+# address passive replies name when the server sits behind NAT ("" = the address the client reached).
+VISAGE_FTP_PASSIVE_PORTS = env_str("VISAGE_FTP_PASSIVE_PORTS", "")
+VISAGE_FTP_MASQUERADE_ADDRESS = env_str("VISAGE_FTP_MASQUERADE_ADDRESS", "")
+# FTPS (explicit AUTH TLS) with this certificate chain and key (PEM); plain FTP stays allowed unless
+# VISAGE_FTP_REQUIRE_TLS (most cameras speak plain FTP only).
+VISAGE_FTP_TLS_CERT = env_str("VISAGE_FTP_TLS_CERT", "")
+VISAGE_FTP_TLS_KEY = env_str("VISAGE_FTP_TLS_KEY", "")
+VISAGE_FTP_REQUIRE_TLS = env_bool("VISAGE_FTP_REQUIRE_TLS", False)
+# Per camera account: sessions at once, and bytes/s per upload (0 = unlimited), so one account
+# cannot take the whole line; file size is capped by VISAGE_MAX_UPLOAD_BYTES while receiving.
+VISAGE_FTP_MAX_SESSIONS_PER_USER = env_int("VISAGE_FTP_MAX_SESSIONS_PER_USER", 4)
+VISAGE_FTP_UPLOAD_BYTES_PER_SECOND = env_int("VISAGE_FTP_UPLOAD_BYTES_PER_SECOND", 0)
+# Wrong passwords: this many per account and client address, then that pair is locked out for the
+# lockout's seconds (even the right password waits); per client address across accounts, (count, seconds).
+VISAGE_FTP_MAX_FAILURES = env_int("VISAGE_FTP_MAX_FAILURES", 5)
+VISAGE_FTP_LOCKOUT_SECONDS = env_int("VISAGE_FTP_LOCKOUT_SECONDS", 15 * 60)
+VISAGE_FTP_FAILURES_PER_CLIENT = (env_int("VISAGE_FTP_FAILURES_PER_CLIENT", 50), 900)
+# An upload cut off mid-file is kept this long for the same account to resume (REST + STOR), then dropped.
+VISAGE_FTP_RESUME_SECONDS = env_int("VISAGE_FTP_RESUME_SECONDS", 900)
 
 CACHES = {
     "default": (

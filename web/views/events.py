@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from core.access import membership_can
 from events import selectors, services
 from web.forms import EventForm
+from web.views.camera import camera_card
 from web.views.common import event_page, event_tabs, permissions, studio_page
 
 
@@ -20,6 +21,7 @@ def event_detail(request, access):
         "counters": selectors.event_counters(event=access.event),
         "tabs": event_tabs(access, "photos"),
         "upload": _upload_tuning(),
+        "camera": camera_card(request, access),
     })
 
 
