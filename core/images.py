@@ -6,7 +6,10 @@ import warnings
 import numpy as np
 from PIL import Image
 
+from core import heif
 from core.image_work import JpegWork
+
+heif.register()  # every process that decodes (web, worker, the sandbox's fork server) opens HEIC too
 
 _HIGH_BIT_DEPTH = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
 _ALPHA = ("RGBA", "LA", "PA", "RGBa", "La")
@@ -16,9 +19,10 @@ _PIXEL_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16
 # measured as peak RSS per format and mode (tests/abuse/test_hostile_images.py, docs/image-limits.md):
 # the RGB copy (4), a 16-bit or float scaling pass (4 + 1), alpha on white (RGBA 4 + RGB 4), and
 # the decoder's own full-image buffers: libwebp's canvas, its bytes copy and more (12), a
-# one-strip TIFF (1×).
+# one-strip TIFF (1×), libheif's YCbCr planes and its interleaved RGB image (up to 16 bits a
+# sample: 6 + 6) before pillow-heif copies them into Pillow's image.
 _CONVERSION_BYTES = {"I;16": 1 + 4, "I": 4 + 1 + 4, "F": 4 + 1 + 4, "P+transparency": 4 + 4, "alpha": 4}
-_FORMAT_BUFFER = {"WEBP": 12}
+_FORMAT_BUFFER = {"WEBP": 12, "HEIF": 12}
 # libjpeg keeps every coefficient of a progressive JPEG: 64 of 2 bytes per 8×8 block, at any scale.
 _COEFFICIENT_BYTES_PER_BLOCK = 128
 
