@@ -47,7 +47,9 @@ export class LiveView {
 
   paint({ counts, sources, arrivals, failures, rejections }) {
     for (const node of this.root.querySelectorAll('[data-count]')) {
-      node.textContent = (counts[node.dataset.count] ?? 0).toLocaleString();
+      const count = counts[node.dataset.count] ?? 0;
+      node.textContent = count.toLocaleString();
+      node.parentElement.classList.toggle('is-zero', count === 0);
     }
     const summary = summaryText(counts);
     if (summary !== this.summary) {  // the polite region speaks only when the counts changed
@@ -97,10 +99,12 @@ export class LiveView {
   }
 
   rejectionItem(rejection) {
-    return this.item({
+    const node = this.item({
       name: rejection.filename, source: rejection.source, state: 'rejected', at: rejection.created_at,
       reason: rejection.reason,
     });
+    node.querySelector('.live-item__thumb').append(el('span', { 'aria-hidden': 'true' }, '✕'));  // nothing was stored
+    return node;
   }
 }
 
