@@ -111,3 +111,50 @@ def test_another_studios_event_is_a_404_and_a_viewer_may_watch(as_alice, as_char
     own = as_charlie.post("/api/v1/events/", {"name": "B's party"}).json()["id"]
     assert as_charlie.get(f"/api/v1/events/{own}/upload-rejections/").json()["count"] == 0
     assert live(as_charlie, own)["rejections"] == []
+
+
+def _bulk_photos(event_id: int, studio_id: int, count: int, start: int = 0) -> None:
+    from events.models import Photo, PhotoSource
+
+    states = [PhotoState.DONE] * 8 + [PhotoState.QUEUED, PhotoState.FAILED]
+    sources = [PhotoSource.FTP, PhotoSource.WEB, PhotoSource.HOT_FOLDER]
+    Photo.objects.bulk_create([
+        Photo(studio_id=studio_id, event_id=event_id, original_filename=f"DSC_{n:05}.JPG", original_key=f"k/{event_id}/{n}",
+              size=1, sha256=f"{event_id:08}{n:056}", content_type="image/jpeg", width=6000, height=4000,
+              state=states[n % 10], source=sources[n % 3], failure_reason="damaged" if n % 10 == 9 else "")
+        for n in range(start, start + count)])
+
+
+def test_a_poll_costs_the_same_queries_at_3000_photos(as_alice, event_id, studio_a):
+    """What an open page costs: the same few queries whatever the event's size, unchanged or not."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def costs():
+        # Counted at once: the next request's request_started signal empties the query log.
+        with CaptureQueriesContext(connection) as changed:
+            body = live(as_alice, event_id)
+        changed = len(changed)
+        with CaptureQueriesContext(connection) as unchanged:
+            live(as_alice, event_id, since=body["cursor"])
+        unchanged = len(unchanged)
+        seconds = []
+        for _ in range(5):
+            started = time.perf_counter()
+            live(as_alice, event_id, since=body["cursor"])
+            seconds.append(time.perf_counter() - started)
+        return changed, unchanged, sorted(seconds)[2], body
+
+    _bulk_photos(event_id, studio_a.id, 10)
+    small = costs()
+    _bulk_photos(event_id, studio_a.id, 2990, start=10)
+    big = costs()
+    assert big[:2] == small[:2] and 0 < big[1] <= 6, f"queries grew with the event: {small[:2]} → {big[:2]}"
+    body = big[3]
+    assert body["counts"]["total"] == 3000 and body["counts"]["failed"] == 300 and body["counts"]["queued"] == 300
+    assert len(body["arrivals"]) == 12 and body["arrivals"][0]["original_filename"] == "DSC_02999.JPG"
+    assert body["sources"] == {"web": 1000, "api": 0, "ftp": 1000, "hot_folder": 1000, "import": 0}
+    print(f"\nlive poll at 3,000 photos: {big[0]} queries changed, {big[1]} unchanged, "
+          f"unchanged poll {big[2] * 1000:.1f} ms (median of 5; {small[2] * 1000:.1f} ms at 10 photos)")
