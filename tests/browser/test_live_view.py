@@ -81,3 +81,14 @@ def test_live_view_shows_arrivals_from_every_source_without_reload(live_server, 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "event-live-dark")
     assert serious_violations(phone) == []
+
+    # A burst larger than the list: the newest 12 are shown and the note says how many there are.
+    from tests.events.test_live_view import _bulk_photos
+
+    _bulk_photos(event.id, studio.id, 20, start=100)
+    expect(phone.locator("#live [data-role='arrivals'] .live-item")).to_have_count(12)
+    expect(phone.locator("#live [data-role='arrivals-more']")).to_have_text(
+        "Latest 12 of 23 photos: the gallery below has them all")
+    expect(phone.locator("#live [data-count='failed']")).to_have_text("2")  # 2 of the 20 rows are failed
+    expect(phone.locator("#live [data-role='problems'] .live-item")).to_have_count(3)
+    expect(phone.locator("#live [data-role='problems-more']")).to_be_hidden()

@@ -60,11 +60,20 @@ export class LiveView {
       .filter(([, count]) => count > 0).map(([name, count]) => `${SOURCES[name] || name}: ${count.toLocaleString()}`)
       .join(' · ');
     this.fill('arrivals', arrivals.map((photo) => this.photoItem(photo)));
+    this.more('arrivals', arrivals.length, counts.total, 'photos: the gallery below has them all');
     const problems = [
       ...failures.map((photo) => ({ at: photo.processed_at || photo.created_at, node: this.photoItem(photo, true) })),
       ...rejections.map((item) => ({ at: item.created_at, node: this.rejectionItem(item) })),
     ].sort((a, b) => (a.at < b.at ? 1 : -1));
     this.fill('problems', problems.map((problem) => problem.node));
+    this.more('problems', problems.length, counts.failed + counts.rejected, 'problems');
+  }
+
+  // "Latest 12 of 40 …" when the lists hold only the newest of more.
+  more(role, shown, total, what) {
+    const note = this.root.querySelector(`[data-role="${role}-more"]`);
+    note.hidden = total <= shown;
+    note.textContent = total > shown ? `Latest ${shown} of ${total.toLocaleString()} ${what}` : '';
   }
 
   fill(role, nodes) {
