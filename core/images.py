@@ -6,7 +6,10 @@ import warnings
 import numpy as np
 from PIL import Image
 
+from core import heif
 from core.image_work import JpegWork
+
+heif.register()  # every process that decodes (web, worker, the sandbox's fork server) opens HEIC too
 
 _HIGH_BIT_DEPTH = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
 _ALPHA = ("RGBA", "LA", "PA", "RGBa", "La")
@@ -16,7 +19,7 @@ _PIXEL_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16
 # measured as peak RSS per format and mode (tests/abuse/test_hostile_images.py, docs/image-limits.md):
 # the RGB copy (4), a 16-bit or float scaling pass (4 + 1), alpha on white (RGBA 4 + RGB 4), and
 # the decoder's own full-image buffers: libwebp's canvas, its bytes copy and more (12), a
-# one-strip TIFF (1×).
+# one-strip TIFF (1×). HEIF: see _heif_bytes_per_pixel.
 _CONVERSION_BYTES = {"I;16": 1 + 4, "I": 4 + 1 + 4, "F": 4 + 1 + 4, "P+transparency": 4 + 4, "alpha": 4}
 _FORMAT_BUFFER = {"WEBP": 12}
 # libjpeg keeps every coefficient of a progressive JPEG: 64 of 2 bytes per 8×8 block, at any scale.
@@ -99,6 +102,8 @@ def decode_cost_bytes(image: Image.Image, *, scale: int = 1, jpeg: JpegWork | No
         coefficients = jpeg.blocks * _COEFFICIENT_BYTES_PER_BLOCK if jpeg is not None and jpeg.progressive else 0
         return out + coefficients
     pixels = width * height
+    if image.format == "HEIF":
+        return round(pixels * _heif_bytes_per_pixel(image))
     mode = image.mode
     native = _PIXEL_BYTES.get(mode, 4)
     if mode in _PIXEL_BYTES and mode not in {"1", "L", "P"}:
@@ -111,3 +116,18 @@ def decode_cost_bytes(image: Image.Image, *, scale: int = 1, jpeg: JpegWork | No
         extra = 0
     decoder = _FORMAT_BUFFER.get(image.format, native if image.format == "TIFF" else 0)
     return pixels * (native + 4 + extra + decoder)
+
+
+# Decoded YCbCr bytes a pixel per sample byte, by chroma subsampling (pillow-heif's info["chroma"]).
+_HEIF_PLANES = {400: 1.0, 420: 1.5, 422: 2.0, 444: 3.0}
+
+
+def _heif_bytes_per_pixel(image: Image.Image) -> float:
+    """HEIF decodes at full size: libheif's YCbCr planes, held twice (the decoder's picture and
+    libheif's image), its interleaved RGB(A) (4 samples, 2 bytes each past 8 bits) and Pillow's copy
+    (4), plus alpha on white. Measured (docs/image-limits.md): 8-bit 4:2:0 9 MP, 104 MiB against
+    119 estimated; 10-bit 4:4:4 16 MP, 262 MiB against 390."""
+    sample = 1 if int(image.info.get("bit_depth") or 8) <= 8 else 2
+    planes = _HEIF_PLANES.get(image.info.get("chroma"), 3.0) * sample * 2
+    alpha = _CONVERSION_BYTES["alpha"] if image.mode in _ALPHA else 0
+    return planes + 4 * sample + 4 + alpha

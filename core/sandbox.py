@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 # Modules the fork server imports once, so that each child starts with them loaded.
 PRELOAD = ["numpy", "PIL.Image", "PIL.JpegImagePlugin", "PIL.PngImagePlugin", "PIL.TiffImagePlugin",
-           "PIL.WebPImagePlugin", "core.images", "core.image_work"]
+           "PIL.WebPImagePlugin", "pillow_heif", "core.heif", "core.images", "core.image_work"]
 # Wall-clock patience: a child on a loaded machine gets this many times its CPU limit, plus slack.
 _WALL_FACTOR, _WALL_SLACK_S = 4, 10.0
 

@@ -149,7 +149,8 @@ class PhotoListUploadApi(EventApi):
         responses={201: UploadOutputSerializer, 200: UploadOutputSerializer, **errors(503), 400: PolymorphicProxySerializer(
             "UploadRefused", serializers=[UploadOutputSerializer, ERROR_SCHEMA], resource_type_field_name=None)},
         operation_id="photos_upload", summary="Upload photos", examples=ex.PHOTO_UPLOAD,
-        description="Multipart field `files`, one or many (up to 100 a request, 300 MB each). Answers per file: "
+        description="Multipart field `files`, one or many (up to 100 a request, 300 MB each): JPEG, PNG, WebP, TIFF "
+                    "or HEIC/HEIF. Answers per file: "
                     "created, duplicate (same bytes already in the event; a photo that had failed is queued again, "
                     "its `state` queued and `reason` saying so) or rejected with a reason; 201 if any "
                     "was created, 200 if all were duplicates, 400 with the per-file results if all were rejected "

@@ -13,15 +13,19 @@ from typing import BinaryIO
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
+from core.heif import HeifHeaderError, heif_brand, heif_content_type, heif_declared_size
 from core.image_work import JpegWorkError, check_jpeg_work
 from core.images import decode_check, decode_cost_bytes as _decode_cost_bytes, exif_without_decoding, jpeg_draft_scale
 from core.sandbox import LimitExceeded, Limits, run_limited
 from core.storage import CHUNK_SIZE
 from events.image_headers import webp_declared_size
 
-# Pillow format → content type. HEIC/RAW need plugins we do not ship; they get a clear "unsupported".
-ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "TIFF": "image/tiff"}
-_PILLOW_FORMATS = ["JPEG", "PNG", "WEBP", "TIFF"]  # MPO is found by the JPEG plugin
+# Pillow format → content type (HEIF: image/heic or image/heif from its brand, core.heif). HEIC is
+# opened by pillow-heif (registered in core.images); RAW needs plugins we do not ship: "unsupported".
+ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "TIFF": "image/tiff",
+                    "HEIF": "image/heif"}
+_PILLOW_FORMATS = ["JPEG", "PNG", "WEBP", "TIFF", "HEIF"]  # MPO is found by the JPEG plugin
+ACCEPTED_NAMES = "JPEG, PNG, WebP, TIFF or HEIC"
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL, _OFFSET_TIME_ORIGINAL, _ORIENTATION = 36867, 36881, 274
 
@@ -67,9 +71,13 @@ def inspect_photo(fileobj: BinaryIO, size: int) -> PhotoInfo:
         fmt, (width, height), exif = image.format, image.size, exif_without_decoding(image)
     fileobj.seek(0)
     return PhotoInfo(
-        sha256=sha256_of(fileobj), size=size, content_type=ACCEPTED_FORMATS[fmt], width=width, height=height,
+        sha256=sha256_of(fileobj), size=size, content_type=_content_type(fmt, fileobj), width=width, height=height,
         orientation=int(exif.get(_ORIENTATION, 1) or 1), taken_at=_taken_at(exif),
     )
+
+
+def _content_type(fmt: str, fileobj: BinaryIO) -> str:
+    return heif_content_type(fileobj) if fmt == "HEIF" else ACCEPTED_FORMATS[fmt]
 
 
 def size_limit_message() -> str:
@@ -81,13 +89,17 @@ def open_bounded(fileobj: BinaryIO, *, max_pixels: int, budget_bytes: int, draft
     """Open an image reading only its header, and refuse it before any pixel is decoded when its
     dimensions pass `max_pixels` or decoding it would cost more than `budget_bytes` of memory.
 
-    A 7 KB WebP can declare 177 megapixels: Pillow decodes WebP, PNG and TIFF at full size (no
-    draft mode), so their cost is known from the header alone and checked here. JPEG decodes at
+    A 7 KB WebP can declare 177 megapixels: Pillow decodes WebP, PNG, TIFF and HEIF at full size
+    (no draft mode), so their cost is known from the header alone and checked here. JPEG decodes at
     1/8 scale with draft, so a big JPEG stays cheap and the pixel limit bounds it.
     """
     declared = webp_declared_size(fileobj)
     if declared is not None:  # before Pillow opens it: opening a WebP already allocates its canvas
         _refuse_over_limits("WEBP", *declared, cost=declared[0] * declared[1] * 8, max_pixels=max_pixels,
+                            budget_bytes=budget_bytes)
+    declared = _heif_declared_size(fileobj)
+    if declared is not None:  # before libheif parses it (core.heif): its own refusal names no cause
+        _refuse_over_limits("HEIF", *declared, cost=declared[0] * declared[1] * 8, max_pixels=max_pixels,
                             budget_bytes=budget_bytes)
     image = _open_image(fileobj, max_pixels=max_pixels)
     try:
@@ -98,6 +110,13 @@ def open_bounded(fileobj: BinaryIO, *, max_pixels: int, budget_bytes: int, draft
         image.__exit__(None, None, None)  # releases the image, never the caller's file
         raise
     return image
+
+
+def _heif_declared_size(fileobj: BinaryIO) -> tuple[int, int] | None:
+    try:
+        return heif_declared_size(fileobj)
+    except HeifHeaderError as exc:
+        raise RejectedFile(str(exc)) from None
 
 
 def _refuse_over_limits(fmt: str, width: int, height: int, *, cost: int, max_pixels: int, budget_bytes: int) -> None:
@@ -139,11 +158,13 @@ def _open_image(fileobj: BinaryIO, *, max_pixels: int) -> Image.Image:
     except (UnidentifiedImageError, OSError, SyntaxError, EOFError):
         other = _other_format(fileobj)
         if other:
-            raise RejectedFile(f"unsupported image type {other}; send JPEG, PNG, WebP or TIFF") from None
-        raise RejectedFile("the file is not an image we can read (JPEG, PNG, WebP or TIFF)") from None
+            raise RejectedFile(f"unsupported image type {other}; send {ACCEPTED_NAMES}") from None
+        if heif_brand(fileobj) is not None:  # libheif reads the whole file at open: a cut one fails here
+            raise RejectedFile("the HEIC/HEIF image data is damaged or truncated") from None
+        raise RejectedFile(f"the file is not an image we can read ({ACCEPTED_NAMES})") from None
     if image.format not in ACCEPTED_FORMATS:
         image.__exit__(None, None, None)  # releases the image, never the caller's file
-        raise RejectedFile(f"unsupported image type {image.format}; send JPEG, PNG, WebP or TIFF")
+        raise RejectedFile(f"unsupported image type {image.format}; send {ACCEPTED_NAMES}")
     width, height = image.size
     if width * height > max_pixels:
         image.__exit__(None, None, None)  # releases the image, never the caller's file

@@ -23,7 +23,7 @@ from recognition.ml.images import EXIF_ORIENTATION_TAG, ImageDecodeError, load_i
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 from recognition.ml.query import rank_query_faces
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff", ".heic", ".avif"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif"}
 FACES_DIR_NAME = "Faces"
 FACE_IMAGE_MAX_SIDE = 512
 

@@ -16,6 +16,7 @@ from typing import BinaryIO, Callable, Iterator, Union
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from core.heif import HeifHeaderError, heif_declared_size
 from core.image_work import JpegWork, JpegWorkError, check_jpeg_work
 from core.images import decode_cost_bytes, exif_without_decoding, jpeg_draft_scale, to_rgb  # to_rgb shared with events' derivatives
 from core.sandbox import LimitExceeded, Limits, run_limited
@@ -148,7 +149,7 @@ class DecodePlan:
 
 def decode_plan(raw: bytes, *, long_side: LongSide = None, max_pixels: int | None = None) -> DecodePlan:
     """What decoding `raw` costs, from its header alone; ImageTooCostly past the JPEG scan limit."""
-    image = _open(raw)
+    image = _open(raw, max_pixels=max_pixels or MAX_PIXELS)
     _check_size(image, max_pixels or MAX_PIXELS)
     jpeg = _jpeg_work(raw)
     if callable(long_side):
@@ -184,7 +185,7 @@ def _jpeg_work(raw: bytes) -> JpegWork | None:
 
 def _decode_pixels(raw: bytes | Image.Image, long_side: LongSide = None, max_pixels: int | None = None
                    ) -> DecodedImage:
-    image = raw if isinstance(raw, Image.Image) else _open(raw)
+    image = raw if isinstance(raw, Image.Image) else _open(raw, max_pixels=max_pixels or MAX_PIXELS)
     _check_size(image, max_pixels or MAX_PIXELS)
     orientation = _orientation(image)
     original_size = _oriented_size(image.size, orientation)
@@ -211,9 +212,16 @@ def load_image(source: ImageSource, *, max_pixels: int | None = None) -> Image.I
     return decode(source, max_pixels=max_pixels).image
 
 
-def _open(data: bytes) -> Image.Image:
+def _open(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
     if not data:
         raise ImageDecodeError("empty file")
+    try:  # a HEIF's size from its boxes, before libheif parses it (core.heif)
+        declared = heif_declared_size(io.BytesIO(data))
+    except HeifHeaderError as exc:
+        raise ImageDecodeError(f"corrupt image header ({exc})") from exc
+    if declared is not None and declared[0] * declared[1] > max_pixels:
+        raise ImageDecodeError(f"decompression bomb: {declared[0]}x{declared[1]} px is over the limit of "
+                               f"{max_pixels} pixels")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

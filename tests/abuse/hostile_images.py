@@ -102,6 +102,31 @@ def png_huge_ztxt(*, inflated: int = 64 * 2**20) -> bytes:
 
 
 # The suite's cases (tests/abuse/test_hostile_images.py, scripts/bench_hostile_images.py).
+def heic(*, side: int, ten_bit: bool = False) -> bytes:
+    """A real photo as HEIC (pillow-heif): 8-bit 4:2:0 as phones write it, or 10-bit 4:4:4, the
+    most a HEIC decode holds (libheif's 16-bit planes and interleaved RGB before the 8-bit copy)."""
+    import numpy as np
+    import pillow_heif
+
+    from core import heif
+
+    heif.register()
+    image = real_photo(side=side)
+    if not ten_bit:
+        return _encode(image, "HEIF", quality=60)
+    wide = (np.asarray(image).astype(np.uint16) << 8).tobytes()
+    buffer = io.BytesIO()
+    pillow_heif.from_bytes(mode="RGB;16", size=image.size, data=wide).save(buffer, quality=60, chroma=444)
+    return buffer.getvalue()
+
+
+def heic_bomb(*, width: int = 100_000, height: int = 100_000) -> bytes:
+    """A small real HEIC whose image spatial extents (ispe) claim width × height pixels."""
+    from tests.heic import heic_claiming
+
+    return heic_claiming(heic(side=512), width, height)
+
+
 CASES = {
     "repeated_scans": progressive_repeated_scans,
     "progressive_36mp": lambda: progressive(side=6000),
@@ -112,4 +137,7 @@ CASES = {
     "huge_ztxt": png_huge_ztxt,
     "empty": lambda: b"",
     "two_bytes": lambda: b"\xff\xd8",
+    "heic_9mp": lambda: heic(side=3000),
+    "heic_10bit_444": lambda: heic(side=3000, ten_bit=True),
+    "heic_bomb": heic_bomb,
 }

@@ -35,7 +35,7 @@ CHECK_TIMEOUT_S = 60  # before the fix the repeated scans ran ~20 s a path: a fa
 PATHS = ("selfie", "upload", "worker")
 # Refused on every path, with a reason (never decoded, never a 500).
 REFUSED = {"repeated_scans": "scans", "huge_iccp": "metadata", "huge_ztxt": "metadata", "empty": "",
-           "two_bytes": ""}
+           "two_bytes": "", "heic_bomb": "bomb"}
 DOMAIN_ERRORS = {"selfie": "SelfieRejected", "upload": ("RejectedFile", "ImageTooLarge"),
                  "worker": ("ImageDecodeError", "ImageTooCostly")}
 
@@ -93,7 +93,8 @@ def test_hostile_files_are_refused_with_a_reason(measured, name, path):
         assert REFUSED[name] in result["message"], result
 
 
-@pytest.mark.parametrize("name", ["progressive_36mp", "png_16bit", "palette_transparency", "float_tiff"])
+@pytest.mark.parametrize("name", ["progressive_36mp", "png_16bit", "palette_transparency", "float_tiff", "heic_9mp",
+                                  "heic_10bit_444"])
 def test_the_budget_counts_the_real_peak(measured, name):
     """The worker decodes what the upload accepted: its header estimate is at least the peak
     measured (process + child), and within 2.5× of it (a budget that refuses honest photos is no fix)."""

@@ -20,7 +20,8 @@ from tests.factories import client_for, jpeg_bytes
 
 METHODS = ("get", "post", "put", "patch", "delete")
 AUTO_ERROR_EXAMPLE = re.compile(r"^\w+ \(\d{3}\)$")  # core.schema.error_example's names
-PAGINATED_LISTS = ["/api/v1/events/", "/api/v1/events/{event_id}/photos/", "/api/v1/events/{event_id}/share-links/"]
+PAGINATED_LISTS = ["/api/v1/events/", "/api/v1/events/{event_id}/photos/", "/api/v1/events/{event_id}/share-links/",
+                   "/api/v1/events/{event_id}/upload-rejections/"]
 
 
 @pytest.fixture(scope="module")

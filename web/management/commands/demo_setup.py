@@ -9,7 +9,7 @@ from core.tenancy.models import Studio, User
 from core.tenancy.services import studio_create
 
 DEMO_EMAIL, DEMO_PASSWORD, DEMO_STUDIO = "demo@visage.local", "visage-demo", "Demo Studio"
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif"}
 
 
 class Command(BaseCommand):
