@@ -30,9 +30,10 @@ class State:
         self.data = data or {"version": VERSION, "targets": {}, "hashes": {}}
 
     @classmethod
-    def load(cls, path: Path) -> "State":
+    def load(cls, path: Path) -> State:
         """The state at `path`; a missing file is an empty state, an unreadable one is kept aside
         (`….corrupt-<time>`) and started afresh: the server's SHA-256 dedupe still stops a second copy."""
+        _remove_abandoned_temporaries(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -73,6 +74,16 @@ class State:
             Path(temporary).unlink(missing_ok=True)
             raise
         _fsync_folder(self.path.parent)
+
+
+def _remove_abandoned_temporaries(path: Path) -> None:
+    """Temporary files of a client killed while saving (an hour old: not another client's, mid-write)."""
+    for temporary in path.parent.glob(f"{path.name}.*.tmp"):
+        try:
+            if time.time() - temporary.stat().st_mtime > 3600:
+                temporary.unlink()
+        except OSError:
+            pass
 
 
 def _fsync_folder(folder: Path) -> None:

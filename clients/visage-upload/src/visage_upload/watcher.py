@@ -71,7 +71,7 @@ def _send_ready(uploader: Uploader, settler: Settler) -> None:
 class _Sightings(FileSystemEventHandler):
     """Turns file events into paths to look at (runs on watchdog's thread; the queue hands them over)."""
 
-    def __init__(self, root: Path, sightings: "queue.SimpleQueue[Path]"):
+    def __init__(self, root: Path, sightings: queue.SimpleQueue[Path]):
         self.root, self.sightings = root, sightings
 
     def on_any_event(self, event: FileSystemEvent) -> None:

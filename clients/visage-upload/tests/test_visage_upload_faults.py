@@ -1,0 +1,91 @@
+"""Outages: the server killed and restarted mid-batch, the client killed mid-batch and run again.
+Either way every photo ends up stored exactly once."""
+import hashlib
+import json
+import shutil
+import time
+import uuid
+
+import requests
+from hotfolder_kit import BBT_PEOPLE, PORTRAITS, stop, wait_for
+
+BATCH = BBT_PEOPLE + PORTRAITS  # 47 real photos, all different
+
+
+def _batch(folder):
+    for source in BATCH:
+        shutil.copyfile(source, folder / f"{source.parent.name}-{source.name}")
+    return sorted(hashlib.sha256(source.read_bytes()).hexdigest() for source in BATCH)
+
+
+def _uploaded(log) -> list[str]:
+    return [line.split()[1] for line in log.read_text().splitlines() if line.startswith("uploaded   ")]
+
+
+def test_server_killed_and_restarted_mid_batch(visage, own_server, client, folder):
+    expected, event = _batch(folder), visage.new_event()
+    process, log = client.start("push", str(folder), "--event", str(event), "--url", own_server.url,
+                                "--api-key", visage.upload_key, "--max-backoff", "2", "--settle", "0.5")
+    try:
+        wait_for(lambda: len(_uploaded(log)) >= 3 or process.poll() is not None, timeout=90,
+                 what=lambda: "three uploads: " + log.read_text(), interval=0.05)
+        assert process.poll() is None, "the batch ended before the server could be killed: " + log.read_text()
+        own_server.kill()  # SIGKILL: requests in flight die with it
+        time.sleep(2)
+        own_server.start()  # same port, same database and files
+        process.wait(180)
+    finally:
+        stop(process)
+    output = log.read_text()
+    assert process.returncode == 0, output
+    assert "retrying" in output and "cannot reach" in output  # the outage was met, mid-batch
+    stored = visage.photos(event)
+    assert sorted(photo["sha256"] for photo in stored) == expected  # each once: none lost, none twice
+
+
+def test_client_killed_mid_batch_then_run_again(visage, client, folder):
+    expected, event = _batch(folder), visage.new_event()
+    arguments = ("push", str(folder), "--event", str(event), "--url", visage.server.url,
+                 "--api-key", visage.upload_key, "--settle", "0.5")
+    process, first_log = client.start(*arguments)
+    try:
+        wait_for(lambda: len(_uploaded(first_log)) >= 5 or process.poll() is not None, timeout=90,
+                 what=lambda: "five uploads: " + first_log.read_text(), interval=0.05)
+    finally:
+        stop(process)  # kill -9, mid-batch
+    first = _uploaded(first_log)
+    assert 5 <= len(first) < len(BATCH), first_log.read_text()
+
+    code, output = client.run(*arguments, timeout=180)
+
+    assert code == 0, output
+    second = [line.split()[1] for line in output.splitlines() if line.startswith("uploaded   ")]
+    assert not set(first) & set(second), "a photo sent before the crash was sent again"
+    stored = visage.photos(event)
+    assert sorted(photo["sha256"] for photo in stored) == expected
+    entries = json.loads((folder / ".visage-upload.json").read_text())["targets"][f"{visage.server.url} event {event}"]
+    assert sorted(entries) == expected and {entry["status"] for entry in entries.values()} <= {"created", "duplicate"}
+
+
+def test_a_crash_after_the_server_stored_it_replays_the_first_answer(visage, client, folder):
+    """The client died after the server had stored the photo but before it wrote the answer down: the
+    rerun sends the same Idempotency-Key, the server replays its first answer, nothing is stored twice."""
+    photo, event, key = folder / "IMG_0001.jpg", visage.new_event(), f"visage-upload-{uuid.uuid4()}"
+    shutil.copyfile(PORTRAITS[3], photo)
+    content = photo.read_bytes()
+    sha = hashlib.sha256(content).hexdigest()
+    (folder / ".visage-upload.json").write_text(json.dumps({"version": 1, "hashes": {}, "targets": {  # as saved before sending
+        f"{visage.server.url} event {event}": {sha: {"status": "sending", "path": photo.name, "idempotency_key": key,
+                                                     "size": len(content), "at": "2026-12-03T10:00:00+00:00"}}}}))
+    first = requests.post(f"{visage.server.url}/api/v1/events/{event}/photos/", files={"files": (photo.name, content)},
+                          headers={**visage.key_header, "Idempotency-Key": key, "X-Upload-Source": "hot-folder"},
+                          timeout=60)  # the request the client had sent; its answer never reached the state
+    assert first.status_code == 201, first.text
+    photo_id = first.json()["results"][0]["photo"]["id"]
+
+    code, output = client.run("push", str(folder), "--event", str(event), "--url", visage.server.url,
+                              "--api-key", visage.upload_key)
+
+    assert code == 0, output
+    assert f"uploaded   IMG_0001.jpg (photo {photo_id})" in output  # the replayed answer ("created"), not a new upload
+    assert [p["id"] for p in visage.photos(event)] == [photo_id]
