@@ -38,6 +38,24 @@ def own_server(site, tmp_path):
 
 
 @pytest.fixture
+def s3_backed_server(site, tmp_path):
+    """A server of the test's own whose originals go to an S3 server (moto) of the test's own, stoppable."""
+    from tests.faults.conftest import S3Server
+
+    import boto3
+
+    s3 = S3Server()
+    s3.start()
+    boto3.client("s3", endpoint_url=s3.endpoint, aws_access_key_id="k", aws_secret_access_key="s",
+                 region_name="us-east-1").create_bucket(Bucket=S3Server.BUCKET)
+    server = Server(site, tmp_path / "s3-server.log", env=s3.worker_env())
+    server.start()
+    yield server, s3
+    server.kill()
+    s3.stop()
+
+
+@pytest.fixture
 def client(tmp_path) -> Client:
     return Client(tmp_path)
 

@@ -47,8 +47,9 @@ class Site:
 class Server:
     """`manage.py runserver` (as scripts/run_local.sh starts it) in its own process group: killable, restartable."""
 
-    def __init__(self, site: Site, log: Path, port: int | None = None):
-        self.site, self.log, self.port, self.process = site, log, port or free_port(), None
+    def __init__(self, site: Site, log: Path, *, env: dict | None = None):
+        self.site, self.log, self.port, self.process = site, log, free_port(), None
+        self.env = {**site.env, **(env or {})}
 
     @property
     def url(self) -> str:
@@ -58,7 +59,7 @@ class Server:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"], cwd=REPO,
-                env=self.site.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(self._healthy, timeout=SERVER_START_S, what=lambda: "the server: " + self.log.read_text()[-2000:])
 
     def kill(self) -> None:

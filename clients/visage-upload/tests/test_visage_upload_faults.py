@@ -89,3 +89,27 @@ def test_a_crash_after_the_server_stored_it_replays_the_first_answer(visage, cli
     assert code == 0, output
     assert f"uploaded   IMG_0001.jpg (photo {photo_id})" in output  # the replayed answer ("created"), not a new upload
     assert [p["id"] for p in visage.photos(event)] == [photo_id]
+
+
+def test_storage_down_mid_batch_is_waited_out(visage, s3_backed_server, client, folder):
+    """The server answers 503 storage_unavailable while its object storage is down: the client keeps
+    the file, backs off, and sends it once storage is back; every photo stored once."""
+    server, s3 = s3_backed_server
+    expected, event = _batch(folder), visage.new_event()
+    process, log = client.start("push", str(folder), "--event", str(event), "--url", server.url,
+                                "--api-key", visage.upload_key, "--max-backoff", "2", "--settle", "0.5")
+    try:
+        wait_for(lambda: len(_uploaded(log)) >= 3 or process.poll() is not None, timeout=90,
+                 what=lambda: "three uploads: " + log.read_text(), interval=0.05)
+        assert process.poll() is None, "the batch ended before storage could be stopped: " + log.read_text()
+        s3.stop()
+        wait_for(lambda: "storage_unavailable" in log.read_text(), timeout=90,
+                 what=lambda: "a 503 from the server: " + log.read_text())
+        s3.start()  # same port; the objects stored before are still there
+        process.wait(180)
+    finally:
+        stop(process)
+    output = log.read_text()
+    assert process.returncode == 0, output
+    assert "answered 503" in output
+    assert sorted(photo["sha256"] for photo in visage.photos(event)) == expected
