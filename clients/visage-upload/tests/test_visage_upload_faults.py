@@ -22,25 +22,34 @@ def _uploaded(log) -> list[str]:
     return [line.split()[1] for line in log.read_text().splitlines() if line.startswith("uploaded   ")]
 
 
-def test_server_killed_and_restarted_mid_batch(visage, own_server, client, folder):
+def _push_through(visage, client, folder, url: str, outage) -> str:
+    """Push the batch to `url`; after three uploads, `outage(log)` breaks something and mends it.
+    Returns the client's output once it has finished; asserts every photo is stored exactly once."""
     expected, event = _batch(folder), visage.new_event()
-    process, log = client.start("push", str(folder), "--event", str(event), "--url", own_server.url,
+    process, log = client.start("push", str(folder), "--event", str(event), "--url", url,
                                 "--api-key", visage.upload_key, "--max-backoff", "2", "--settle", "0.5")
     try:
         wait_for(lambda: len(_uploaded(log)) >= 3 or process.poll() is not None, timeout=90,
                  what=lambda: "three uploads: " + log.read_text(), interval=0.05)
-        assert process.poll() is None, "the batch ended before the server could be killed: " + log.read_text()
-        own_server.kill()  # SIGKILL: requests in flight die with it
-        time.sleep(2)
-        own_server.start()  # same port, same database and files
+        assert process.poll() is None, "the batch ended before the outage: " + log.read_text()
+        outage(log)
         process.wait(180)
     finally:
         stop(process)
     output = log.read_text()
     assert process.returncode == 0, output
+    assert sorted(photo["sha256"] for photo in visage.photos(event)) == expected  # none lost, none twice
+    return output
+
+
+def test_server_killed_and_restarted_mid_batch(visage, own_server, client, folder):
+    def outage(log):
+        own_server.kill()  # SIGKILL: requests in flight die with it
+        time.sleep(2)
+        own_server.start()  # same port, same database and files
+
+    output = _push_through(visage, client, folder, own_server.url, outage)
     assert "retrying" in output and "cannot reach" in output  # the outage was met, mid-batch
-    stored = visage.photos(event)
-    assert sorted(photo["sha256"] for photo in stored) == expected  # each once: none lost, none twice
 
 
 def test_client_killed_mid_batch_then_run_again(visage, client, folder):
@@ -95,21 +104,12 @@ def test_storage_down_mid_batch_is_waited_out(visage, s3_backed_server, client, 
     """The server answers 503 storage_unavailable while its object storage is down: the client keeps
     the file, backs off, and sends it once storage is back; every photo stored once."""
     server, s3 = s3_backed_server
-    expected, event = _batch(folder), visage.new_event()
-    process, log = client.start("push", str(folder), "--event", str(event), "--url", server.url,
-                                "--api-key", visage.upload_key, "--max-backoff", "2", "--settle", "0.5")
-    try:
-        wait_for(lambda: len(_uploaded(log)) >= 3 or process.poll() is not None, timeout=90,
-                 what=lambda: "three uploads: " + log.read_text(), interval=0.05)
-        assert process.poll() is None, "the batch ended before storage could be stopped: " + log.read_text()
+
+    def outage(log):
         s3.stop()
         wait_for(lambda: "storage_unavailable" in log.read_text(), timeout=90,
                  what=lambda: "a 503 from the server: " + log.read_text())
         s3.start()  # same port; the objects stored before are still there
-        process.wait(180)
-    finally:
-        stop(process)
-    output = log.read_text()
-    assert process.returncode == 0, output
+
+    output = _push_through(visage, client, folder, server.url, outage)
     assert "answered 503" in output
-    assert sorted(photo["sha256"] for photo in visage.photos(event)) == expected
