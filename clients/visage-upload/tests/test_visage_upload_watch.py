@@ -53,17 +53,18 @@ def test_photos_added_while_watching_are_sent(visage, client, folder):
 
 
 def test_a_photo_still_being_written_is_sent_once_whole(visage, client, folder):
-    """A camera's tethering app writes a photo in bursts over ~3 s: it is sent once, after the last byte."""
+    """A camera's tethering app writes a photo in bursts over ~5 s, pausing up to 0.8 s (less than the
+    2 s settle time) between them: it is sent once, after the last byte."""
     event = visage.new_event()
     content = (DATA / "bbt" / "group" / "bbt1.jpg").read_bytes()
     process, log = _watch(client, visage, folder, event)  # the default settle time (2 s)
     try:
-        chunks = [content[i:i + len(content) // 12 + 1] for i in range(0, len(content), len(content) // 12 + 1)]
+        size = len(content) // 6 + 1
         with (folder / "IMG_0001.jpg").open("wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
+            for start in range(0, len(content), size):
+                out.write(content[start:start + size])
                 out.flush()
-                time.sleep(0.25)
+                time.sleep(0.8)
         (photo,) = _stored(visage, event, 1, log)
         time.sleep(4)  # time for a second, late upload, if there were one
         stop(process, signal.SIGINT)

@@ -95,6 +95,21 @@ class Uploader:
         self.tally = Tally()
         self._failing_since: float | None = None
         self._handled: dict[str, tuple[int, int]] = {}  # relpath → (size, mtime) dealt with in this run
+        self._expected: dict[str, int] = {}  # relpath → bytes counted in the bar's total ahead of sending
+
+    def expect(self, paths: list[Path]) -> None:
+        """Count these files' bytes in the progress bar's total now (push knows its whole batch), except
+        those the state already has as sent or refused (known by path, size and time: no hashing)."""
+        for path in paths:
+            relpath = path.relative_to(self.root).as_posix()
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            sha256 = self.state.known_hash(relpath, stat.st_size, stat.st_mtime_ns)
+            if relpath not in self._expected and (self.target.get(sha256 or "", {}).get("status") not in FINAL):
+                self._expected[relpath] = stat.st_size
+                self.out.bar.total += stat.st_size
 
     def handle(self, path: Path) -> bool:
         """Send `path` unless this event has its bytes already. False if the file changed meanwhile
@@ -123,12 +138,14 @@ class Uploader:
         except FileNotFoundError:
             return True  # gone before it could be sent: nothing to do
         entry = self.target.get(sha256)
+        expected = self._expected.pop(relpath, 0)
         if entry and entry["status"] in FINAL and not (self.retry_rejected and entry["status"] == "rejected"):
+            self.out.bar.total -= expected
             self._seen_before(relpath, entry)
             return True
         key = entry["idempotency_key"] if entry and entry["status"] == "sending" else _new_key()
         self._record(sha256, status="sending", path=relpath, idempotency_key=key, size=stat.st_size)
-        self.out.bar.total += stat.st_size
+        self.out.bar.total += stat.st_size - expected
         self.out.bar.set_postfix_str(relpath, refresh=False)
         try:
             result = self._send(path, relpath, sha256, key)

@@ -25,7 +25,9 @@ RESCAN_S = 60.0
 
 def push(root: Path, uploader: Uploader, settler: Settler) -> None:
     """Every photo in `root` now, each once it has settled; returns when none is left."""
-    for path in scan(root):
+    batch = scan(root)
+    uploader.expect(batch)
+    for path in batch:
         settler.note(path)
     while len(settler):
         _send_ready(uploader, settler)
