@@ -93,6 +93,8 @@ class VisageApi:
         if status == 404:
             return Fatal(f"event {event_id} was not found on {self.base_url} (404): check --event, and that the key "
                          "belongs to the event's studio.")
+        if 300 <= status < 400:
+            return Fatal(f"{self.base_url} redirects to {response.headers.get('Location')}: use that address as --url.")
         if status == 409 and _code(response) == "request_in_progress":
             return TryAgain(f"the server is still working on this file's first request: {message}", key_problem="busy")
         if status == 429 or status >= 500:
