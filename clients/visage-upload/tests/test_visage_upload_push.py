@@ -130,3 +130,7 @@ def test_usage_errors(client, folder):
     assert code == 2 and "--url and --api-key, or VISAGE_URL and VISAGE_API_KEY" in output
     code, output = client.run("push", str(folder / "missing"), "--event", "1", "--url", "http://x", "--api-key", "k")
     assert code == 2 and "is not a folder" in output
+    (folder / "missing").write_text("a file where the state's folder should be")
+    code, output = client.run("push", str(folder), "--event", "1", "--url", "http://x", "--api-key", "k",
+                              "--state", str(folder / "missing" / "state.json"))
+    assert code == 2 and "cannot write the state file" in output and "--state" in output

@@ -5,6 +5,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from hotfolder_kit import BBT_PEOPLE, DATA, PORTRAITS, stop, wait_for
 
 WATCH_TIMEOUT_S = 90
@@ -25,11 +27,13 @@ def _stored(visage, event: int, count: int, log: Path) -> list[dict]:
                     interval=0.5)
 
 
-def test_photos_added_while_watching_are_sent(visage, client, folder):
-    """Already there at start; copied in; in a folder created later; written under a temporary name and renamed."""
+@pytest.mark.parametrize("how", ["events", "polling"])
+def test_photos_added_while_watching_are_sent(visage, client, folder, how):
+    """Already there at start; copied in; in a folder created later; written under a temporary name and
+    renamed. With file events (inotify here), and with --poll (network shares)."""
     event = visage.new_event()
     shutil.copyfile(PORTRAITS[0], folder / "before.jpg")
-    process, log = _watch(client, visage, folder, event, "--settle", "1")
+    process, log = _watch(client, visage, folder, event, "--settle", "1", *(["--poll"] if how == "polling" else []))
     try:
         _stored(visage, event, 1, log)
         shutil.copyfile(BBT_PEOPLE[0], folder / "tethered-0001.png")

@@ -28,7 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop ends the run like Ctrl-C
     patience = None if args.command == "watch" else args.patience
     api = VisageApi(args.url, args.api_key)
-    state = State.load(args.state or folder / DEFAULT_NAME)
+    state_path = args.state or folder / DEFAULT_NAME
+    try:
+        state = State.load(state_path)
+        state.save()  # a read-only folder (a memory card) is found now, not after the first upload
+    except OSError as exc:
+        _parser().error(f"cannot write the state file {state_path} ({exc.strerror}): choose another with --state")
     output = Output(progress=args.progress)
     uploader = Uploader(api=api, event_id=args.event, root=folder, state=state, output=output, patience=patience,
                         retry_rejected=args.retry_rejected, backoff=Backoff(cap=args.max_backoff))

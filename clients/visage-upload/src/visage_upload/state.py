@@ -38,7 +38,7 @@ class State:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls(path)
-        except (ValueError, OSError, UnicodeError):
+        except (ValueError, UnicodeError):
             path.replace(path.with_name(f"{path.name}.corrupt-{int(time.time())}"))
             return cls(path)
         if not isinstance(data, dict) or data.get("version") != VERSION:
