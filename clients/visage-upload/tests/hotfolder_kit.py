@@ -13,7 +13,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import requests
@@ -155,3 +158,59 @@ def stop(process: subprocess.Popen, how: int = signal.SIGKILL) -> None:
         except ProcessLookupError:
             pass
         process.wait(10)
+
+
+class ThrottlingProxy:
+    """A loopback HTTP proxy in front of a live server, as a rate-limiting gateway would be: the first
+    `throttle` upload POSTs get `429` with `Retry-After: retry_after` (not forwarded); everything else
+    goes through unchanged. Records when each upload POST arrived."""
+
+    def __init__(self, upstream: str, *, throttle: int, retry_after: int):
+        self.upstream, self.throttle, self.retry_after = upstream, throttle, retry_after
+        self.uploads: list[tuple[float, int]] = []  # (time.monotonic(), status answered)
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802 - http.server's name
+                self._forward(b"")
+
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.path.endswith("/photos/") and proxy.throttle > 0:
+                    proxy.throttle -= 1
+                    proxy.uploads.append((time.monotonic(), 429))
+                    self._answer(429, {"Retry-After": str(proxy.retry_after), "Content-Type": "application/json"},
+                                 b'{"error": {"code": "rate_limited", "message": "Slow down.", "details": null}}')
+                    return
+                self._forward(body)
+
+            def _forward(self, body: bytes):
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                answer = requests.request(self.command, proxy.upstream + self.path, headers=headers, data=body,
+                                          timeout=120, allow_redirects=False)
+                if self.path.endswith("/photos/"):
+                    proxy.uploads.append((time.monotonic(), answer.status_code))
+                self._answer(answer.status_code, {k: v for k, v in answer.headers.items()
+                                                  if k.lower() in ("content-type", "retry-after", "location")},
+                             answer.content)
+
+            def _answer(self, status: int, headers: dict, body: bytes):
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

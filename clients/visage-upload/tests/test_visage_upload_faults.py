@@ -7,7 +7,7 @@ import time
 import uuid
 
 import requests
-from hotfolder_kit import BBT_PEOPLE, PORTRAITS, stop, wait_for
+from hotfolder_kit import BBT_PEOPLE, PORTRAITS, ThrottlingProxy, stop, wait_for
 
 BATCH = BBT_PEOPLE + PORTRAITS  # 47 real photos, all different
 
@@ -113,3 +113,24 @@ def test_storage_down_mid_batch_is_waited_out(visage, s3_backed_server, client, 
 
     output = _push_through(visage, client, folder, server.url, outage)
     assert "answered 503" in output
+
+
+def test_too_many_requests_waits_as_long_as_retry_after_says(visage, client, folder):
+    """A gateway answering 429 with Retry-After: the client waits at least that long, then sends the file."""
+    for source in PORTRAITS[:2]:
+        shutil.copyfile(source, folder / source.name)
+    event = visage.new_event()
+    proxy = ThrottlingProxy(visage.server.url, throttle=2, retry_after=3)
+    try:
+        code, output = client.run("push", str(folder), "--event", str(event), "--url", proxy.url,
+                                  "--api-key", visage.upload_key, "--settle", "0.5")
+    finally:
+        proxy.close()
+    assert code == 0, output
+    assert output.count("answered 429") == 2
+    statuses = [status for _, status in proxy.uploads]
+    assert statuses == [429, 429, 201, 201], statuses
+    moments = [moment for moment, _ in proxy.uploads]
+    assert moments[1] - moments[0] >= 3 and moments[2] - moments[1] >= 3  # Retry-After honoured each time
+    assert sorted(p["sha256"] for p in visage.photos(event)) == sorted(
+        hashlib.sha256(source.read_bytes()).hexdigest() for source in PORTRAITS[:2])
