@@ -40,9 +40,9 @@ def own_server(site, tmp_path):
 @pytest.fixture
 def s3_backed_server(site, tmp_path):
     """A server of the test's own whose originals go to an S3 server (moto) of the test's own, stoppable."""
-    from tests.faults.conftest import S3Server
-
     import boto3
+
+    from tests.faults.conftest import S3Server
 
     s3 = S3Server()
     s3.start()

@@ -173,10 +173,10 @@ class ThrottlingProxy:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self):  # noqa: N802 - http.server's name
+            def do_GET(self):
                 self._forward(b"")
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.path.endswith("/photos/") and proxy.throttle > 0:
                     proxy.throttle -= 1

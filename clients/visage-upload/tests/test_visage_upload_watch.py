@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from hotfolder_kit import BBT_PEOPLE, DATA, PORTRAITS, stop, wait_for
 
 WATCH_TIMEOUT_S = 90
