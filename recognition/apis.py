@@ -19,7 +19,7 @@ from recognition.albums import album_entries, person_label
 from recognition.analytics import event_analytics
 from recognition.models import Face, Person
 from recognition.services import curation
-from recognition.services.recluster import recluster_latest, recluster_queue
+from recognition.recluster import recluster_latest, recluster_queue
 from recognition.thumbnails import face_thumbnail_key
 from events.api import EventApi, EventObjectApi
 from core.fields import IdField
