@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha256sum | cut -c1-12)
 
-.PHONY: install run test browser-deps compose-deps check-deploy messages clean
+.PHONY: install run test mutation browser-deps compose-deps check-deploy messages clean
 
 install: $(STAMP)
 
@@ -33,6 +33,11 @@ compose-deps:
 test: install browser-deps compose-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The mutation gate (docs/testing.md): mutmut over the security-relevant modules of
+# scripts/mutation_targets.py, each against its own tests; fails below 90 % killed. MODULES=core/api.py for one.
+mutation: install
+	$(PY) scripts/mutation.py $(MODULES)
+
 check-deploy: install
 	DJANGO_SECRET_KEY=$$(openssl rand -hex 40) DJANGO_ALLOWED_HOSTS=visage.example \
 	  VISAGE_MASTER_KEYS=$$($(PY) -m recognition.crypto) \
@@ -45,4 +50,4 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var mutants

@@ -77,7 +77,16 @@ def _run_mutmut(module: str, arguments: list[str], quiet: bool = True) -> int:
     command = [sys.executable, "-c", program, *arguments]
     with open(work / "mutmut.log", "w") as log:
         output = {"stdout": log, "stderr": subprocess.STDOUT} if quiet else {}
-        return subprocess.run(command, cwd=work, env={**os.environ, "PYTHONPATH": ""}, **output).returncode
+        return subprocess.run(command, cwd=work, env=_environment(module), **output).returncode
+
+
+def _environment(module: str) -> dict[str, str]:
+    """One PostgreSQL database per module (pytest-django adds test_), so modules can run side by side."""
+    environment = {**os.environ, "PYTHONPATH": ""}
+    url = environment.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        environment["DATABASE_URL"] = f"{url.rstrip('/')}_mut_{_workdir(module).name}"
+    return environment
 
 
 def _results(module: str) -> dict[str, int | None]:
