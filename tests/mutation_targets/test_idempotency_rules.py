@@ -1,1 +1,37 @@
-"""placeholder"""
+"""core/idempotency.py: what makes two requests "the same" for an Idempotency-Key (mutation
+survivors of scripts/mutation.py turned into tests; the principal × studio × key table is in
+tests/api/test_idempotency_secrets.py)."""
+import json
+
+from events.models import Event
+
+EVENTS = "/api/v1/events/"
+
+
+def _post(client, body: str, key: str):
+    return client.post(EVENTS, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+
+
+def test_the_same_json_body_in_another_key_order_is_the_same_request(as_alice):
+    """A client that rebuilds its JSON on retry (another key order) gets the first answer replayed."""
+    first = _post(as_alice, json.dumps({"name": "Wedding", "starts_on": "2026-12-24"}), "order-1")
+    retry = _post(as_alice, json.dumps({"starts_on": "2026-12-24", "name": "Wedding"}), "order-1")
+    assert first.status_code == retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true" and retry.json() == first.json()
+    assert Event.objects.count() == 1
+
+
+def test_another_value_under_the_same_key_is_another_request(as_alice):
+    _post(as_alice, json.dumps({"name": "Wedding", "starts_on": "2026-12-24"}), "order-2")
+    other = _post(as_alice, json.dumps({"starts_on": "2026-12-25", "name": "Wedding"}), "order-2")
+    assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
+    assert Event.objects.count() == 1
+
+
+def test_a_form_body_counts_every_field_and_value(as_alice):
+    first = as_alice.post(EVENTS, {"name": "Gala", "starts_on": "2026-12-24"}, HTTP_IDEMPOTENCY_KEY="form-1")
+    retry = as_alice.post(EVENTS, {"starts_on": "2026-12-24", "name": "Gala"}, HTTP_IDEMPOTENCY_KEY="form-1")
+    other = as_alice.post(EVENTS, {"name": "Gala", "starts_on": "2026-12-31"}, HTTP_IDEMPOTENCY_KEY="form-1")
+    assert first.status_code == retry.status_code == 201 and retry["Idempotent-Replayed"] == "true"
+    assert other.status_code == 422
+    assert Event.objects.count() == 1
