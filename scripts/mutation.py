@@ -118,12 +118,14 @@ def _score(results: dict[str, int | None]) -> tuple[int, int, list[str]]:
 def _report(module: str, results: dict[str, int | None]) -> bool:
     caught, tested, survivors = _score(results)
     untested = sum(1 for code in results.values() if code == 33)
+    unrun = sum(1 for code in results.values() if code is None)  # an interrupted run: the gate fails
     rate = 100.0 * caught / tested if tested else 0.0
-    verdict = "ok" if rate >= GATE else f"BELOW {GATE:.0f} %"
-    print(f"{module:32} {caught:4}/{tested:<4} killed  {rate:5.1f} %  ({untested} not reached by its tests)  {verdict}")
+    verdict = "ok" if rate >= GATE and not unrun else f"BELOW {GATE:.0f} %" if rate < GATE else "INCOMPLETE"
+    print(f"{module:32} {caught:4}/{tested:<4} killed  {rate:5.1f} %  ({untested} not reached by its tests, "
+          f"{unrun} not run)  {verdict}")
     for name in survivors:
         print(f"    survived: {name}")
-    return rate >= GATE
+    return rate >= GATE and not unrun
 
 
 def main() -> int:
@@ -148,7 +150,8 @@ def main() -> int:
         return 0 if _report(CI_MODULE, {name: results[name] for name in names}) else 1
     passed = True
     for module in args.modules or list(TARGETS):
-        if args.again:
+        if args.again:  # mutants of changed functions first (they have no verdict), then the old survivors
+            _run_mutmut(module, ["run", f"--max-children={args.max_children}"])
             _run_mutmut(module, ["run", f"--max-children={args.max_children}", *_score(_results(module))[2]])
         elif not args.survivors:
             shutil.rmtree(_workdir(module) / "mutants", ignore_errors=True)  # a fresh run, no cached verdicts

@@ -98,7 +98,6 @@ class GuestSession(models.Model):
     secret_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True, help_text="Set when the guest asked to be forgotten.")
     searched = models.BooleanField(default=False)
     matches = models.JSONField(default=list, help_text="[[photo_id, face_id, confidence], ...] of the last search.")
     device_hash = models.CharField(max_length=64, blank=True, help_text="Keyed hash of the guest's device cookie.")
@@ -110,7 +109,7 @@ class GuestSession(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return self.ended_at is None and self.expires_at > timezone.now()
+        return self.expires_at > timezone.now()  # "forget me" deletes the session (services.removals)
 
 
 class GuestConsent(models.Model):
