@@ -57,3 +57,46 @@ def test_an_endpoint_may_set_its_handlers_and_classes():
     """The guard refuses overrides of the guarded methods only: an ordinary endpoint is accepted."""
     api = type("ListApi", (StudioApi,), {"get": lambda self, request: None, "__module__": __name__})
     assert issubclass(api, ScopedApi) and "dangerously_defines_scope" not in api.__dict__
+
+
+def test_view_scope_tells_each_kind_of_view_apart():
+    from rest_framework.decorators import api_view
+    from rest_framework.views import APIView
+
+    from core.api import dangerously_unscoped, public, view_scope
+
+    def page(request):
+        return None
+
+    def scoped_page(request):
+        return None
+    scoped_page.visage_scope = "event"
+
+    class Plain(APIView):
+        pass
+
+    studio_view = type("ListApi", (StudioApi,), {"__module__": __name__})
+    assert view_scope(page) is None
+    assert view_scope(Plain.as_view()) is None
+    assert view_scope(api_view(["GET"])(page)) is None
+    assert view_scope(studio_view.as_view()) == "scoped"
+    assert view_scope(scoped_page) == "scoped"
+    assert view_scope(public("health check")(lambda request: None)) == "public"
+    assert view_scope(public("sign-in")(Plain).as_view()) == "public"
+    signed = dangerously_unscoped("signed album link")(lambda request: None)
+    assert view_scope(signed) == "dangerously-unscoped" and signed.visage_public == "signed album link"
+    unscoped_class = dangerously_unscoped("signed link")(type("LinkApi", (APIView,), {}))
+    assert view_scope(unscoped_class.as_view()) == "dangerously-unscoped"
+    marked_cls = api_view(["GET"])(page)
+    marked_cls.cls.visage_public = "why"
+    assert view_scope(marked_cls) == "public"
+
+
+def test_a_public_mark_needs_a_reason():
+    from core.api import dangerously_unscoped, public
+
+    for blank in ("", "   "):
+        with pytest.raises(ValueError, match="say why this view may be reached without a tenant scope"):
+            public(blank)
+        with pytest.raises(ValueError):
+            dangerously_unscoped(blank)
