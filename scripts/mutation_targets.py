@@ -27,11 +27,11 @@ TARGETS: dict[str, list[str]] = {
         "tests/api/test_idempotency_secrets.py",
     ],
     "core/ratelimit.py": [
-        "tests/mutation_targets/test_ratelimit_windows.py", "tests/abuse/test_counters.py",
+        "tests/abuse/test_counters.py",
         "tests/abuse/test_login_backoff.py", "tests/sharing/test_pin_limits.py",
     ],
     "core/logins.py": [
-        "tests/mutation_targets/test_login_rules.py", "tests/abuse/test_login_backoff.py", "tests/tenancy/test_auth.py",
+        "tests/abuse/test_login_backoff.py", "tests/tenancy/test_auth.py",
     ],
     "core/parsers.py": [
         "tests/mutation_targets/test_parser_limits.py", "tests/abuse/test_json_limits.py",
@@ -42,14 +42,14 @@ TARGETS: dict[str, list[str]] = {
         "tests/sharing/test_organizer_rights.py", "tests/sharing/test_organizers.py",
     ],
     CLAIMS: [
-        "tests/mutation_targets/test_claim_leases.py", "tests/events/test_claims.py", "tests/events/test_reconcile.py",
+        "tests/events/test_claims.py", "tests/events/test_reconcile.py",
     ],
     "sharing/services/access.py": [
         "tests/mutation_targets/test_guest_access.py", "tests/sharing/test_pin_limits.py",
         "tests/sharing/test_share_links_api.py", "tests/abuse/test_guest_links.py",
     ],
     "recognition/search.py": [
-        "tests/mutation_targets/test_search_rules.py", "tests/recognition/test_search_index.py",
+        "tests/recognition/test_search_index.py",
         "tests/recognition/test_match_confidence.py",
     ],
 }
