@@ -33,7 +33,7 @@ compose-deps:
 test: install browser-deps compose-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The mutation gate (docs/testing.md): mutmut over the security-relevant modules of
+# The mutation gate (docs/mutation-testing.md): mutmut over the security-relevant modules of
 # scripts/mutation_targets.py, each against its own tests; fails below 90 % killed. MODULES=core/api.py for one.
 mutation: install
 	$(PY) scripts/mutation.py $(MODULES)
