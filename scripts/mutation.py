@@ -50,6 +50,16 @@ def _workdir(module: str) -> Path:
     return work
 
 
+def _prune(module: str) -> None:
+    """mutmut copies the tree into mutants/ but never deletes: drop copies of files removed since
+    (a deleted migration left behind would make two leaf migrations)."""
+    copy = _workdir(module) / "mutants"
+    for name in PACKAGES + ["tests"]:
+        for path in (copy / name).rglob("*.py") if (copy / name).is_dir() else []:
+            if not (ROOT / path.relative_to(copy)).exists():
+                path.unlink()
+
+
 def _mutmut_config(module: str) -> dict:
     return {
         "source_paths": PACKAGES,
@@ -151,6 +161,7 @@ def main() -> int:
     passed = True
     for module in args.modules or list(TARGETS):
         if args.again:  # mutants of changed functions first (they have no verdict), then the old survivors
+            _prune(module)
             _run_mutmut(module, ["run", f"--max-children={args.max_children}"])
             _run_mutmut(module, ["run", f"--max-children={args.max_children}", *_score(_results(module))[2]])
         elif not args.survivors:
