@@ -73,13 +73,13 @@ class Replay(Exception):
 
     def __init__(self, response: Response):
         self.response = response
-        super().__init__("replayed idempotent request")
+        super().__init__("replayed idempotent request")  # pragma: no mutate - never shown: handle_exception answers
 
 
 def principal_of(request) -> str | None:
     if isinstance(request.auth, StudioApiKey):
         return f"key:{request.auth.id}"
-    if getattr(request.user, "is_authenticated", False):
+    if getattr(request.user, "is_authenticated", False):  # pragma: no mutate - a None default is as falsy
         return f"user:{request.user.id}"
     return None  # guests (share tokens) are not covered
 

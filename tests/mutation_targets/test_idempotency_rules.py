@@ -35,3 +35,30 @@ def test_a_form_body_counts_every_field_and_value(as_alice):
     assert first.status_code == retry.status_code == 201 and retry["Idempotent-Replayed"] == "true"
     assert other.status_code == 422
     assert Event.objects.count() == 1
+
+
+def test_a_read_with_a_key_is_never_recorded_nor_replayed(as_alice):
+    """Only POSTs are covered: a GET sent with an Idempotency-Key always reads the present."""
+    from core.tenancy.models import IdempotencyRecord
+
+    before = as_alice.get(EVENTS, HTTP_IDEMPOTENCY_KEY="read-1")
+    _post(as_alice, json.dumps({"name": "Wedding"}), "write-1")
+    after = as_alice.get(EVENTS, HTTP_IDEMPOTENCY_KEY="read-1")
+    assert before.json()["count"] == 0 and after.json()["count"] == 1 and "Idempotent-Replayed" not in after
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["write-1"]
+
+
+def test_an_unexpected_500_frees_the_key_so_the_retry_runs(as_alice, monkeypatch):
+    from events import services
+
+    real_create = services.event_create
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(services, "event_create", broken)
+    failed = _post(as_alice, json.dumps({"name": "Wedding"}), "crash-1")
+    assert failed.status_code == 500
+    monkeypatch.setattr(services, "event_create", real_create)
+    retry = _post(as_alice, json.dumps({"name": "Wedding"}), "crash-1")
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry and Event.objects.count() == 1
