@@ -62,3 +62,41 @@ def test_an_unexpected_500_frees_the_key_so_the_retry_runs(as_alice, monkeypatch
     monkeypatch.setattr(services, "event_create", real_create)
     retry = _post(as_alice, json.dumps({"name": "Wedding"}), "crash-1")
     assert retry.status_code == 201 and "Idempotent-Replayed" not in retry and Event.objects.count() == 1
+
+
+def test_a_finished_answer_replays_for_the_whole_day_not_only_ten_minutes(as_alice):
+    """Only a request still running after 10 minutes is taken for dead; a finished one stays 24 h."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.tenancy.models import IdempotencyRecord
+
+    first = _post(as_alice, json.dumps({"name": "Wedding"}), "late-1")
+    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    retry = _post(as_alice, json.dumps({"name": "Wedding"}), "late-1")
+    assert retry["Idempotent-Replayed"] == "true" and retry.json() == first.json() and Event.objects.count() == 1
+
+
+def test_files_count_by_size_too(as_alice, studio_a, alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from events.services import event_create
+    from tests.factories import jpeg_bytes
+
+    event = event_create(studio=studio_a, user=alice, name="Gala")
+    url = f"{EVENTS}{event.id}/photos/"
+    small, large = jpeg_bytes(32, 24), jpeg_bytes(64, 48)
+    assert len(small) != len(large)
+    as_alice.post(url, {"files": [SimpleUploadedFile("a.jpg", small)]}, format="multipart", HTTP_IDEMPOTENCY_KEY="f1")
+    other = as_alice.post(url, {"files": [SimpleUploadedFile("a.jpg", large)]}, format="multipart",
+                          HTTP_IDEMPOTENCY_KEY="f1")
+    assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_a_retried_secret_names_the_fields_not_replayed(as_alice):
+    body = {"name": "CI", "scope": "read"}
+    first = as_alice.post("/api/v1/studio/api-keys/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    retry = as_alice.post("/api/v1/studio/api-keys/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == 201 and retry.status_code == 409
+    assert retry.json()["error"]["details"] == {"id": first.json()["id"], "status": 201, "not_replayed": ["key"]}
