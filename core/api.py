@@ -1,41 +1,29 @@
-"""API plumbing shared by every app: the tenant-scoping guard, the studio base view, token login.
+"""API plumbing shared by every app: the tenant-scoping guard and the studio base view.
 
 Tenant isolation must not be a convention a new view can forget. Every view that reaches tenant
 data derives from ScopedApi, whose `initial` always runs the base's `resolve_scope`; an endpoint
-class that overrides `initial`, `resolve_scope`, `get_queryset` or `get_object` is refused at
-import time. Only the few base classes that *define* a scope (StudioApi here, EventApi and friends
-in events.api, GuestApi in sharing) say so with `dangerously_defines_scope = True`. Views that
-touch no tenant data carry `@public("why")`. tests/test_isolation.py walks every route and fails
-on any view that is neither.
-"""
-from datetime import timedelta
+class that overrides `initial`, `resolve_scope`, `get_queryset`, `get_object`, `get_permissions` or
+`get_authenticators` is refused at import time. Only the few base classes that *define* a scope
+(StudioApi here, EventApi and friends in events.api, GuestApi in sharing) say so with
+`dangerously_defines_scope = True`; `scope_definers()` lists them and a test holds them to an
+allowlist. Views that touch no tenant data carry `@public("why")`. tests/test_isolation.py walks
+every route and fails on any view that is neither.
 
-from django.conf import settings
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
-from rest_framework import serializers, status
+No endpoint here: core.openapi (the schema generator, which @extend_schema loads) imports this
+module, so the sign-in endpoints live in core.token_apis.
+"""
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.access import membership_can
-from core.authentication import token_issue
-from core.errors import DomainError
 from core.idempotency import Replay, idempotency_begin, idempotency_finish
-from core.logins import login_attempt
-from core.schema import errors
 from core.tenancy.models import Membership, Studio
 from core.tenancy.selectors import membership_for_request
 
 
-_TOKEN = inline_serializer("Token", {
-    "token": serializers.CharField(help_text="Send as `Authorization: Token <token>`."),
-    "expires_at": serializers.DateTimeField(help_text="After this, sign in again (or rotate before).")})
-_TOKEN_EXAMPLE = OpenApiExample("Token", response_only=True, value={
-    "token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", "expires_at": "2026-07-21T09:12:03Z"})
-
-
-_GUARDED = ("initial", "resolve_scope", "get_queryset", "get_object")
+# What an endpoint class may not override: the scope, and who gets in (PostHog's routing guards both
+# get_permissions and get_authenticators: a view that swaps them can let anyone past the scope).
+_GUARDED = ("initial", "resolve_scope", "get_queryset", "get_object", "get_permissions", "get_authenticators")
 
 
 class ScopedApi(APIView):
@@ -81,6 +69,17 @@ class ScopedApi(APIView):
             idempotency_finish(self.idempotency_record, response, secrets=self.idempotency_secrets)
             self.idempotency_record = None
         return response
+
+
+def scope_definers() -> set[str]:
+    """Every ScopedApi subclass (imported so far) that declares `dangerously_defines_scope` itself."""
+    found, pending = set(), [ScopedApi]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__dict__.get("dangerously_defines_scope"):
+            found.add(f"{cls.__module__}.{cls.__qualname__}")
+    return found
 
 
 def public(reason: str):
@@ -146,62 +145,3 @@ class StudioApi(ScopedApi):
             raise NotFound("No studio found for this account.")
         if not membership_can(self.membership, "create_event"):
             raise PermissionDenied(f"Your role in this studio ({self.membership.role}) is read-only.")
-
-
-@public("sign-in: answers only for the credentials given, throttled")
-class TokenCreateApi(APIView):
-    """POST {email|username, password} → {token, expires_at}; throttled per account and client."""
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-
-    class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "TokenCreateInput"
-
-        email = serializers.CharField(required=False, max_length=254)
-        username = serializers.CharField(required=False, max_length=254)
-        password = serializers.CharField(trim_whitespace=False, max_length=1024)
-
-        def validate(self, attrs):
-            if not (attrs.get("email") or attrs.get("username")):
-                raise serializers.ValidationError("Give your email (or username) and password.")
-            return attrs
-
-    @extend_schema(operation_id="auth_token_create", summary="Get an API token", request=InputSerializer,
-                   responses={200: _TOKEN, **errors(429)}, examples=[
-                       OpenApiExample("Sign in", request_only=True,
-                                      value={"email": "studio@example.com", "password": "correct horse battery"}),
-                       _TOKEN_EXAMPLE],
-                   description="Exchanges an email (or username) and password for the account's token, valid "
-                   "30 days. Wrong credentials are a 400 (`wrong_credentials`); repeated failures per account "
-                   "and per client are a 429 with Retry-After.")
-    def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        email = data.validated_data.get("email") or data.validated_data["username"]
-        user = login_attempt(request=request._request, email=email, password=data.validated_data["password"])
-        if user is None:
-            raise WrongCredentials()
-        return Response(_token_body(token_issue(user=user)))
-
-
-@public("acts on the signed-in user's own token only")
-class TokenRotateApi(APIView):
-    """POST (signed in) → a new token; the one used so far stops working at once."""
-
-    @extend_schema(operation_id="auth_token_rotate", summary="Replace your API token", request=None,
-                   responses={200: _TOKEN}, examples=[_TOKEN_EXAMPLE],
-                   description="Issues a new token; the one used so far stops working at once.")
-    def post(self, request):
-        return Response(_token_body(token_issue(user=request.user, rotate=True)))
-
-
-class WrongCredentials(DomainError):
-    status, code = 400, "wrong_credentials"
-    message = "Wrong email or password."
-
-
-def _token_body(token) -> dict:
-    lifetime = timedelta(seconds=getattr(settings, "VISAGE_API_TOKEN_SECONDS", 30 * 86400))
-    return {"token": token.key, "expires_at": token.created + lifetime}

@@ -4,7 +4,7 @@ The key's service account is a member of its studio only (core.tenancy.api_keys)
 views already keep it inside that studio; ApiKeyScopePermission (a default permission class)
 narrows it further to its scope. What each scope may do is the table below, by route name: a new
 route is read-only for read keys and closed to upload keys until it is listed here. (The schema's
-security scheme for keys is core.schema.ApiKeyScheme.)
+security scheme for keys is core.openapi.ApiKeyScheme.)
 """
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied

@@ -20,3 +20,18 @@ class DomainError(Exception):
 def error_body(code: str, message: str, details=None) -> dict:
     """The one error shape of the whole API."""
     return {"error": {"code": code, "message": message, "details": details}}
+
+
+class InvalidRequest(DomainError):
+    """A request the domain refuses although every field is well formed (merge a person with no one,
+    a person link without a person). Answered exactly like a serializer's non-field error: code
+    `invalid`, the sentence as `message`, and as `details` (docs/api.md: details hold the errors for
+    `invalid`), so clients see one shape for every 400 they can fix."""
+
+    status, code = 400, "invalid"
+    message = "The request is not valid."
+
+    def __init__(self, message: str | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        if self.details is None:
+            self.details = [self.message]

@@ -35,11 +35,6 @@ class JpegWork:
     scans: int
     blocks: int  # 8×8 coefficient blocks of one full pass over every component
 
-    @property
-    def block_passes(self) -> int:
-        """Blocks decoded in all: one pass per scan at most (a scan may cover fewer components)."""
-        return self.blocks * max(1, self.scans)
-
 
 def jpeg_work(fileobj: BinaryIO) -> JpegWork | None:
     """The frame and scan count of a JPEG (up to its first EOI), or None when it is not a JPEG.

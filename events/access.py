@@ -53,7 +53,3 @@ def _role(user, event: Event) -> str | None:
     if EventOrganizer.objects.filter(user=user, event=event).exists():
         return ORGANIZER
     return None
-
-
-def organizer_event_ids(*, user) -> list[int]:
-    return list(EventOrganizer.objects.filter(user=user).values_list("event_id", flat=True))

@@ -2,7 +2,6 @@
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +18,7 @@ from recognition.albums import album_entries, person_label
 from recognition.analytics import event_analytics
 from recognition.models import Face, Person
 from recognition.services import curation
-from recognition.services.recluster import recluster_latest, recluster_queue
+from recognition.recluster import recluster_latest, recluster_queue
 from recognition.thumbnails import face_thumbnail_key
 from events.api import EventApi, EventObjectApi
 from core.fields import IdField
@@ -78,13 +77,6 @@ def _person_response(access: EventAccess, person_id: int, code: int = status.HTT
     return Response(PersonOutputSerializer(person).data, status=code)
 
 
-def _run(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except curation.CurationError as exc:
-        raise ValidationError(str(exc)) from exc
-
-
 class PersonDetailApi(PersonApi):
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -105,7 +97,7 @@ class PersonDetailApi(PersonApi):
     def patch(self, request, person_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _run(curation.person_update, event=self.event, person_id=person_id, user=request.user, **data.validated_data)
+        curation.person_update(event=self.event, person_id=person_id, user=request.user, **data.validated_data)
         return _person_response(self.access, person_id)
 
 
@@ -123,7 +115,7 @@ class PersonMergeApi(PersonApi):
     def post(self, request, person_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _run(curation.person_merge, event=self.event, person_id=person_id, other_ids=data.validated_data["person_ids"], user=request.user)
+        curation.person_merge(event=self.event, person_id=person_id, other_ids=data.validated_data["person_ids"], user=request.user)
         return _person_response(self.access, person_id)
 
 
@@ -141,7 +133,7 @@ class PersonSplitApi(PersonApi):
     def post(self, request, person_id: int):
         data = FaceIdsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        new = _run(curation.person_split, event=self.event, person_id=person_id, face_ids=data.validated_data["face_ids"], user=request.user)
+        new = curation.person_split(event=self.event, person_id=person_id, face_ids=data.validated_data["face_ids"], user=request.user)
         return _person_response(self.access, new.id, status.HTTP_201_CREATED)
 
 
@@ -152,7 +144,7 @@ class PersonRejectApi(PersonApi):
     def post(self, request, person_id: int):
         data = FaceIdsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _run(curation.person_reject_faces, event=self.event, person_id=person_id, face_ids=data.validated_data["face_ids"], user=request.user)
+        curation.person_reject_faces(event=self.event, person_id=person_id, face_ids=data.validated_data["face_ids"], user=request.user)
         return _person_response(self.access, person_id)
 
 
@@ -166,7 +158,7 @@ class CurationUndoApi(EventApi):
                    description="Reverts the event's latest merge, split, rename or rejection. 400 when there is "
                    "nothing to undo.")
     def post(self, request, event_id: int):
-        action = _run(curation.curation_undo, event=self.event)
+        action = curation.curation_undo(event=self.event)
         return Response({"undone": action.kind, "action_id": action.id})
 
 

@@ -2,12 +2,8 @@
 from django.db.models import Count, Q
 from django.http import Http404
 
-from events.models import Event, Photo
+from events.models import Event
 from recognition.models import Face, Person
-
-
-def event_face_counters(*, event: Event) -> dict[str, int]:
-    return events_face_counters([event.id])[event.id]
 
 
 def events_face_counters(event_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -52,10 +48,6 @@ def people_photo_ids(*, event: Event) -> dict[int, list[int]]:
     for person_id, photo_id in Face.objects.filter(event=event, person__isnull=False).values_list("person_id", "photo_id"):
         result.setdefault(person_id, set()).add(photo_id)
     return {person_id: sorted(ids) for person_id, ids in result.items()}
-
-
-def person_photos(*, person: Person):
-    return Photo.objects.filter(faces__person=person).distinct().order_by("id")
 
 
 def face_get(*, event_ids, face_id: int) -> Face:

@@ -17,7 +17,7 @@ from sharing import api_examples as ex
 from sharing import codes, conf, pin_limits, selectors
 from sharing.models import Download, Scope, ShareLink
 from sharing.services import links as link_services
-from sharing.services.links import ShareLinkInvalid, qr_key
+from sharing.services.links import qr_key
 from events.api import EventApi
 from core.fields import CountField, IdField
 
@@ -163,11 +163,8 @@ class ShareLinkListCreateApi(EventApi):
         if person_id and person is None:
             raise ValidationError({"person": "No such person in this event."})
         fields["download"] = fields.pop("allow_download")
-        try:
-            created = link_services.share_link_create(event=self.event, user=request.user, base_url=base_url(request),
-                                                      person=person, **fields)
-        except ShareLinkInvalid as exc:
-            raise ValidationError(str(exc)) from None
+        created = link_services.share_link_create(event=self.event, user=request.user, base_url=base_url(request),
+                                                  person=person, **fields)
         body = ShareLinkOutputSerializer(created.link, context={"base_url": base_url(request)}).data
         body.update(token=created.token, url=created.url)  # the only time the token is ever sent
         return Response(body, status=status.HTTP_201_CREATED)
@@ -205,10 +202,7 @@ class ShareLinkDetailApi(EventApi):
             fields["download"] = fields.pop("allow_download")
         if "pin" in fields:
             fields["pin"] = fields["pin"] or ""
-        try:
-            link = link_services.share_link_update(link=link, **fields)
-        except ShareLinkInvalid as exc:
-            raise ValidationError(str(exc)) from None
+        link = link_services.share_link_update(link=link, **fields)
         return Response(ShareLinkOutputSerializer(link, context={"base_url": base_url(request)}).data)
 
 

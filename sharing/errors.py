@@ -88,11 +88,6 @@ class DownloadNotAllowed(GuestError):
     message = gettext_lazy("The organizer has not allowed downloads through this link.")
 
 
-class PhotoNotFound(GuestError):
-    status, code = 404, "photo_not_found"
-    message = gettext_lazy("No such photo in your gallery.")
-
-
 class RemovalNotFound(GuestError):
     status, code = 404, "removal_not_found"
     message = gettext_lazy("We don't know this request, or it was filed from another phone.")

@@ -98,10 +98,8 @@ class GuestSession(models.Model):
     secret_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True, help_text="Set when the guest asked to be forgotten.")
     searched = models.BooleanField(default=False)
     matches = models.JSONField(default=list, help_text="[[photo_id, face_id, confidence], ...] of the last search.")
-    matched_face_ids = models.JSONField(default=list, help_text="Every face this guest matched (for 'forget me').")
     device_hash = models.CharField(max_length=64, blank=True, help_text="Keyed hash of the guest's device cookie.")
     selfie_sha256 = models.CharField(max_length=64, blank=True, help_text="Of the last selfie (not kept): a "
                                      "'forget me' check needs a different, fresh one.")
@@ -116,7 +114,7 @@ class GuestSession(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return self.ended_at is None and self.expires_at > timezone.now()
+        return self.expires_at > timezone.now()  # "forget me" deletes the session (services.removals)
 
 
 class GuestConsent(models.Model):

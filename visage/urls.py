@@ -11,7 +11,8 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from core.api import TokenCreateApi, TokenRotateApi, public
+from core.api import public
+from core.token_apis import TokenCreateApi, TokenRotateApi
 from core.api_errors import request_refusal
 from core.errors import error_body
 from core.health import health

@@ -56,10 +56,6 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def is_service_account(user) -> bool:
-    return is_service_address(getattr(user, "email", ""))
-
-
 def is_service_address(email: str) -> bool:
     return (email or "").strip().lower().endswith("@" + SERVICE_EMAIL_DOMAIN)
 

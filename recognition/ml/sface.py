@@ -22,7 +22,6 @@ from torch import nn
 
 SFACE_FILE_NAME = "face_recognition_sface_2021dec_int8bq.onnx"
 SFACE_SHA256 = "fb143eea07838aa532d1c95df5f69899974ea0140e1fba05e94204be13ed74ee"
-INPUT_SIZE = 112
 EMBEDDING_DIM = 128
 
 

@@ -4,11 +4,14 @@ Faces of two embedders are not comparable, so an event never mixes them: storing
 embedder raises EmbedderMismatch (re-embed the event to change model: services.reembed), and every
 reader (assignment, clustering, suggestions, search) uses only faces of the recorded embedder.
 """
+import functools
+
 from django.db import IntegrityError, transaction
 
 from events.models import Event
 from recognition.ml.calibration import Calibration, calibration_for
 from recognition.ml.embedders import Embedder, default_embedder_name
+from recognition.ml.pipeline import FacePipeline, get_pipeline
 from recognition.models import EventCalibration
 
 
@@ -58,9 +61,6 @@ def event_embedder_filter(*, event: Event) -> dict[str, str]:
 
 def event_pipeline(*, event: Event):
     """The face pipeline of the event's embedder (for queries such as a guest's selfie)."""
-    from recognition.ml.pipeline import get_pipeline
-    from recognition.services.reembed import pipeline_for  # reembed imports this module
-
     row = EventCalibration.objects.filter(event_id=event.id).first()
     default = get_pipeline()
     if row is None:
@@ -70,6 +70,11 @@ def event_pipeline(*, event: Event):
         raise EmbedderMismatch(f"event {event.id} was embedded with {row.embedder_name} {row.embedder_version}; "
                                f"this install has {pipeline.embedder.version}: re-embed the event")
     return pipeline
+
+
+@functools.lru_cache(maxsize=2)
+def pipeline_for(embedder_name: str) -> FacePipeline:
+    return FacePipeline(embedder_name=embedder_name)
 
 
 def _fields(embedder: Embedder) -> dict:

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from core.errors import InvalidRequest
 from events.models import Event
 from recognition.index_version import index_invalidate
 from recognition.models import CurationAction, Face, Person
@@ -13,8 +14,9 @@ from recognition.hooks import PeopleChanged, people_changed
 NAME_MAX = 100
 
 
-class CurationError(ValueError):
-    """The request cannot be applied as asked; the message says why (an HTTP 400)."""
+class CurationError(InvalidRequest):
+    """The request cannot be applied as asked; the message says why (a 400 `invalid`, from the one
+    exception handler, core.api_errors)."""
 
 
 def _locked_people(event: Event, person_ids: list[int]) -> list[Person]:

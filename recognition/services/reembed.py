@@ -1,7 +1,6 @@
 """Change the embedding model of an event without losing people: faces are re-detected and
 re-embedded, then each new face inherits the person (and "not this person" marks) of the old
 face it overlaps, so named and curated people survive."""
-import functools
 import logging
 
 from django.db import transaction
@@ -10,18 +9,13 @@ from events.models import Event, Photo, PhotoState
 from recognition.index_version import index_invalidate
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 from recognition.models import Face
-from recognition.services.calibration import event_calibration_switch
+from recognition.services.calibration import event_calibration_switch, pipeline_for
 from recognition.services.faces import face_rows, photo_faces_detect
 from recognition.services.keys import event_data_key
 from recognition.services.people import people_refresh_covers
 
 logger = logging.getLogger(__name__)
 SAME_FACE_IOU = 0.5  # boxes of one face found twice by the same detector overlap far more
-
-
-@functools.lru_cache(maxsize=2)
-def pipeline_for(embedder_name: str) -> FacePipeline:
-    return FacePipeline(embedder_name=embedder_name)
 
 
 def event_reembed(*, event: Event, embedder_name: str, progress=None) -> dict[str, int]:

@@ -135,9 +135,8 @@ def guest_search(*, session: GuestSession, selfie, face: int | None = None) -> S
         album = album_photo_ids(link=link, session=session)
         hits = [hit for hit in hits if hit.photo_id in album]
     session.matches = [[hit.photo_id, hit.face_id, round(hit.confidence, 1)] for hit in hits]
-    session.matched_face_ids = sorted(set(session.matched_face_ids) | {hit.face_id for hit in hits})
     session.searched, session.selfie_sha256 = True, upload_sha256(selfie)
-    session.save(update_fields=["matches", "matched_face_ids", "searched", "selfie_sha256"])
+    session.save(update_fields=["matches", "searched", "selfie_sha256"])
     ShareLink.objects.filter(id=link.id).update(search_count=F("search_count") + 1, last_used_at=timezone.now())
     guest_searched.send(GuestSearched(studio_id=link.studio_id, event_id=link.event_id, share_link_id=link.id,
                                       match_count=len(hits)))

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import InvalidRequest
 from events.models import Event
 from core.storage import event_prefix, object_storage
 from recognition.models import Person
@@ -29,8 +30,9 @@ CODE_LENGTH = 8
 UPDATABLE = ("label", "expires_at", "max_uses", "download", "watermark")
 
 
-class ShareLinkInvalid(ValueError):
-    """The requested link makes no sense (e.g. a person from another event); a 400."""
+class ShareLinkInvalid(InvalidRequest):
+    """The requested link makes no sense (e.g. a person from another event); a 400 `invalid`, from
+    the one exception handler (core.api_errors)."""
 
 
 @dataclass(frozen=True)

@@ -114,13 +114,6 @@ def removal_request_list(*, event: Event):
         "log__by")
 
 
-def removal_request_get(*, event: Event, request_id: int) -> RemovalRequest:
-    request = RemovalRequest.objects.filter(event=event, id=request_id).first()
-    if request is None:
-        raise Http404("No such removal request.")
-    return request
-
-
 @transaction.atomic
 def removal_request_decide(*, event: Event, request_id: int, user, confirm: bool) -> RemovalRequest:
     """Confirm (the faces are hidden from every guest for good) or reject (nothing stays hidden,

@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from recognition.models import Face, Person
 from recognition.search import event_search
-from recognition.services.reembed import pipeline_for
+from recognition.services.calibration import pipeline_for
 from tests.factories import FACES_DIR
 from tests.recognition.helpers import event_with_faces
 

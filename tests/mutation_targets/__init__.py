@@ -1,0 +1,1 @@
+"""Tests that kill the mutation gate's meaningful survivors (scripts/mutation_targets.py)."""

@@ -1,0 +1,102 @@
+"""core/idempotency.py: what makes two requests "the same" for an Idempotency-Key (mutation
+survivors of scripts/mutation.py turned into tests; the principal × studio × key table is in
+tests/api/test_idempotency_secrets.py)."""
+import json
+
+from events.models import Event
+
+EVENTS = "/api/v1/events/"
+
+
+def _post(client, body: str, key: str):
+    return client.post(EVENTS, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+
+
+def test_the_same_json_body_in_another_key_order_is_the_same_request(as_alice):
+    """A client that rebuilds its JSON on retry (another key order) gets the first answer replayed."""
+    first = _post(as_alice, json.dumps({"name": "Wedding", "starts_on": "2026-12-24"}), "order-1")
+    retry = _post(as_alice, json.dumps({"starts_on": "2026-12-24", "name": "Wedding"}), "order-1")
+    assert first.status_code == retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true" and retry.json() == first.json()
+    assert Event.objects.count() == 1
+
+
+def test_another_value_under_the_same_key_is_another_request(as_alice):
+    _post(as_alice, json.dumps({"name": "Wedding", "starts_on": "2026-12-24"}), "order-2")
+    other = _post(as_alice, json.dumps({"starts_on": "2026-12-25", "name": "Wedding"}), "order-2")
+    assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
+    assert Event.objects.count() == 1
+
+
+def test_a_form_body_counts_every_field_and_value(as_alice):
+    first = as_alice.post(EVENTS, {"name": "Gala", "starts_on": "2026-12-24"}, HTTP_IDEMPOTENCY_KEY="form-1")
+    retry = as_alice.post(EVENTS, {"starts_on": "2026-12-24", "name": "Gala"}, HTTP_IDEMPOTENCY_KEY="form-1")
+    other = as_alice.post(EVENTS, {"name": "Gala", "starts_on": "2026-12-31"}, HTTP_IDEMPOTENCY_KEY="form-1")
+    assert first.status_code == retry.status_code == 201 and retry["Idempotent-Replayed"] == "true"
+    assert other.status_code == 422
+    assert Event.objects.count() == 1
+
+
+def test_a_read_with_a_key_is_never_recorded_nor_replayed(as_alice):
+    """Only POSTs are covered: a GET sent with an Idempotency-Key always reads the present."""
+    from core.tenancy.models import IdempotencyRecord
+
+    before = as_alice.get(EVENTS, HTTP_IDEMPOTENCY_KEY="read-1")
+    _post(as_alice, json.dumps({"name": "Wedding"}), "write-1")
+    after = as_alice.get(EVENTS, HTTP_IDEMPOTENCY_KEY="read-1")
+    assert before.json()["count"] == 0 and after.json()["count"] == 1 and "Idempotent-Replayed" not in after
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["write-1"]
+
+
+def test_an_unexpected_500_frees_the_key_so_the_retry_runs(as_alice, monkeypatch):
+    from events import services
+
+    real_create = services.event_create
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(services, "event_create", broken)
+    failed = _post(as_alice, json.dumps({"name": "Wedding"}), "crash-1")
+    assert failed.status_code == 500
+    monkeypatch.setattr(services, "event_create", real_create)
+    retry = _post(as_alice, json.dumps({"name": "Wedding"}), "crash-1")
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry and Event.objects.count() == 1
+
+
+def test_a_finished_answer_replays_for_the_whole_day_not_only_ten_minutes(as_alice):
+    """Only a request still running after 10 minutes is taken for dead; a finished one stays 24 h."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.tenancy.models import IdempotencyRecord
+
+    first = _post(as_alice, json.dumps({"name": "Wedding"}), "late-1")
+    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    retry = _post(as_alice, json.dumps({"name": "Wedding"}), "late-1")
+    assert retry["Idempotent-Replayed"] == "true" and retry.json() == first.json() and Event.objects.count() == 1
+
+
+def test_files_count_by_size_too(as_alice, studio_a, alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from events.services import event_create
+    from tests.factories import jpeg_bytes
+
+    event = event_create(studio=studio_a, user=alice, name="Gala")
+    url = f"{EVENTS}{event.id}/photos/"
+    small, large = jpeg_bytes(32, 24), jpeg_bytes(64, 48)
+    assert len(small) != len(large)
+    as_alice.post(url, {"files": [SimpleUploadedFile("a.jpg", small)]}, format="multipart", HTTP_IDEMPOTENCY_KEY="f1")
+    other = as_alice.post(url, {"files": [SimpleUploadedFile("a.jpg", large)]}, format="multipart",
+                          HTTP_IDEMPOTENCY_KEY="f1")
+    assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_a_retried_secret_names_the_fields_not_replayed(as_alice):
+    body = {"name": "CI", "scope": "read"}
+    first = as_alice.post("/api/v1/studio/api-keys/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    retry = as_alice.post("/api/v1/studio/api-keys/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == 201 and retry.status_code == 409
+    assert retry.json()["error"]["details"] == {"id": first.json()["id"], "status": 201, "not_replayed": ["key"]}
