@@ -10,7 +10,6 @@ on any view that is neither.
 """
 from datetime import timedelta
 
-from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -18,6 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import conf
 from core.authentication import token_issue
 from core.errors import DomainError
 from core.idempotency import Replay, idempotency_begin, idempotency_finish
@@ -202,5 +202,5 @@ class WrongCredentials(DomainError):
 
 
 def _token_body(token) -> dict:
-    lifetime = timedelta(seconds=getattr(settings, "VISAGE_API_TOKEN_SECONDS", 30 * 86400))
+    lifetime = timedelta(seconds=conf.api().api_token_seconds)
     return {"token": token.key, "expires_at": token.created + lifetime}

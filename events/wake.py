@@ -7,7 +7,8 @@ reconciler (events/reconcile.py, a beat task) wakes workers for whatever is wait
 import logging
 
 from celery import current_app
-from django.conf import settings
+
+from events.conf import ingest as ingest_config
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +21,12 @@ def ingest_wake(*, photos: int = 1, countdown: float | None = None) -> int:
 
     Returns how many were sent; 0 when the broker is unreachable.
     """
-    wakes = max(1, min(-(-photos // settings.VISAGE_INGEST_BATCH), settings.VISAGE_INGEST_MAX_WAKES))
+    wakes = max(1, min(-(-photos // ingest_config().ingest_batch), ingest_config().ingest_max_wakes))
     sent = 0
     try:
         for _ in range(wakes):
             # A signature by name, not send_task: it honours task_always_eager (tests, demos).
-            current_app.signature(INGEST_TASK, queue=settings.VISAGE_INGEST_QUEUE).apply_async(countdown=countdown)
+            current_app.signature(INGEST_TASK, queue=ingest_config().ingest_queue).apply_async(countdown=countdown)
             sent += 1
     except Exception as exc:  # noqa: BLE001 - any broker failure: the reconciler wakes workers later
         logger.warning("could not wake ingest workers (%s: %s); photos stay queued until the reconciler runs",

@@ -5,11 +5,11 @@ from datetime import timedelta
 from celery import shared_task
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import RedisError
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from events.conf import ingest as ingest_config
 from core.jobs import job_fail, job_finish, job_start
 
 from events.models import Event
@@ -23,8 +23,8 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="recognition.tasks.ingest_run", acks_late=True, reject_on_worker_lost=True,
-             soft_time_limit=settings.VISAGE_INGEST_TASK_SECONDS + 120,
-             time_limit=settings.VISAGE_INGEST_TASK_SECONDS + 180)
+             soft_time_limit=ingest_config().ingest_task_seconds + 120,
+             time_limit=ingest_config().ingest_task_seconds + 180)
 def ingest_run_task() -> None:
     """Woken by uploads and the reconciler: process waiting photos in batches (recognition/ingest).
 

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 
 from events.models import Event
 from recognition.ml.calibration import Calibration, calibration_for
-from recognition.ml.embedders import Embedder, default_embedder_name
+from recognition.conf import ml_config
+from recognition.ml.embedders import Embedder
 from recognition.models import EventCalibration
 
 
@@ -46,7 +47,7 @@ def event_calibration(*, event: Event) -> tuple[EventCalibration | None, Calibra
     """The event's record (None before its first face) and thresholds (else the default embedder's)."""
     row = EventCalibration.objects.filter(event_id=event.id).first()
     if row is None:
-        return None, calibration_for(default_embedder_name())
+        return None, calibration_for(ml_config().embedder)
     return row, Calibration.from_event_fields(row)
 
 
@@ -58,11 +59,11 @@ def event_embedder_filter(*, event: Event) -> dict[str, str]:
 
 def event_pipeline(*, event: Event):
     """The face pipeline of the event's embedder (for queries such as a guest's selfie)."""
-    from recognition.ml.pipeline import get_pipeline
+    from recognition.conf import face_pipeline
     from recognition.services.reembed import pipeline_for  # reembed imports this module
 
     row = EventCalibration.objects.filter(event_id=event.id).first()
-    default = get_pipeline()
+    default = face_pipeline()
     if row is None:
         return default
     pipeline = default if default.embedder.name == row.embedder_name else pipeline_for(row.embedder_name)

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from events.models import Event, Photo, PhotoState
 from recognition.index_version import index_invalidate
+from recognition.conf import ml_config
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 from recognition.models import Face
 from recognition.services.calibration import event_calibration_switch
@@ -21,7 +22,7 @@ SAME_FACE_IOU = 0.5  # boxes of one face found twice by the same detector overla
 
 @functools.lru_cache(maxsize=2)
 def pipeline_for(embedder_name: str) -> FacePipeline:
-    return FacePipeline(embedder_name=embedder_name)
+    return FacePipeline(ml_config(), embedder_name=embedder_name)
 
 
 def event_reembed(*, event: Event, embedder_name: str, progress=None) -> dict[str, int]:
