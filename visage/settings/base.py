@@ -14,6 +14,9 @@ VAR_DIR = SURFACE.paths.var_dir
 SECRET_KEY = SURFACE.django.secret_key
 DEBUG = SURFACE.django.debug
 ALLOWED_HOSTS = SURFACE.django.allowed_hosts
+CSRF_TRUSTED_ORIGINS = SURFACE.django.csrf_trusted_origins
+SECURE_SSL_REDIRECT = SURFACE.django.secure_ssl_redirect
+SECURE_HSTS_SECONDS = SURFACE.django.secure_hsts_seconds
 
 INSTALLED_APPS = [
     "django.contrib.admin",

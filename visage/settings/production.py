@@ -17,11 +17,9 @@ VISAGE_MASTER_KEYS = SURFACE.keys.master_keys or ""
 VISAGE_REQUIRE_MASTER_KEYS = True
 # "localhost" for the container's own health probe (docker/compose.yml, Dockerfile HEALTHCHECK).
 ALLOWED_HOSTS = [*SURFACE.django.allowed_hosts, "localhost"]
-CSRF_TRUSTED_ORIGINS = SURFACE.django.csrf_trusted_origins
 
+# DJANGO_SECURE_SSL_REDIRECT and DJANGO_SECURE_HSTS_SECONDS are on by default here (surface.PROFILE_DEFAULTS).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = SURFACE.django.secure_ssl_redirect
-SECURE_HSTS_SECONDS = SURFACE.django.secure_hsts_seconds
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True

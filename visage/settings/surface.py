@@ -94,8 +94,8 @@ class Django(Area):
     debug: bool = False
     allowed_hosts: Words = ["127.0.0.1", "localhost"]
     csrf_trusted_origins: Words = []
-    secure_ssl_redirect: bool = True
-    secure_hsts_seconds: int = 31536000
+    secure_ssl_redirect: bool = False  # production: true
+    secure_hsts_seconds: int = 0  # production: a year
 
 
 class Services(Area):
@@ -298,7 +298,7 @@ PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
     # Persistent connections (health-checked); webhooks to public https only; JSON log lines.
     # "localhost" is added to the hosts in production.py, for the container's own health probe.
     "production": {"DATABASE_CONN_MAX_AGE": 60, "VISAGE_WEBHOOKS_REQUIRE_HTTPS": True, "VISAGE_LOG_FORMAT": "json",
-                   "DJANGO_ALLOWED_HOSTS": []},
+                   "DJANGO_ALLOWED_HOSTS": [], "DJANGO_SECURE_SSL_REDIRECT": True, "DJANGO_SECURE_HSTS_SECONDS": 31536000},
 }
 
 
