@@ -274,3 +274,17 @@ def test_a_bad_value_names_its_variable(value, message):
                             text=True, timeout=120,
                             env={**_clean_environment(), "DJANGO_SETTINGS_MODULE": "visage.settings.test", name: value})
     assert result.returncode != 0 and f"{name}:" in result.stderr and repr(value) in result.stderr
+
+
+def test_compose_and_the_images_set_only_variables_the_surface_reads():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())
+    names = set(compose["x-visage-env"])
+    for service in compose["services"].values():
+        if isinstance(service.get("environment"), dict):
+            names |= set(service["environment"])
+    images = "".join((ROOT / "docker" / name).read_text() for name in ("Dockerfile", "Dockerfile.gpu"))
+    names |= set(re.findall(r"\b((?:VISAGE|DJANGO)_[A-Z0-9_]+)=", images))
+    ours = {name for name in names if name.startswith(("VISAGE_", "DJANGO_", "AWS_", "DATABASE_", "REDIS_", "EMAIL_"))}
+    assert ours - {"DJANGO_SETTINGS_MODULE"} <= set(variables()), sorted(ours - set(variables()))
