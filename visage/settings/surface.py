@@ -32,7 +32,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
@@ -304,8 +304,6 @@ PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
 
 class Surface:
     """Every area, loaded once for one profile (base, local, test, production)."""
-
-    AREAS: ClassVar = AREAS
 
     def __init__(self, profile: str = "base"):
         defaults = {name: value() if callable(value) else value for name, value in PROFILE_DEFAULTS[profile].items()}
