@@ -1,4 +1,4 @@
-"""The FTP server's configuration, read from settings once per use (one source: visage/settings/base.py)."""
+"""The FTP server's configuration, read from settings once per use (one source: visage/settings/surface.py)."""
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,7 +34,8 @@ def ftp_config() -> FtpConfig:
         raise ImproperlyConfigured("VISAGE_FTP_REQUIRE_TLS needs VISAGE_FTP_TLS_CERT (and VISAGE_FTP_TLS_KEY).")
     return FtpConfig(
         host=settings.VISAGE_FTP_HOST, port=settings.VISAGE_FTP_PORT,
-        public_host=settings.VISAGE_FTP_PUBLIC_HOST, public_port=settings.VISAGE_FTP_PUBLIC_PORT,
+        public_host=settings.VISAGE_FTP_PUBLIC_HOST,
+        public_port=settings.VISAGE_FTP_PUBLIC_PORT or settings.VISAGE_FTP_PORT,
         passive_ports=parse_port_range(settings.VISAGE_FTP_PASSIVE_PORTS),
         masquerade_address=settings.VISAGE_FTP_MASQUERADE_ADDRESS or None,
         tls_cert=settings.VISAGE_FTP_TLS_CERT, tls_key=settings.VISAGE_FTP_TLS_KEY or settings.VISAGE_FTP_TLS_CERT,
@@ -70,3 +71,10 @@ def connection_details(*, credentials, request_host: str) -> dict:
         "has_password": credentials.has_password, "tls": config.tls_mode, "enabled": credentials.enabled,
         "uri": f"ftp://{credentials.username}@{host}:{port}/", "rotated_at": credentials.rotated_at,
     }
+
+
+def login_limits() -> tuple[int, int, tuple[int, int]]:
+    """Wrong passwords per account and address, that pair's lockout seconds, and (count, seconds)
+    per address across accounts (camera.services.camera_login)."""
+    return (settings.VISAGE_FTP_MAX_FAILURES, settings.VISAGE_FTP_LOCKOUT_SECONDS,
+            tuple(settings.VISAGE_FTP_FAILURES_PER_CLIENT))

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from camera.conf import login_limits
 from camera.models import CameraAccount
 from camera.selectors import camera_account_get
 from core import ratelimit
@@ -101,8 +102,9 @@ def camera_login(*, username: str, password: str, client: str) -> CameraLogin:
     A client address guessing across accounts is capped too. A right password clears its pair."""
     account_key = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
     pair = f"ftp:pair:{account_key}:{client}"
-    per_pair = Limit(settings.VISAGE_FTP_MAX_FAILURES, settings.VISAGE_FTP_LOCKOUT_SECONDS)
-    per_client = (f"ftp:client:{client}", Limit(*settings.VISAGE_FTP_FAILURES_PER_CLIENT))
+    max_failures, lockout_seconds, per_address = login_limits()
+    per_pair = Limit(max_failures, lockout_seconds)
+    per_client = (f"ftp:client:{client}", Limit(*per_address))
     try:
         ratelimit.check(key=per_client[0], limit=per_client[1])
     except ratelimit.Throttled as exc:
@@ -118,7 +120,7 @@ def camera_login(*, username: str, password: str, client: str) -> CameraLogin:
         right = check_password(password, account.password_hash)
     if not right:
         if hits >= per_pair.count:
-            ratelimit.lock(key=pair, limit=per_pair, seconds=settings.VISAGE_FTP_LOCKOUT_SECONDS)
+            ratelimit.lock(key=pair, limit=per_pair, seconds=lockout_seconds)
         ratelimit.count(key=per_client[0], limit=per_client[1])
         raise CameraLoginRefused("Authentication failed.")
     ratelimit.forget(key=pair)

@@ -10,7 +10,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from core import ratelimit
+from core import conf, ratelimit
 from core.errors import DomainError, error_body
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def request_refusal(exc: SuspiciousOperation) -> tuple[int, str, str]:
     """(status, code, message) for a request Django would not read: too many files or fields, too
     large, or otherwise suspicious. The API's handler and the site's 400 page both answer with it."""
     if isinstance(exc, TooManyFilesSent):
-        limit = settings.VISAGE_MAX_FILES_PER_REQUEST
+        limit = conf.api().max_files_per_request
         return 400, "too_many_files", f"Too many files in one request (the limit is {limit}). Nothing was stored; send smaller batches."
     if isinstance(exc, TooManyFieldsSent):
         return 400, "too_many_fields", f"Too many fields in one form (the limit is {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,})."

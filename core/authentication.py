@@ -6,16 +6,17 @@ default), or issued before the user's last password change, is refused. POST
 """
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
+from core import conf
+
 
 def token_is_valid(token: Token) -> bool:
     user = token.user
-    lifetime = timedelta(seconds=getattr(settings, "VISAGE_API_TOKEN_SECONDS", 30 * 86400))
+    lifetime = timedelta(seconds=conf.api().api_token_seconds)
     if token.created + lifetime <= timezone.now():
         return False
     return user.password_changed_at is None or token.created >= user.password_changed_at

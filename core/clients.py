@@ -1,11 +1,12 @@
 """Who is asking: the client's IP (behind trusted proxies), used only as a keyed hash."""
-from django.conf import settings
 from django.utils.crypto import salted_hmac
+
+from core import conf
 
 
 def client_ip(request) -> str:
     """REMOTE_ADDR, or the address the outermost trusted proxy saw (never a client-chosen value)."""
-    hops = getattr(settings, "VISAGE_TRUSTED_PROXY_HOPS", 0)
+    hops = conf.api().trusted_proxy_hops
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if hops and len(forwarded) >= hops:
         return forwarded[-hops]

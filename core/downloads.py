@@ -1,9 +1,9 @@
 """Handing out stored bytes: streamed from the filesystem, or a short-lived presigned S3 URL."""
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 
+from core import conf
 from core.storage import is_filesystem, object_storage
 from core.zipstream import ZipEntry, zip_stream
 
@@ -29,7 +29,7 @@ def object_response(key: str, filename: str, content_type: str, as_attachment: b
         return FileResponse(storage.open(key, "rb"), as_attachment=as_attachment, filename=filename, content_type=content_type)
     disposition = "attachment" if as_attachment else "inline"
     params = {"ResponseContentDisposition": f'{disposition}; filename="{_ascii(filename)}"', "ResponseContentType": content_type}
-    return HttpResponseRedirect(storage.url(key, parameters=params, expire=settings.VISAGE_PRESIGNED_URL_SECONDS))
+    return HttpResponseRedirect(storage.url(key, parameters=params, expire=conf.api().presigned_url_seconds))
 
 
 def _ascii(filename: str) -> str:

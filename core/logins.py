@@ -14,17 +14,10 @@ right password clears its client's failures and gives its counts back.
 """
 import hashlib
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 
-from core import ratelimit
+from core import conf, ratelimit
 from core.clients import client_key
-from core.ratelimit import Backoff, Limit
-
-
-def _backoff() -> Backoff:
-    return Backoff(free=settings.VISAGE_LOGIN_FREE_FAILURES, first=settings.VISAGE_LOGIN_BACKOFF_FIRST_SECONDS,
-                   longest=settings.VISAGE_LOGIN_BACKOFF_MAX_SECONDS, memory=settings.VISAGE_LOGIN_BACKOFF_RESET_SECONDS)
 
 
 def login_attempt(*, request, email: str, password: str):
@@ -33,14 +26,15 @@ def login_attempt(*, request, email: str, password: str):
     email = email.strip().lower()
     account, client = hashlib.sha256(email.encode()).hexdigest(), client_key(request)
     pair, known = f"login:pair:{account}:{client}", f"login:known:{account}:{client}"
-    per_client = (f"login:client:{client}", Limit(*settings.VISAGE_LOGIN_FAILURES_PER_CLIENT))
-    per_account = (f"login:account:{account}", Limit(*settings.VISAGE_LOGIN_FAILURES_PER_ACCOUNT))
+    config = conf.login()
+    per_client = (f"login:client:{client}", config.per_client)
+    per_account = (f"login:account:{account}", config.per_account)
     is_known = ratelimit.marked(key=known)
     capped = [per_client] if is_known else [per_client, per_account]
     for key, limit in capped:
         ratelimit.check(key=key, limit=limit)
-    failures = ratelimit.backoff_claim(key=pair, backoff=_backoff())
-    counted = [per_client] + ([per_account] if failures <= settings.VISAGE_LOGIN_FREE_FAILURES else [])
+    failures = ratelimit.backoff_claim(key=pair, backoff=config.backoff)
+    counted = [per_client] + ([per_account] if failures <= config.login_free_failures else [])
     for key, limit in counted:
         ratelimit.count(key=key, limit=limit)
     user = authenticate(request, email=email, password=password)
@@ -49,5 +43,5 @@ def login_attempt(*, request, email: str, password: str):
     ratelimit.forget(key=pair)
     for key, _limit in counted:
         ratelimit.release(key=key)
-    ratelimit.mark(key=known, seconds=settings.VISAGE_LOGIN_KNOWN_CLIENT_DAYS * 86400)
+    ratelimit.mark(key=known, seconds=config.login_known_client_days * 86400)
     return user

@@ -15,6 +15,7 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from core import conf
 from core.errors import DomainError
 
 INT64_MAX = 2**63 - 1
@@ -32,7 +33,7 @@ class RequestTooLarge(DomainError):
 
 class BoundedJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.VISAGE_MAX_JSON_BYTES
+        limit = conf.api().max_json_bytes
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
             raise RequestTooLarge(f"The JSON body is larger than {limit:,} bytes.")
@@ -40,7 +41,7 @@ class BoundedJSONParser(JSONParser):
             text = raw.decode((parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET)
         except UnicodeDecodeError:
             raise ParseError("The JSON body is not valid UTF-8.") from None
-        max_depth = settings.VISAGE_MAX_JSON_DEPTH
+        max_depth = conf.api().max_json_depth
         if nesting_depth(text) > max_depth:
             raise ParseError(f"The JSON body is nested deeper than {max_depth} levels.")
         try:

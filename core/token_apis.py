@@ -1,13 +1,14 @@
 """Sign-in over the API: POST /api/v1/auth/token/ and its rotation (README "Public contract")."""
 from datetime import timedelta
 
-from django.conf import settings
+
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import conf
 from core.api import public
 from core.authentication import token_issue
 from core.errors import DomainError
@@ -76,5 +77,5 @@ class WrongCredentials(DomainError):
 
 
 def _token_body(token) -> dict:
-    lifetime = timedelta(seconds=getattr(settings, "VISAGE_API_TOKEN_SECONDS", 30 * 86400))
+    lifetime = timedelta(seconds=conf.api().api_token_seconds)
     return {"token": token.key, "expires_at": token.created + lifetime}

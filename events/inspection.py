@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import BinaryIO
 
-from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
 from core.heif import HeifHeaderError, heif_brand, heif_content_type, heif_declared_size
+from events.conf import uploads as uploads_config
 from core.image_work import JpegWorkError, check_jpeg_work
 from core.images import decode_check, decode_cost_bytes as _decode_cost_bytes, exif_without_decoding, jpeg_draft_scale
 from core.sandbox import LimitExceeded, Limits, run_limited
@@ -61,13 +61,13 @@ def sha256_of(fileobj: BinaryIO) -> str:
 def inspect_photo(fileobj: BinaryIO, size: int) -> PhotoInfo:
     if size == 0:
         raise RejectedFile("the file is empty (0 bytes)")
-    if size > settings.VISAGE_MAX_UPLOAD_BYTES:
+    if size > uploads_config().max_upload_bytes:
         raise RejectedFile(size_limit_message())
-    with open_bounded(fileobj, max_pixels=settings.VISAGE_MAX_IMAGE_PIXELS,
-                      budget_bytes=settings.VISAGE_DECODE_BUDGET_BYTES):
+    with open_bounded(fileobj, max_pixels=uploads_config().max_image_pixels,
+                      budget_bytes=uploads_config().decode_budget_bytes):
         pass
     _check_decodes(fileobj)
-    with _open_image(fileobj, max_pixels=settings.VISAGE_MAX_IMAGE_PIXELS) as image:
+    with _open_image(fileobj, max_pixels=uploads_config().max_image_pixels) as image:
         fmt, (width, height), exif = image.format, image.size, exif_without_decoding(image)
     fileobj.seek(0)
     return PhotoInfo(
@@ -81,7 +81,7 @@ def _content_type(fmt: str, fileobj: BinaryIO) -> str:
 
 
 def size_limit_message() -> str:
-    return f"the file is larger than the limit of {settings.VISAGE_MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+    return f"the file is larger than the limit of {uploads_config().max_upload_bytes // (1024 * 1024)} MB"
 
 
 def open_bounded(fileobj: BinaryIO, *, max_pixels: int, budget_bytes: int, draft_long_side: int | None = None
@@ -196,7 +196,7 @@ def _check_decodes(fileobj: BinaryIO) -> None:
     budget and VISAGE_DECODE_CPU_SECONDS: a file's bytes can cost more than its header says."""
     path = getattr(fileobj, "name", None)
     source = path if isinstance(path, str) and os.path.isfile(path) else _read_all(fileobj)
-    limits = Limits(cpu_seconds=settings.VISAGE_DECODE_CPU_SECONDS, memory_bytes=settings.VISAGE_DECODE_BUDGET_BYTES)
+    limits = Limits(cpu_seconds=uploads_config().decode_cpu_seconds, memory_bytes=uploads_config().decode_budget_bytes)
     try:
         run_limited(decode_check, source, limits=limits)
     except LimitExceeded as exc:

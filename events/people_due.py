@@ -9,9 +9,9 @@ queues the update for every event this module says is overdue.
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
+from events.conf import ingest as ingest_config
 from events.models import Event
 
 def events_people_due(*, event_ids: Iterable[int]) -> None:
@@ -33,5 +33,5 @@ def event_people_due_later(*, event_id: int, seconds: int) -> None:
 
 def events_people_overdue() -> list[int]:
     """Events whose people update is late by more than the grace: its message was lost."""
-    grace = timedelta(seconds=settings.VISAGE_RECONCILE_PEOPLE_GRACE_SECONDS)
+    grace = timedelta(seconds=ingest_config().reconcile_people_grace_seconds)
     return list(Event.objects.filter(people_due_at__lt=timezone.now() - grace).order_by("id").values_list("id", flat=True))

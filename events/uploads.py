@@ -1,6 +1,7 @@
 """Upload handling: every file is spooled to a temporary file on disk, never held in memory."""
-from django.conf import settings
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+from events.conf import uploads as uploads_config
 
 
 class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
@@ -11,7 +12,7 @@ class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
     """
 
     def max_bytes(self) -> int:
-        return settings.VISAGE_MAX_UPLOAD_BYTES
+        return uploads_config().max_upload_bytes
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)

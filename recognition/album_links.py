@@ -1,11 +1,11 @@
 """Time-limited album download links for email: a signed person id, no login needed."""
-from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.http import Http404
 from django.urls import reverse
 
 from events.models import EventOrganizer
+from recognition import conf
 from recognition.albums import album_photos, person_label
 from recognition.models import Person
 from core.errors import DomainError
@@ -22,7 +22,7 @@ def album_link_token(person: Person) -> str:
 def album_link_person(token: str) -> Person:
     """The person a link points to; expired, tampered or stale links are a 404."""
     try:
-        data = signing.loads(token, salt=_SALT, max_age=settings.VISAGE_ALBUM_LINK_DAYS * 86400)
+        data = signing.loads(token, salt=_SALT, max_age=conf.album_link_days() * 86400)
     except signing.BadSignature:
         raise Http404("This album link is invalid or has expired.") from None
     person = Person.objects.filter(id=data["person"], event_id=data["event"], hidden=False).first()
@@ -58,7 +58,7 @@ def album_email_send(*, person: Person, email: str, base_url: str, user=None) ->
     body = (
         f"Hello,\n\nThe photos of {person_label(person)} from “{person.event.name}” are ready: {count} photo(s), "
         f"as one zip of the original files.\n\nDownload: {url}\n\nThe link works for "
-        f"{settings.VISAGE_ALBUM_LINK_DAYS} days.\n"
+        f"{conf.album_link_days()} days.\n"
     )
     send_mail(mail_subject(f"Your photos from {person.event.name}"), body, None, [email])
     return url

@@ -17,7 +17,7 @@ import hashlib
 import os
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -137,15 +137,6 @@ def parse_master_keys(value: str) -> MasterKeyring:
     if len({k.key for k in keys}) != len(keys):
         raise CryptoConfigError(f"{MASTER_KEYS_ENV} lists the same key twice")
     return MasterKeyring(keys=tuple(keys))
-
-
-def master_keyring_from_env(environ: Mapping[str, str] | None = None) -> MasterKeyring:
-    environ = os.environ if environ is None else environ
-    if MASTER_KEYS_ENV not in environ:
-        raise CryptoConfigError(
-            f"{MASTER_KEYS_ENV} is not set; generate a key with `python -m recognition.crypto`"
-        )
-    return parse_master_keys(environ[MASTER_KEYS_ENV])
 
 
 def generate_master_key(key_id: str | None = None) -> str:

@@ -164,8 +164,9 @@ def assignment_runs(people: int, new_faces: int, threshold: float, seed: int) ->
 def embed_folder(folder: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """people/<name>/*.png -> the largest face's embedding per image, folder names as labels."""
     from recognition.ml.pipeline import get_pipeline, largest_face
+    from visage.settings.surface import Surface
 
-    pipeline, vectors, names, missed = get_pipeline(), [], [], []
+    pipeline, vectors, names, missed = get_pipeline(Surface().ml_config()), [], [], []
     for path in sorted(p for p in folder.glob("*/*") if p.suffix.lower() in {".png", ".jpg"}):
         face = largest_face(pipeline.analyze(str(path)))
         if face is None:

@@ -37,6 +37,7 @@ from recognition.ml.detector import (  # noqa: E402
     BORDER_MARGIN, MIN_FACE_SIZE, SURE_PROBABILITY, Detection, FaceDetector, _needs_margin, detection_plan)
 from recognition.ml.images import decode  # noqa: E402
 from recognition.ml.runtime import configure_torch_threads  # noqa: E402
+from visage.settings.surface import Surface  # noqa: E402
 
 FACES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "faces"
 CANVAS = (6000, 4000)
@@ -233,7 +234,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--save", type=Path, help="also write the composites here")
     args = parser.parse_args()
-    configure_torch_threads()
+    configure_torch_threads(Surface().models.torch_threads)
     photos = composites(args.photos, args.seed, args.small_faces, args.big_faces)
     for index, raw in enumerate(photos if args.save else []):
         args.save.mkdir(parents=True, exist_ok=True)

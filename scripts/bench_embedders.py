@@ -23,12 +23,13 @@ sys.path.insert(0, str(ROOT))
 from recognition.ml import sface  # noqa: E402
 from recognition.ml.embedders import Bfloat16Cpu, cpu_has_native_bfloat16  # noqa: E402
 from recognition.ml.pipeline import FacePipeline  # noqa: E402
+from visage.settings.surface import Surface  # noqa: E402
 
 PEOPLE = ROOT.parent / "shared" / "data" / "faces" / "bbt" / "people"
 
 
 def crops(count: int) -> torch.Tensor:
-    pipeline = FacePipeline()
+    pipeline = FacePipeline(Surface().ml_config())
     faces = [face.aligned for path in sorted(PEOPLE.glob("*/*.png")) for face in pipeline.analyze(path)][:count]
     return torch.from_numpy(np.stack([np.asarray(face, dtype=np.float32) for face in faces])).permute(0, 3, 1, 2)
 

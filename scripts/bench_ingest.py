@@ -67,8 +67,9 @@ def part_naive(paths: list[Path]) -> dict:
 
 def part_single(paths: list[Path]) -> dict:
     from recognition.ml.pipeline import get_pipeline
+    from visage.settings.surface import Surface
 
-    pipeline, found = get_pipeline(), {}
+    pipeline, found = get_pipeline(Surface().ml_config()), {}
     for path in paths:
         found[path.name] = [{"box": list(face.box), "embedding": face.embedding.tolist()} for face in pipeline.analyze(path)]
     return {"faces": found}
@@ -79,10 +80,10 @@ def part_engine_worker(ready: Path, go: Path) -> dict:
     import django
 
     django.setup()
+    from recognition.conf import face_pipeline
     from recognition.ingest.engine import ingest_run
-    from recognition.ml.pipeline import get_pipeline
 
-    pipeline = get_pipeline()
+    pipeline = face_pipeline()
     pipeline.analyze(ROOT.parent / "shared" / "data" / "faces" / "portraits" / "obama.jpg")  # warm up
     ready.touch()
     while not go.exists():

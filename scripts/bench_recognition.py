@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from recognition.ml.align import align_face  # noqa: E402
 from recognition.ml.images import decode  # noqa: E402
 from recognition.ml.pipeline import get_pipeline  # noqa: E402
+from visage.settings.surface import Surface  # noqa: E402
 
 FACES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "faces"
 DEFAULT_FOLDERS = [FACES / "portraits", FACES / "bbt" / "group"]
@@ -36,7 +37,7 @@ def best_time(action, repeat: int):
 
 
 def bench_image(path: Path, repeat: int) -> dict:
-    pipeline = get_pipeline()
+    pipeline = get_pipeline(Surface().ml_config())
     decode_s, decoded = best_time(lambda: decode(path, long_side=pipeline.detection_side), repeat)
     detect_s, found = best_time(lambda: pipeline.detector.detect(decoded.image), repeat)
     crops = [align_face(decoded.image, d.landmarks, pipeline.embedder.template) for d in found]
@@ -47,7 +48,7 @@ def bench_image(path: Path, repeat: int) -> dict:
 
 
 def batch_throughput(faces: list, batch: int, repeat: int) -> float:
-    pipeline = get_pipeline()
+    pipeline = get_pipeline(Surface().ml_config())
     crops = [faces[i % len(faces)] for i in range(batch)]
     seconds, _ = best_time(lambda: pipeline.embedder.embed(crops), repeat)
     return batch / seconds
@@ -59,7 +60,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch", type=int, default=64)
     args = parser.parse_args()
-    pipeline = get_pipeline()
+    pipeline = get_pipeline(Surface().ml_config())
     print(f"device {pipeline.detector.device}, torch threads {torch.get_num_threads()}, "
           f"embedder {pipeline.embedder.name} {pipeline.embedder.version}")
     pipeline.analyze(next(p for folder in args.folders for p in sorted(folder.iterdir())))  # warm-up

@@ -150,7 +150,7 @@ def bench_requests(event, requests: int) -> tuple[dict[str, list[float]], list[f
     from django.test import Client
 
     from recognition.index import _local
-    from recognition.ml.pipeline import get_pipeline
+    from recognition.conf import face_pipeline as get_pipeline
     from sharing.services.links import share_link_create
 
     token = share_link_create(event=event, user=None, base_url="http://bench").token

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibrate_sets import load_set  # noqa: E402
 
 from recognition.ml.pipeline import get_pipeline  # noqa: E402
+from visage.settings.surface import Surface  # noqa: E402
 from recognition.ml.verifier import FaceVerifier  # noqa: E402
 
 SETS = ("bbt-people", "bbt-group", "portraits", "lfw-dev")
@@ -40,7 +41,7 @@ def masked(photo) -> Image.Image:
 
 
 def negatives(photos, crops: Path | None):
-    pipeline = get_pipeline()
+    pipeline = get_pipeline(Surface().ml_config())
     images = []
     for photo in photos:
         image = masked(photo)

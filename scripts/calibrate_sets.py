@@ -79,9 +79,10 @@ def analyse(items: list[tuple[Path, str | None]]) -> list[CachedPhoto]:
 
     from recognition.ml.embedders import get_embedder
     from recognition.ml.pipeline import get_pipeline
+    from visage.settings.surface import Surface
 
-    pipeline = get_pipeline()
-    others = [get_embedder(name) for name in EMBEDDERS if name != pipeline.embedder.name]
+    pipeline = get_pipeline(Surface().ml_config())
+    others = [get_embedder(pipeline.config, name) for name in EMBEDDERS if name != pipeline.embedder.name]
     photos = []
     for (path, identity), (_, found) in zip(items, pipeline.analyze_each([p for p, _ in items], batch_size=16)):
         with Image.open(path) as image:

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibrate_sets import labelled_face, load_set  # noqa: E402
 
 from recognition.ml.pipeline import get_pipeline  # noqa: E402
+from visage.settings.surface import Surface  # noqa: E402
 from recognition.ml.quality import SMALL_FACE_PREFIX  # noqa: E402
 
 BANDS = [(0, 20), (20, 24), (24, 28), (28, 32), (32, 48)]
@@ -44,7 +45,7 @@ def nearest(photo_path: str, box_centre, faces, scale: float):
 
 def small_faces(scales: list[float]):
     """(size px, sharp-enough and otherwise usable, identity, {identity: cosine}) per small face."""
-    pipeline = get_pipeline()
+    pipeline = get_pipeline(Surface().ml_config())
     lfw = load_set("lfw-dev")
     full = [(p, labelled_face(p, centre=True)) for p in lfw]
     by_name = defaultdict(list)

@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibrate_sets import DEFAULT_FACES  # noqa: E402
 
 from recognition.ml.pipeline import get_pipeline  # noqa: E402
+from visage.settings.surface import Surface  # noqa: E402
 
 
 def cpu_per_photo(pipeline, paths, repeats: int) -> float:
@@ -33,7 +34,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     paths = sorted((DEFAULT_FACES / "bbt" / "group").glob("*.jpg")) + sorted((DEFAULT_FACES / "portraits").glob("*.jpg"))
-    pipeline = get_pipeline()
+    pipeline = get_pipeline(Surface().ml_config())
     pipeline.analyze(paths[0])
     with_verifier = cpu_per_photo(pipeline, paths, args.repeats)
     real_score = pipeline.verifier.score

@@ -27,7 +27,7 @@ def run(path: str):
         return inspect_photo(io.BytesIO(BOMB), len(BOMB))
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from recognition.ml.pipeline import get_pipeline
+    from recognition.conf import face_pipeline as get_pipeline
 
     try:
         from sharing.services.guests import _selfie_header_check
@@ -48,7 +48,7 @@ def main() -> None:
 
     django.setup()
     if path == "selfie":
-        from recognition.ml.pipeline import get_pipeline
+        from recognition.conf import face_pipeline as get_pipeline
 
         get_pipeline()
     before = kib("VmRSS:")

@@ -10,11 +10,10 @@
 # database. -B runs the beat schedule (reconciler, retention) inside the worker.
 set -uo pipefail  # no -e: the stop below must run to its end
 cd "$(dirname "$0")/.."
-PORT="${PORT:-8000}"
-FTP_PORT="${VISAGE_FTP_PORT:-2121}"
 VENV="${VENV:-.venv}"
-VAR="${VISAGE_VAR_DIR:-var}"
-WORKERS="${VISAGE_WORKERS:-$(nproc)}"
+# The configuration surface (visage/settings/surface.py) says what PORT, VISAGE_VAR_DIR and
+# VISAGE_WORKERS mean here, as for every other process: one default each.
+read -r PORT VAR WORKERS FTP_PORT < <("$VENV/bin/python" -m visage.settings.surface PORT VISAGE_VAR_DIR VISAGE_WORKERS VISAGE_FTP_PORT | tr '\n' ' ')
 # Ingest work is leased in the database, so a worker killed after this grace loses nothing.
 STOP_GRACE_S="${STOP_GRACE_S:-20}"
 mkdir -p "$VAR"

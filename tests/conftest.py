@@ -62,6 +62,6 @@ def isolated_storage(settings, tmp_path):
 @pytest.fixture(scope="session")
 def face_pipeline():
     """The real detector + embedder, loaded once per test session (CPU)."""
-    from recognition.ml.pipeline import get_pipeline
+    from recognition.conf import face_pipeline as configured_pipeline
 
-    return get_pipeline()
+    return configured_pipeline()

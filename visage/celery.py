@@ -28,7 +28,9 @@ def reconcile_on_start(sender, **kwargs) -> None:
 def load_models(**kwargs) -> None:
     """Each worker process loads the face models as it starts, not inside its first batch's time
     limit (set VISAGE_PRELOAD_MODELS=false for a worker that only serves the cluster queue)."""
-    if os.environ.get("VISAGE_PRELOAD_MODELS", "true").lower() in ("1", "true", "yes", "on"):
-        from recognition.ml.pipeline import get_pipeline
+    from django.conf import settings
 
-        get_pipeline()
+    if settings.VISAGE_PRELOAD_MODELS:
+        from recognition.conf import face_pipeline
+
+        face_pipeline()

@@ -12,12 +12,12 @@ from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
-from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 from django.db.models import F, Q
 from django.utils import timezone
 
+from webhooks.conf import webhooks as webhooks_config
 from webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
 from webhooks.signing import body_bytes, headers
 from webhooks.urlsafety import CheckedUrl, WebhookUrlRefused, url_check
@@ -38,14 +38,14 @@ class Outcome:
 
 def backoff() -> list[float]:
     """Seconds to wait after attempt 1, 2, …; one more attempt than there are delays."""
-    return [float(s) for s in settings.VISAGE_WEBHOOK_BACKOFF_SECONDS]
+    return [float(s) for s in webhooks_config().webhook_backoff_seconds]
 
 
 def delivery_attempt(*, delivery_id: int) -> Delivery | None:
     """Send a pending, due delivery once and record it; None if it is not ours to send now
     (done, not due, or being sent by another worker: the claim below holds it meanwhile)."""
     now = timezone.now()
-    lease = now + timedelta(seconds=settings.VISAGE_WEBHOOK_TIMEOUT_SECONDS * 2 + 30)
+    lease = now + timedelta(seconds=webhooks_config().webhook_timeout_seconds * 2 + 30)
     claimed = Delivery.objects.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
                                       id=delivery_id, status=DeliveryStatus.PENDING
                                       ).update(next_attempt_at=lease, attempts=F("attempts") + 1)
@@ -113,7 +113,7 @@ def _send(delivery: Delivery) -> Outcome:
     body = body_bytes(delivery.payload)
     sent_headers = headers(secret=webhook.secret, event_type=delivery.event_type, delivery_uid=str(delivery.uid),
                            timestamp=int(time.time()), body=body)
-    timeout = settings.VISAGE_WEBHOOK_TIMEOUT_SECONDS
+    timeout = webhooks_config().webhook_timeout_seconds
     started = time.monotonic()
     try:
         with pinned_post(checked, data=body, headers=sent_headers, timeout=timeout) as response:

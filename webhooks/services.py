@@ -5,13 +5,13 @@ import uuid
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from core.errors import DomainError
 from core.tenancy.models import Studio
 from webhooks.dispatch import delivery_dispatch
+from webhooks.conf import webhooks as webhooks_config
 from webhooks.models import PING, Delivery, DeliveryStatus, EventType, Webhook
 from webhooks.signing import secret_generate
 from webhooks.urlsafety import url_check
@@ -29,7 +29,7 @@ def webhook_create(*, studio: Studio, user, url: str, events: list[str]) -> Webh
     with transaction.atomic():
         # The studio row's lock serialises creations, so parallel requests cannot all count 19 of 20.
         Studio.objects.select_for_update().only("id").get(id=studio.id)
-        if Webhook.objects.filter(studio=studio).count() >= settings.VISAGE_WEBHOOKS_PER_STUDIO:
+        if Webhook.objects.filter(studio=studio).count() >= webhooks_config().webhooks_per_studio:
             raise TooManyWebhooks()
         return Webhook.objects.create(studio=studio, created_by=user, url=url, events=_events(events),
                                       secret=secret_generate())
@@ -108,7 +108,7 @@ def webhook_ping(*, webhook: Webhook) -> Delivery:
 
 def deliveries_prune(*, days: int | None = None) -> int:
     """The log keeps what was sent (person names among it) for VISAGE_WEBHOOK_LOG_DAYS, no longer."""
-    days = settings.VISAGE_WEBHOOK_LOG_DAYS if days is None else days
+    days = webhooks_config().webhook_log_days if days is None else days
     old = Delivery.objects.filter(created_at__lt=timezone.now() - timedelta(days=days)).exclude(
         status=DeliveryStatus.PENDING)
     return old.delete()[1].get(Delivery._meta.label, 0)

@@ -9,9 +9,8 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
 from core.errors import DomainError
+from webhooks.conf import webhooks as webhooks_config
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the IPv4 address is the last 32 bits
@@ -46,7 +45,8 @@ def url_check(url: str) -> CheckedUrl:
         raise WebhookUrlRefused("A webhook URL is an absolute http(s) URL.")
     if parts.username or parts.password:
         raise WebhookUrlRefused("A webhook URL may not carry credentials; verify the signature instead.")
-    if settings.VISAGE_WEBHOOKS_REQUIRE_HTTPS and parts.scheme != "https":
+    config = webhooks_config()
+    if config.webhooks_require_https and parts.scheme != "https":
         raise WebhookUrlRefused("Webhook URLs must use https.")
     try:
         port = parts.port
@@ -57,7 +57,7 @@ def url_check(url: str) -> CheckedUrl:
     if not 0 < port < 65536:
         raise WebhookUrlRefused("The URL's port must be a number from 1 to 65535.")
     addresses = _addresses(parts.hostname, port)
-    if not settings.VISAGE_WEBHOOKS_ALLOW_PRIVATE:
+    if not config.webhooks_allow_private:
         for address in addresses:
             reason = address_refusal(address)
             if reason:

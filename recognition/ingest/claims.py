@@ -13,12 +13,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from events.lifecycle import photos_announce_finished
+from events.conf import ingest as ingest_config
 from events.models import Photo, PhotoFailure, PhotoState
 
 logger = logging.getLogger(__name__)
@@ -52,8 +52,8 @@ def photos_claim(*, worker: str, limit: int, lease_seconds: int | None = None,
     A photo whose previous worker died mid-batch is claimed alone, so one photo that kills its
     worker (a poison image) uses up only its own attempts, never its batch-mates'.
     """
-    lease_seconds = lease_seconds or settings.VISAGE_INGEST_LEASE_SECONDS
-    max_attempts = max_attempts or settings.VISAGE_INGEST_MAX_ATTEMPTS
+    lease_seconds = lease_seconds or ingest_config().ingest_lease_seconds
+    max_attempts = max_attempts or ingest_config().ingest_max_attempts
     photos_give_up_interrupted(max_attempts=max_attempts)
     now = timezone.now()
     token = uuid.uuid4()
@@ -74,7 +74,7 @@ def photos_claim(*, worker: str, limit: int, lease_seconds: int | None = None,
 
 
 def claim_renew(*, claim: Claim, lease_seconds: int | None = None) -> None:
-    lease_seconds = lease_seconds or settings.VISAGE_INGEST_LEASE_SECONDS
+    lease_seconds = lease_seconds or ingest_config().ingest_lease_seconds
     Photo.objects.filter(lease_token=claim.token, state=PhotoState.PROCESSING).update(
         lease_until=timezone.now() + timedelta(seconds=lease_seconds))
 
@@ -90,7 +90,7 @@ def claim_owned(*, token: uuid.UUID, photo_ids: list[int]):
 
 def photos_give_up_interrupted(*, max_attempts: int | None = None) -> int:
     """Photos whose every attempt was interrupted (lease ran out each time) end failed."""
-    max_attempts = max_attempts or settings.VISAGE_INGEST_MAX_ATTEMPTS
+    max_attempts = max_attempts or ingest_config().ingest_max_attempts
     stuck = Photo.objects.filter(state=PhotoState.PROCESSING, lease_until__lt=timezone.now(), attempts__gte=max_attempts)
     found = list(stuck.values_list("id", "event_id"))
     if not found:
@@ -118,7 +118,7 @@ class LeaseKeeper:
     """
 
     def __init__(self, lease_seconds: int | None = None):
-        self.lease_seconds = lease_seconds or settings.VISAGE_INGEST_LEASE_SECONDS
+        self.lease_seconds = lease_seconds or ingest_config().ingest_lease_seconds
         self._claims: dict[uuid.UUID, Claim] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()

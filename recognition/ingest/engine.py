@@ -16,18 +16,19 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import close_old_connections, connection
 
 from events.lifecycle import photo_fail
 from events.transient import is_transient
+from events.conf import ingest as ingest_config
 from recognition.ingest.analysis import analyze_batch
 from recognition.ingest.claims import Claim, LeaseKeeper, photos_claim
 from recognition.ingest.loading import LoadedPhoto, load_photo
 from recognition.ingest.retries import photo_retry_later
 from recognition.ingest.store import store_batch
 from recognition.ml.embedders import EmbedderUnavailable
-from recognition.ml.pipeline import FacePipeline, get_pipeline
+from recognition.conf import face_pipeline
+from recognition.ml.pipeline import FacePipeline
 from recognition.services.calibration import EmbedderMismatch, event_embedder_filter, event_pipeline
 
 logger = logging.getLogger(__name__)
@@ -50,12 +51,12 @@ def worker_name() -> str:
 def ingest_run(*, budget_s: float | None = None, batch_size: int | None = None,
                pipeline: FacePipeline | None = None) -> RunReport:
     """Process waiting photos until none is left or ``budget_s`` has passed."""
-    budget_s = settings.VISAGE_INGEST_TASK_SECONDS if budget_s is None else budget_s
-    batch_size = batch_size or settings.VISAGE_INGEST_BATCH
-    pipeline = pipeline or get_pipeline()
+    budget_s = ingest_config().ingest_task_seconds if budget_s is None else budget_s
+    batch_size = batch_size or ingest_config().ingest_batch
+    pipeline = pipeline or face_pipeline()
     deadline = time.monotonic() + budget_s
     report, worker = RunReport(), worker_name()
-    loaders = settings.VISAGE_INGEST_LOADERS
+    loaders = ingest_config().ingest_loaders
     with LeaseKeeper() as leases, ThreadPoolExecutor(max_workers=loaders, thread_name_prefix="ingest-loader") as loader:
         pending = _claim_and_load(loader, leases, worker, batch_size, pipeline)
         while pending is not None:

@@ -3,8 +3,8 @@ read each original once, decode it once (reduced), render and store the preview 
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 
+from events.conf import uploads as uploads_config
 from events.derivatives import derivatives_store, render_derivatives
 from events.models import Photo
 from events.transient import is_transient
@@ -32,8 +32,8 @@ def load_photo(photo: Photo, pipeline: FacePipeline) -> LoadedPhoto:
         with object_storage().open(photo.original_key, "rb") as handle:
             raw = handle.read()
         loaded.input = pipeline.prepare(raw)
-        renders = render_derivatives(loaded.input.decoded.image, preview_side=settings.VISAGE_PREVIEW_LONG_SIDE,
-                                     thumbnail_side=settings.VISAGE_THUMBNAIL_LONG_SIDE)
+        renders = render_derivatives(loaded.input.decoded.image, preview_side=uploads_config().preview_long_side,
+                                     thumbnail_side=uploads_config().thumbnail_long_side)
         loaded.derivative_keys = derivatives_store(photo=photo, renders=renders)
     except ImageDecodeError as exc:
         loaded.input, loaded.failure = None, f"cannot read the image: {exc.reason}"

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from events.conf import ingest as ingest_config
 from core.storage import object_storage
 from events.lifecycle import photo_fail, photos_requeue
 from events.models import Photo, PhotoFailure, PhotoState
@@ -26,8 +27,8 @@ logger = logging.getLogger(__name__)
 def retry_delay(*, errors: int) -> float:
     """Seconds to wait after the ``errors``-th transient error in a row: doubling from the first
     delay up to the maximum, each drawn between half and all of it so workers spread out."""
-    ceiling = min(settings.VISAGE_INGEST_RETRY_MAX_SECONDS,
-                  settings.VISAGE_INGEST_RETRY_FIRST_SECONDS * 2 ** min(max(errors - 1, 0), 30))
+    ceiling = min(ingest_config().ingest_retry_max_seconds,
+                  ingest_config().ingest_retry_first_seconds * 2 ** min(max(errors - 1, 0), 30))
     return random.uniform(ceiling / 2, ceiling)
 
 
@@ -40,7 +41,7 @@ def photo_retry_later(*, photo_id: int, token: uuid.UUID, reason: str) -> dateti
         return None
     now = timezone.now()
     since = current["transient_since"] or now
-    patience = timedelta(seconds=settings.VISAGE_INGEST_RETRY_PATIENCE_SECONDS)
+    patience = timedelta(seconds=ingest_config().ingest_retry_patience_seconds)
     if now - since >= patience:
         minutes = (now - since).total_seconds() / 60
         photo_fail(photo_id=photo_id, token=token, code=PhotoFailure.TRANSIENT, reason=(

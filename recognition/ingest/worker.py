@@ -10,9 +10,9 @@ required hook ``events.hooks.ingest_due``, which recognition subscribes ``ingest
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
+from events.conf import ingest as ingest_config
 from events.hooks import IngestDue
 from recognition.ingest.engine import ingest_run
 from recognition.ingest.retries import photos_next_retry
@@ -22,8 +22,8 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="recognition.ingest.run", acks_late=True, reject_on_worker_lost=True,
-             soft_time_limit=settings.VISAGE_INGEST_TASK_SECONDS + 120,
-             time_limit=settings.VISAGE_INGEST_TASK_SECONDS + 180)
+             soft_time_limit=ingest_config().ingest_task_seconds + 120,
+             time_limit=ingest_config().ingest_task_seconds + 180)
 def ingest_run_task() -> None:
     """Woken by uploads and the reconciler: process waiting photos in batches (engine.py)."""
     report = ingest_run()
@@ -41,11 +41,11 @@ def ingest_wake(*, photos: int = 1, countdown: float | None = None) -> int:
 
     Returns how many were sent; 0 when the broker is unreachable.
     """
-    wakes = max(1, min(-(-photos // settings.VISAGE_INGEST_BATCH), settings.VISAGE_INGEST_MAX_WAKES))
+    wakes = max(1, min(-(-photos // ingest_config().ingest_batch), ingest_config().ingest_max_wakes))
     sent = 0
     try:
         for _ in range(wakes):
-            ingest_run_task.apply_async(queue=settings.VISAGE_INGEST_QUEUE, countdown=countdown)
+            ingest_run_task.apply_async(queue=ingest_config().ingest_queue, countdown=countdown)
             sent += 1
     except Exception as exc:  # noqa: BLE001 - any broker failure: the reconciler wakes workers later
         logger.warning("could not wake ingest workers (%s: %s); photos stay queued until the reconciler runs",

@@ -54,8 +54,8 @@ class FaceDetector:
     """MTCNN on the given device (CUDA when available) returning boxes, scores and 5 landmarks."""
 
     def __init__(self, device: torch.device | str | None = None, *, min_face_size: int = MIN_FACE_SIZE,
-                 border_margin: float = BORDER_MARGIN, half: bool = False):
-        configure_torch_threads()
+                 border_margin: float = BORDER_MARGIN, half: bool = False, torch_threads: int | None = None):
+        configure_torch_threads(torch_threads)
         self.device = default_device(device)
         self.min_face_size = min_face_size
         self.border_margin = border_margin

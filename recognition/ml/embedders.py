@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import warnings
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -16,10 +15,10 @@ from PIL import Image
 from recognition.ml import sface
 from recognition.ml.align import ARCFACE, FaceTemplate
 from recognition.ml.compat import import_facenet_pytorch
+from recognition.ml.config import MLConfig
 from recognition.ml.runtime import configure_torch_threads, default_device
 
-DEFAULT_EMBEDDER_ENV = "VISAGE_EMBEDDER"
-FACENET_WEIGHTS_ENV = "VISAGE_FACENET_WEIGHTS"
+FACENET_WEIGHTS_SETTING = "VISAGE_FACENET_WEIGHTS"  # named in the error when the weights are missing
 # Faces per forward pass (their mirror images ride along). On CPU small batches are both faster
 # per face and far lighter: SFace's early feature maps are large (measured, one thread, crops per
 # pass incl. mirrors: 16 -> 11 ms/face and +0.3 GB peak; 128 -> 18 ms/face and +2.7 GB, bf16).
@@ -54,9 +53,9 @@ class TorchFlipEmbedder(Embedder):
     asymmetry; measured on bbt/people it lifts SFace's pair AUC to 1.000.
     """
 
-    def __init__(self, model: torch.nn.Module, device: torch.device, *, flip: bool = True):
+    def __init__(self, model: torch.nn.Module, device: torch.device, *, flip: bool = True, bf16: bool = False):
         self.device = device
-        self.model = compile_for_inference(model.eval().to(device), device, self.template.size)
+        self.model = compile_for_inference(model.eval().to(device), device, self.template.size, bf16=bf16)
         self.flip = flip
 
     def preprocess(self, batch: torch.Tensor) -> torch.Tensor:
@@ -102,23 +101,22 @@ class Bfloat16Cpu(torch.nn.Module):
 
 def cpu_has_native_bfloat16() -> bool:
     """bf16 is only a win where the CPU computes it natively; elsewhere it is emulated and slow."""
-    if os.environ.get("VISAGE_CPU_BF16", "auto").lower() in ("0", "false", "no", "off"):
-        return False
     try:
         return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except (AttributeError, RuntimeError):
         return False
 
 
-def compile_for_inference(model: torch.nn.Module, device: torch.device, size: int) -> torch.nn.Module:
-    """CPU with native bf16: bf16 autocast (see Bfloat16Cpu). Other CPUs: trace and freeze
+def compile_for_inference(model: torch.nn.Module, device: torch.device, size: int, *, bf16: bool = False
+                          ) -> torch.nn.Module:
+    """CPU with native bf16, where ``bf16`` allows it: bf16 autocast (see Bfloat16Cpu). Other CPUs: trace and freeze
     (TorchScript ``optimize_for_inference`` folds and fuses the convolutions onto oneDNN);
     measured for SFace with one thread, batch 32: 17 ms/face vs 80 ms eager, same vectors (max abs
     diff 4e-7). CUDA: half precision, as measured in MODELS.md (fp16 ~1.5x fp32).
     A model that cannot be traced stays eager."""
     if device.type == "cuda":
         return model.half()
-    if cpu_has_native_bfloat16():
+    if bf16 and cpu_has_native_bfloat16():
         return Bfloat16Cpu(model)
     example = torch.zeros(2, 3, size, size)
     try:
@@ -142,10 +140,10 @@ class SFaceEmbedder(TorchFlipEmbedder):
     dim = sface.EMBEDDING_DIM
     template = ARCFACE
 
-    def __init__(self, model_path: Path | str | None = None, device: torch.device | str | None = None):
-        configure_torch_threads()
+    def __init__(self, model_path: Path | str | None = None, device: torch.device | str | None = None, *,
+                 bf16: bool = False):
         model = sface.load_sface(model_path)
-        super().__init__(model, default_device(device))
+        super().__init__(model, default_device(device), bf16=bf16)
         # The version pins the file (by hash) and the flip averaging: both change the vectors.
         self.version = f"2021dec-int8bq-{sface.SFACE_SHA256[:12]}-flipavg"
 
@@ -158,8 +156,9 @@ class SFaceFastEmbedder(SFaceEmbedder):
 
     name = "sface-fast"
 
-    def __init__(self, model_path: Path | str | None = None, device: torch.device | str | None = None):
-        super().__init__(model_path, device)
+    def __init__(self, model_path: Path | str | None = None, device: torch.device | str | None = None, *,
+                 bf16: bool = False):
+        super().__init__(model_path, device, bf16=bf16)
         self.flip = False
         self.version = f"2021dec-int8bq-{sface.SFACE_SHA256[:12]}-single"
 
@@ -171,17 +170,17 @@ class FacenetEmbedder(TorchFlipEmbedder):
     dim = 512
     template = FACENET_TEMPLATE
 
-    def __init__(self, weights_path: Path | str | None = None, device: torch.device | str | None = None):
-        configure_torch_threads()
-        path = Path(weights_path or os.environ.get(FACENET_WEIGHTS_ENV) or "")
+    def __init__(self, weights_path: Path | str | None = None, device: torch.device | str | None = None, *,
+                 bf16: bool = False):
+        path = Path(weights_path or "")
         if not str(path) or not path.is_file():
             raise EmbedderUnavailable(
-                f"facenet embedder needs InceptionResnetV1 weights: set {FACENET_WEIGHTS_ENV} to a "
+                f"facenet embedder needs InceptionResnetV1 weights: set {FACENET_WEIGHTS_SETTING} to a "
                 f"state-dict file (e.g. 20180402-114759-vggface2.pt); not found: {str(path) or '(unset)'}")
         model = import_facenet_pytorch().InceptionResnetV1(pretrained=None, classify=False)
         state = torch.load(path, map_location="cpu", weights_only=True)
         model.load_state_dict({k: v for k, v in state.items() if not k.startswith("logits.")})
-        super().__init__(model, default_device(device))
+        super().__init__(model, default_device(device), bf16=bf16)
         self.version = f"inception-resnet-v1-{_file_sha256(path)[:12]}-flipavg"
 
     def preprocess(self, batch: torch.Tensor) -> torch.Tensor:
@@ -199,17 +198,16 @@ def _file_sha256(path: Path) -> str:
 EMBEDDERS = {"sface": SFaceEmbedder, "sface-fast": SFaceFastEmbedder, "facenet": FacenetEmbedder}
 
 
-def default_embedder_name() -> str:
-    return os.environ.get(DEFAULT_EMBEDDER_ENV) or "sface"
-
-
-def get_embedder(name: str | None = None) -> Embedder:
-    """The process-wide instance of the named embedder (default: $VISAGE_EMBEDDER, else sface)."""
-    return _cached_embedder(name or default_embedder_name())
+def get_embedder(config: MLConfig, name: str | None = None) -> Embedder:
+    """The process-wide instance of the named embedder (default: the configured one)."""
+    configure_torch_threads(config.torch_threads)
+    return _cached_embedder(name or config.embedder, config.facenet_weights, config.cpu_bf16)
 
 
 @functools.lru_cache(maxsize=None)
-def _cached_embedder(name: str) -> Embedder:
+def _cached_embedder(name: str, facenet_weights: str | None, bf16: bool) -> Embedder:
     if name not in EMBEDDERS:
         raise EmbedderUnavailable(f"unknown embedder {name!r}; available: {', '.join(sorted(EMBEDDERS))}")
-    return EMBEDDERS[name]()
+    if name == "facenet":
+        return FacenetEmbedder(facenet_weights, bf16=bf16)
+    return EMBEDDERS[name](bf16=bf16)

@@ -134,7 +134,7 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
-def export(result: SortResult, in_dir: Path, out_dir: Path) -> dict:
+def export(result: SortResult, in_dir: Path, out_dir: Path, *, max_pixels: int) -> dict:
     """Write person folders (byte-identical copies), Faces/<person>.jpg and report.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = {}
@@ -143,7 +143,8 @@ def export(result: SortResult, in_dir: Path, out_dir: Path) -> dict:
         copy_photos([result.photos[p].relative for p in photo_indices], in_dir, out_dir / name)
         p, f = best_face(result.photos, refs)
         face_image = f"{FACES_DIR_NAME}/{name}.jpg"
-        save_face_image(in_dir / result.photos[p].relative, result.photos[p].faces[f], out_dir / face_image)
+        save_face_image(in_dir / result.photos[p].relative, result.photos[p].faces[f], out_dir / face_image,
+                        max_pixels=max_pixels)
         summary[name] = {"photos": len(photo_indices), "faces": len(refs), "face_image": face_image}
     report = build_report(result, summary)
     (out_dir / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
@@ -180,9 +181,9 @@ def frontality(landmarks: np.ndarray) -> float:
     return max(0.05, 1.0 - 2.0 * offset / eye_distance)
 
 
-def save_face_image(original: Path, face: DetectedFace, target: Path) -> None:
+def save_face_image(original: Path, face: DetectedFace, target: Path, *, max_pixels: int) -> None:
     """A square crop around the face with margin, from the full-resolution original."""
-    image = load_image(original)
+    image = load_image(original, max_pixels=max_pixels)
     crop = image.crop(tuple(round(v) for v in square_inside(face.box, image.width, image.height)))
     crop.thumbnail((FACE_IMAGE_MAX_SIDE, FACE_IMAGE_MAX_SIDE), Image.Resampling.LANCZOS)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -213,4 +214,5 @@ def sort_folder(in_dir: Path, out_dir: Path, *, pipeline: FacePipeline, method: 
     paths = find_images(in_dir, exclude=out_dir)
     photos, errors = analyze_photos(pipeline, in_dir, paths, progress_factory(len(paths)))
     people = assign_people(photos, calibration=calibration_for(pipeline.embedder.name), method=method)
-    return export(SortResult(photos=photos, errors=errors, people=people), in_dir, out_dir)
+    return export(SortResult(photos=photos, errors=errors, people=people), in_dir, out_dir,
+                  max_pixels=pipeline.config.max_pixels)

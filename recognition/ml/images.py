@@ -21,16 +21,13 @@ from core.image_work import JpegWork, JpegWorkError, check_jpeg_work
 from core.images import decode_cost_bytes, exif_without_decoding, jpeg_draft_scale, to_rgb  # to_rgb shared with events' derivatives
 from core.sandbox import LimitExceeded, Limits, run_limited
 
-# 150 MP covers 100 MP medium-format originals; beyond that a "photo" is more likely a
-# decompression bomb (a small file that expands to gigabytes of pixels). Inside Django the
-# recognition app sets it to VISAGE_MAX_IMAGE_PIXELS, so what uploads accept, workers decode.
+# Where a caller passes no limit (direct use: scripts, tests): 150 MP covers 100 MP medium-format
+# originals; beyond that a "photo" is more likely a decompression bomb. The face pipeline always
+# passes its caller's MLConfig.max_pixels (VISAGE_MAX_IMAGE_PIXELS): what uploads accept, workers decode.
 MAX_PIXELS = 150_000_000
 # MTCNN's smallest detectable face is 12 px and our default minimum is 20 px.
 MIN_SIDE = 20
 EXIF_ORIENTATION_TAG = 0x0112
-# (CPU seconds, memory bytes) one decode of a file may spend, in a child process (core.sandbox);
-# None decodes in this process. Inside Django the recognition app sets it from the settings.
-DEFAULT_LIMITS: tuple[float, int] | None = None
 _limits: ContextVar[Limits | None] = ContextVar("decode_limits", default=None)
 _RESULT_BYTES_PER_PIXEL = 10
 # EXIF orientation value -> the transposition that makes the image upright (as ImageOps.exif_transpose).
@@ -109,11 +106,11 @@ def decode_limits(*, cpu_seconds: float, memory_bytes: int) -> Iterator[Limits]:
         _limits.reset(token)
 
 
-def decode(source: ImageSource, *, long_side: LongSide = None,
-           max_pixels: int | None = None, once_bounded: bool = False) -> DecodedImage:
+def decode(source: ImageSource, *, long_side: LongSide = None, max_pixels: int | None = None,
+           limits: tuple[float, int] | None = None, once_bounded: bool = False) -> DecodedImage:
     """Decode to upright RGB; with ``long_side``, no larger than that (JPEG uses draft decoding).
 
-    Under limits (decode_limits, or DEFAULT_LIMITS) the header is checked here against the memory
+    Under limits (decode_limits around the call, else ``limits``: CPU seconds, memory bytes) the header is checked here against the memory
     budget and the JPEG scan limit, and the pixels are decoded in a child that cannot pass them.
     ``once_bounded``: these bytes were already decoded in a child under the limits. What a hostile
     file inflates (entropy decoding of repeated scans) costs the same at any scale and was paid
@@ -122,7 +119,7 @@ def decode(source: ImageSource, *, long_side: LongSide = None,
     cost ~0.5 s a photo).
     """
     raw = read_source(source)
-    limits = _limits.get() or (Limits(*DEFAULT_LIMITS) if DEFAULT_LIMITS else None)
+    limits = _limits.get() or (Limits(*limits) if limits else None)
     if isinstance(raw, Image.Image) or limits is None:
         if not isinstance(raw, Image.Image):
             _jpeg_work(raw)  # no child to stop it: refuse the repeated scans at least

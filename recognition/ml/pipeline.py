@@ -16,6 +16,7 @@ import torch
 from PIL import Image
 
 from recognition.ml.align import align_face, source_coverage, template_scale
+from recognition.ml.config import MLConfig
 from recognition.ml.detector import MIN_FACE_SIZE, Detection, FaceDetector, detection_plan
 from recognition.ml.embedders import Embedder, get_embedder
 from recognition.ml.images import (DecodedImage, ImageDecodeError, ImageSource, ImageTooCostly, decode, fit_long_side,
@@ -26,10 +27,9 @@ from recognition.ml.verifier import FaceVerifier
 # Faces with a short side of at least this many original pixels are found in any photo (the back
 # row of a 24 MP group shot has faces of 60-120 px): the detection plan picks the resolution.
 MIN_FACE_PX = 48
-# Every photo is decoded once, at least this large (the web preview's size inside Django), and
+# Every photo is decoded once, at least MLConfig.work_long_side (the web preview's size), and
 # detection resizes that decode down: the same steps whichever path a photo takes (ingest batch,
 # single photo, sort_photos), so a photo always gives the same faces and embeddings.
-WORK_LONG_SIDE = 1600
 
 
 @dataclass
@@ -70,11 +70,12 @@ class PhotoInput:
 class FacePipeline:
     """Detector + embedder + quality gate. Thread-safe for inference; build once per process."""
 
-    def __init__(self, embedder_name: str | None = None, detect_long_side: int | None = None,
+    def __init__(self, config: MLConfig, *, embedder_name: str | None = None, detect_long_side: int | None = None,
                  device: torch.device | str | None = None,
                  quality: QualityThresholds = QualityThresholds()):
-        self.embedder: Embedder = get_embedder(embedder_name)
-        self.detector = FaceDetector(device)
+        self.config = config
+        self.embedder: Embedder = get_embedder(config, embedder_name)
+        self.detector = FaceDetector(device, torch_threads=config.torch_threads)
         self.detect_long_side = detect_long_side
         self.quality = quality
         self.verifier = FaceVerifier()  # second opinion on each detection (false faces)
@@ -121,10 +122,13 @@ class FacePipeline:
         return self._analyze(photos)
 
     def prepare(self, source: ImageSource) -> PhotoInput:
-        """Decode once: at least WORK_LONG_SIDE (previews) and what detection needs, never more."""
+        """Decode once: at least the work size (previews) and what detection needs, never more."""
         raw = read_source(source)
         return PhotoInput(raw=raw, decoded=decode(raw, long_side=lambda size: max(
-            WORK_LONG_SIDE, self.detection_side(size))))
+            self.config.work_long_side, self.detection_side(size)), **self._limits()))
+
+    def _limits(self) -> dict:
+        return {"max_pixels": self.config.max_pixels, "limits": self.config.decode_limits}
 
     def detection_side(self, original_size: tuple[int, int]) -> int:
         """Long side of the image MTCNN runs on, for a photo of this (upright) size."""
@@ -173,7 +177,7 @@ class FacePipeline:
         if wanted_long > max(source.image.size):
             try:
                 source = decode(photo.raw, long_side=None if wanted_long >= original_long else wanted_long,
-                                once_bounded=True)  # prepare() decoded these bytes in a bounded child
+                                once_bounded=True, **self._limits())  # prepare() decoded these bytes in a bounded child
             except ImageTooCostly:
                 pass  # past the decode budget: align from the work decode's pixels
         scale = np.array(source.scale)
@@ -210,14 +214,13 @@ def largest_face(faces: Iterable[DetectedFace], *, prefer_usable: bool = True) -
     return max(faces, key=lambda face: face.area, default=None)
 
 
-_pipeline: FacePipeline | None = None
+_pipelines: dict[MLConfig, FacePipeline] = {}
 _pipeline_lock = threading.Lock()
 
 
-def get_pipeline() -> FacePipeline:
-    """The process-wide pipeline with default settings (models load once, on first use)."""
-    global _pipeline
+def get_pipeline(config: MLConfig) -> FacePipeline:
+    """The process-wide pipeline for this configuration (models load once, on first use)."""
     with _pipeline_lock:
-        if _pipeline is None:
-            _pipeline = FacePipeline()
-        return _pipeline
+        if config not in _pipelines:
+            _pipelines[config] = FacePipeline(config)
+        return _pipelines[config]

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 
 from events.models import Event
 from recognition.ml.calibration import Calibration, calibration_for
-from recognition.ml.embedders import Embedder, default_embedder_name
-from recognition.ml.pipeline import FacePipeline, get_pipeline
+from recognition.conf import face_pipeline, ml_config
+from recognition.ml.pipeline import FacePipeline
+from recognition.ml.embedders import Embedder
 from recognition.models import EventCalibration
 
 
@@ -49,7 +50,7 @@ def event_calibration(*, event: Event) -> tuple[EventCalibration | None, Calibra
     """The event's record (None before its first face) and thresholds (else the default embedder's)."""
     row = EventCalibration.objects.filter(event_id=event.id).first()
     if row is None:
-        return None, calibration_for(default_embedder_name())
+        return None, calibration_for(ml_config().embedder)
     return row, Calibration.from_event_fields(row)
 
 
@@ -62,7 +63,7 @@ def event_embedder_filter(*, event: Event) -> dict[str, str]:
 def event_pipeline(*, event: Event):
     """The face pipeline of the event's embedder (for queries such as a guest's selfie)."""
     row = EventCalibration.objects.filter(event_id=event.id).first()
-    default = get_pipeline()
+    default = face_pipeline()
     if row is None:
         return default
     pipeline = default if default.embedder.name == row.embedder_name else pipeline_for(row.embedder_name)
@@ -74,7 +75,7 @@ def event_pipeline(*, event: Event):
 
 @functools.lru_cache(maxsize=2)
 def pipeline_for(embedder_name: str) -> FacePipeline:
-    return FacePipeline(embedder_name=embedder_name)
+    return FacePipeline(ml_config(), embedder_name=embedder_name)
 
 
 def _fields(embedder: Embedder) -> dict:

@@ -11,13 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events.hooks import EventDeleting
 from events.models import Event
-from recognition import crypto
+from recognition import conf, crypto
 from recognition.models import EventKey
 
 
@@ -126,7 +125,7 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def key_store() -> KeyStore:
-    directory = getattr(settings, "VISAGE_KEY_STORE_DIR", "")
+    directory = conf.keys().key_store_dir
     return DirectoryKeyStore(directory) if directory else DatabaseKeyStore()
 
 
@@ -136,9 +135,10 @@ def _keyring(value: str) -> crypto.MasterKeyring:
 
 
 def keyring() -> crypto.MasterKeyring:
-    if not settings.VISAGE_MASTER_KEYS:
+    master_keys = conf.keys().master_keys
+    if not master_keys:
         raise crypto.CryptoConfigError("VISAGE_MASTER_KEYS is not set; generate one with `python -m recognition.crypto`.")
-    return _keyring(settings.VISAGE_MASTER_KEYS)
+    return _keyring(master_keys)
 
 
 def event_data_key(*, event: Event) -> bytes:

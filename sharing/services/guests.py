@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from recognition.ml.images import ImageDecodeError, ImageTooCostly, decode_limits
+from events.conf import uploads as uploads_config
 from events.inspection import ImageTooLarge, RejectedFile, open_bounded
-from recognition.ml.pipeline import WORK_LONG_SIDE
 from recognition.ml.query import rank_query_faces
 from recognition.search import event_search
 from recognition.services.calibration import EmbedderMismatch, event_pipeline
@@ -94,7 +94,7 @@ def _selfie_header_check(selfie) -> None:
     """Refuse from the header alone what is too big to decode on a public endpoint (pixel bombs)."""
     try:
         with open_bounded(selfie, max_pixels=conf.selfie_max_pixels(), budget_bytes=conf.selfie_decode_budget_bytes(),
-                          draft_long_side=WORK_LONG_SIDE):
+                          draft_long_side=uploads_config().preview_long_side):
             pass
     except ImageTooLarge as exc:
         raise SelfieRejected(TOO_COSTLY, details={"reason": str(exc)}) from None

@@ -7,6 +7,7 @@ import factory
 import numpy as np
 
 from recognition import crypto
+from recognition.conf import ml_config
 from recognition.ml.embedders import get_embedder
 from recognition.models import Face, Person
 from recognition.services.calibration import event_calibration_record
@@ -39,9 +40,9 @@ class FaceFactory(factory.django.DjangoModelFactory):
     x1, y1, x2, y2 = 4.0, 4.0, 44.0, 44.0
     probability = 0.99
     landmarks = factory.LazyFunction(lambda: [[14.0, 18.0], [34.0, 18.0], [24.0, 26.0], [16.0, 34.0], [32.0, 34.0]])
-    embedder_name = factory.LazyFunction(lambda: get_embedder().name)
-    embedder_version = factory.LazyFunction(lambda: get_embedder().version)
-    embedder_dim = factory.LazyFunction(lambda: get_embedder().dim)
+    embedder_name = factory.LazyFunction(lambda: get_embedder(ml_config()).name)
+    embedder_version = factory.LazyFunction(lambda: get_embedder(ml_config()).version)
+    embedder_dim = factory.LazyFunction(lambda: get_embedder(ml_config()).dim)
     embedding = factory.LazyAttribute(lambda o: _unit(np.random.default_rng().normal(size=o.embedder_dim)))
     embedding_ciphertext = factory.LazyAttribute(lambda o: crypto.encrypt_embedding(
         np.asarray(o.embedding, np.float32), data_key=event_data_key(event=o.event), event_id=o.event.id,
@@ -52,7 +53,7 @@ class FaceFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         # What the ingest engine does with an event's first face: record the model and its thresholds.
-        event_calibration_record(event_id=kwargs["event"].id, embedder=get_embedder(kwargs["embedder_name"]))
+        event_calibration_record(event_id=kwargs["event"].id, embedder=get_embedder(ml_config(), kwargs["embedder_name"]))
         return super()._create(model_class, *args, **kwargs)
 
 

@@ -15,9 +15,9 @@ BBT_GROUP = FACES_DIR / "bbt" / "group"
 @pytest.fixture(scope="session")
 def pipeline():
     """The process-wide FacePipeline (MTCNN + SFace), as the app uses it."""
-    from recognition.ml.pipeline import get_pipeline
+    from recognition.conf import face_pipeline
 
-    return get_pipeline()
+    return face_pipeline()
 
 
 @pytest.fixture(scope="session")

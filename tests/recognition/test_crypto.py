@@ -13,7 +13,6 @@ from recognition.crypto import (
     decrypt_embeddings,
     encrypt_embedding,
     generate_master_key,
-    master_keyring_from_env,
     new_data_key,
     parse_master_keys,
     rewrap_data_key,
@@ -81,12 +80,6 @@ def test_error_messages_do_not_echo_key_material():
         parse_master_keys(f"k1:{secret}")
     assert secret not in str(caught.value)
     assert secret not in repr(parse_master_keys(K1))
-
-
-def test_keyring_from_env():
-    assert master_keyring_from_env({"VISAGE_MASTER_KEYS": K1}).current.key_id == "k1"
-    with pytest.raises(CryptoConfigError, match="not set"):
-        master_keyring_from_env({})
 
 
 def test_data_key_round_trip_and_event_binding(data_key):

@@ -74,6 +74,6 @@ def test_partial_face_yields_at_most_one_usable_face(studio_a, alice, face_pipel
 
 def test_workers_decode_every_photo_the_upload_accepts(settings):
     """Same pixel limit on both sides: a 180 MP upload must not fail later as a "bomb"."""
-    from recognition.ml import images
+    from recognition.conf import face_pipeline
 
-    assert images.MAX_PIXELS == settings.VISAGE_MAX_IMAGE_PIXELS == 200_000_000
+    assert face_pipeline().config.max_pixels == settings.VISAGE_MAX_IMAGE_PIXELS == 200_000_000

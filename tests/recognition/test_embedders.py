@@ -10,6 +10,7 @@ from PIL import Image, ImageOps
 
 from recognition.ml import sface
 from recognition.ml.align import ARCFACE, align_face, similarity_transform
+from recognition.conf import ml_config
 from recognition.ml.embedders import EmbedderUnavailable, FacenetEmbedder, get_embedder
 from tests.recognition.conftest import PORTRAITS
 
@@ -82,29 +83,28 @@ def test_the_embedder_describes_itself(pipeline):
     embedder = pipeline.embedder
     assert (embedder.name, embedder.dim) == ("sface", 128)
     assert sface.SFACE_SHA256[:12] in embedder.version
-    assert get_embedder("sface") is get_embedder() is embedder
+    assert get_embedder(ml_config(), "sface") is get_embedder(ml_config()) is embedder
 
 
 def test_unknown_embedders_are_refused():
     with pytest.raises(EmbedderUnavailable, match="unknown embedder 'nope'"):
-        get_embedder("nope")
+        get_embedder(ml_config(), "nope")
 
 
-def test_facenet_without_weights_says_what_to_set(monkeypatch):
-    monkeypatch.delenv("VISAGE_FACENET_WEIGHTS", raising=False)
+def test_facenet_without_weights_says_what_to_set(settings):
+    settings.VISAGE_FACENET_WEIGHTS = None
     with pytest.raises(EmbedderUnavailable, match="VISAGE_FACENET_WEIGHTS"):
-        FacenetEmbedder()
+        get_embedder(ml_config(), "facenet")
 
 
-def test_facenet_loads_operator_supplied_weights(tmp_path, monkeypatch, aligned_obama):
+def test_facenet_loads_operator_supplied_weights(tmp_path, aligned_obama):
     # Randomly initialised weights: this checks the loading and 512-D plumbing, not accuracy.
     from recognition.ml.compat import import_facenet_pytorch
 
     torch.manual_seed(0)
     weights = tmp_path / "facenet.pt"
     torch.save(import_facenet_pytorch().InceptionResnetV1().state_dict(), weights)
-    monkeypatch.setenv("VISAGE_FACENET_WEIGHTS", str(weights))
-    embedder = FacenetEmbedder(device="cpu")
+    embedder = FacenetEmbedder(weights, device="cpu")
     crop = Image.open(PORTRAITS / "obama.jpg").convert("RGB").resize((160, 160))
     vectors = embedder.embed([crop, aligned_obama])  # the 112 px crop is resized to 160
     assert vectors.shape == (2, 512)

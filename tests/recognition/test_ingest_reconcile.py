@@ -15,7 +15,7 @@ from core.storage import object_storage
 from events.models import Event, Photo, PhotoFailure, PhotoState
 from recognition.ingest import reconcile as reconcile_module
 from recognition.ingest.reconcile import reconcile
-from recognition.ml.pipeline import get_pipeline
+from recognition.conf import face_pipeline
 from tests.factories import jpeg_bytes
 
 
@@ -145,7 +145,7 @@ def test_a_people_update_lost_at_a_batchs_end_is_queued_by_the_reconciler(studio
     from recognition.models import Face, Person
     from tests.recognition.helpers import detect_into_event
 
-    pipeline = get_pipeline()
+    pipeline = face_pipeline()
     real_apply_async = tasks.event_people_update_task.apply_async
 
     def broker_down(*args, **kwargs):

@@ -87,12 +87,12 @@ def test_a_small_face_in_a_group_shot_joins_its_person(people, alice, face_pipel
 
 def _painted_over(relative: str) -> Image.Image:
     """The photo with every face the pipeline finds painted over (box grown to 2.2x)."""
-    from recognition.ml.pipeline import get_pipeline
+    from recognition.conf import face_pipeline
 
     image = Image.open(FACES_DIR / relative).convert("RGB")
     fill = tuple(int(v) for v in np.median(np.asarray(image).reshape(-1, 3), axis=0))
     draw = ImageDraw.Draw(image)
-    for face in get_pipeline().analyze(FACES_DIR / relative):
+    for face in face_pipeline().analyze(FACES_DIR / relative):
         x1, y1, x2, y2 = face.box
         draw.rectangle([x1 - 0.6 * (x2 - x1), y1 - 0.6 * (y2 - y1), x2 + 0.6 * (x2 - x1), y2 + 0.6 * (y2 - y1)], fill=fill)
     return image

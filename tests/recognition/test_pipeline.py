@@ -5,7 +5,8 @@ from PIL import Image, ImageFilter
 
 from recognition.ml.calibration import DEFAULT_MATCH_THRESHOLD
 from recognition.ml.images import ImageDecodeError, load_image
-from recognition.ml.pipeline import DetectedFace, FacePipeline, get_pipeline, largest_face
+from recognition.conf import face_pipeline
+from recognition.ml.pipeline import DetectedFace, FacePipeline, largest_face
 from tests.recognition.conftest import BBT_PEOPLE, PORTRAITS, save
 
 
@@ -158,7 +159,7 @@ def test_analyze_many_equals_analyze(pipeline, obama_faces):
 def test_small_faces_in_big_photos_are_aligned_from_full_resolution(tmp_path):
     # A 4x upscaled group photo: its faces are ~40 px after the 1024 px decode for detection,
     # so the 112 px crop must come from a larger decode to match the original's embedding.
-    pipeline = get_pipeline()
+    pipeline = face_pipeline()
     photo = load_image(PORTRAITS / "two_people_obama_biden.jpg")
     big = save(photo.resize((photo.width * 4, photo.height * 4), Image.Resampling.BICUBIC), tmp_path / "big.jpg", quality=95)
     side = pipeline.detection_side(big_size := (photo.width * 4, photo.height * 4))

@@ -1,17 +1,17 @@
 """Embedded default: SQLite, filesystem storage, filesystem Celery broker, no services."""
 from pathlib import Path
 
-from visage.settings.base import *  # noqa: F401,F403
-from visage.settings.base import (
+from visage.settings import surface
+
+surface.select("local")  # this environment's defaults (surface.PROFILE_DEFAULTS), before base publishes them
+
+from visage.settings.base import *  # noqa: E402,F401,F403
+from visage.settings.base import (  # noqa: E402
     CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_BROKER_URL, REDIS_URL, SECRET_KEY, VAR_DIR, VISAGE_KEY_STORE_DIR,
     VISAGE_MASTER_KEYS,
 )
-from visage.settings.env import env_bool
-from visage.settings.keys import local_master_keys, local_secret_key
+from visage.settings.keys import local_master_keys, local_secret_key  # noqa: E402
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-# Webhooks to a receiver on this machine or the LAN are how one tries them locally.
-VISAGE_WEBHOOKS_ALLOW_PRIVATE = env_bool("VISAGE_WEBHOOKS_ALLOW_PRIVATE", True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # The embedded default keeps its database, objects and broker folders here; the filesystem

@@ -1,11 +1,11 @@
 """Event pages: create, edit, delete, and the event page (upload, progress, gallery)."""
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.access import membership_can
+from events.conf import uploads as uploads_config
 from events import selectors, services
 from web.forms import EventForm
 from web.views.camera import camera_card
@@ -28,10 +28,10 @@ def event_detail(request, access):
 def _upload_tuning() -> dict[str, int]:
     """Small batches (one failure costs a few files) and a couple of requests in flight."""
     return {
-        "batch_files": max(1, min(4, settings.VISAGE_MAX_FILES_PER_REQUEST)),
-        "parallel": getattr(settings, "VISAGE_UPLOAD_PARALLEL_REQUESTS", 2),
-        "max_bytes": settings.VISAGE_MAX_UPLOAD_BYTES,
-        "max_mb": settings.VISAGE_MAX_UPLOAD_BYTES // (1024 * 1024),
+        "batch_files": max(1, min(4, uploads_config().max_files_per_request)),
+        "parallel": uploads_config().upload_parallel_requests,
+        "max_bytes": uploads_config().max_upload_bytes,
+        "max_mb": uploads_config().max_upload_bytes // (1024 * 1024),
     }
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from recognition.conf import ml_config
 from recognition.ml.calibration import calibration_for
 from recognition.ml.images import ImageDecodeError
 from recognition.ml.pipeline import FacePipeline, largest_face
@@ -15,10 +16,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("image_a", type=Path)
         parser.add_argument("image_b", type=Path)
-        parser.add_argument("--embedder", default=None, help="embedder name (default: $VISAGE_EMBEDDER or sface)")
+        parser.add_argument("--embedder", default=None, help="embedder name (default: VISAGE_EMBEDDER)")
 
     def handle(self, *args, **options):
-        pipeline = FacePipeline(embedder_name=options["embedder"])
+        pipeline = FacePipeline(ml_config(), embedder_name=options["embedder"])
         calibration = calibration_for(pipeline.embedder.name)
         face_a = self._main_face(pipeline, options["image_a"])
         face_b = self._main_face(pipeline, options["image_b"])

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from recognition.conf import ml_config
 from recognition.ml.calibration import calibration_for
 from recognition.ml.evaluation import PairsFileError, pair_scores, read_pairs_csv, summarize
 from recognition.ml.images import ImageDecodeError
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             pairs = read_pairs_csv(options["pairs"])
         except (OSError, PairsFileError) as error:
             raise CommandError(str(error)) from error
-        pipeline = FacePipeline(embedder_name=options["embedder"])
+        pipeline = FacePipeline(ml_config(), embedder_name=options["embedder"])
         threshold = options["threshold"]
         if threshold is None:
             threshold = calibration_for(pipeline.embedder.name).threshold

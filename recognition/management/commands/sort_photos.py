@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from recognition.conf import ml_config
 from recognition.ml.folder_sort import sort_folder
 from recognition.ml.pipeline import FacePipeline
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         in_dir, out_dir = options["in_dir"], options["out_dir"]
         if not in_dir.is_dir():
             raise CommandError(f"{in_dir} is not a folder")
-        pipeline = FacePipeline(embedder_name=options["embedder"])
+        pipeline = FacePipeline(ml_config(), embedder_name=options["embedder"])
         bars = []
 
         def progress(total: int):
