@@ -8,6 +8,7 @@ ends `sent`, or `failed` with the reason after VISAGE_NOTIFY_SEND_TRIES; the dat
 retry time (like webhook deliveries), so a lost queue message or a broker outage delays a try,
 never loses it: the beat's notify_send_due picks it up.
 """
+from celery import shared_task
 from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage
@@ -58,8 +59,6 @@ def notify_send(*, subscription_id: int, now: datetime | None = None) -> NotifyM
     subscription.save(update_fields=["pending_photo_ids", "next_send_at", "last_sent_at"])
     guest_matched.send(GuestMatched(studio_id=subscription.studio_id, event_id=subscription.event_id,
                                     share_link_id=subscription.link_id, photo_count=len(message.photo_ids)))
-    from sharing.tasks import notify_deliver_task  # tasks import the services
-
     transaction.on_commit(lambda: notify_deliver_task.delay(message.id))
     return message
 
@@ -141,3 +140,16 @@ def _short_body(subscription: NotifySubscription, message: NotifyMessage) -> str
         _subject(subscription, message) + ":", links.back_url(subscription=subscription, message=message),
         _("Stop: %(url)s") % {"url": links.unsubscribe_url(subscription=subscription)},
     ])
+
+
+@shared_task(name="sharing.tasks.notify_send_due", acks_late=True, soft_time_limit=300, time_limit=330)
+def notify_send_due_task() -> int:
+    """Beat: messages held back by the minimum interval whose time came."""
+    return len(notify_send_due())
+
+
+@shared_task(name="sharing.tasks.notify_deliver", acks_late=True, soft_time_limit=60, time_limit=90)
+def notify_deliver_task(message_id: int) -> str:
+    """One try at one message (failure policy in sharing.notify.sending.notify_deliver: retried by
+    the beat at its retry time, failed with the reason after VISAGE_NOTIFY_SEND_TRIES)."""
+    return notify_deliver(message_id=message_id)

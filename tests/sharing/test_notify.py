@@ -300,7 +300,7 @@ def test_hidden_photos_and_faces_hidden_from_guests_are_never_announced(
     from events.services import photo_set_hidden
     from recognition.models import Face
     from recognition.services.exclusion import faces_set_guest_excluded
-    from sharing.tasks import notify_match
+    from sharing.notify.hook import notify_match
 
     arrive(event, "amy1")
     link = make_link(event, scope="selfie")

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sharing', '0004_removal_step_two'),
+        ('sharing', '0005_notify_new_photos'),
     ]
 
     operations = [
