@@ -70,7 +70,6 @@ def guest_session_restore(*, link: ShareLink, token: str) -> tuple[GuestSession,
     session = GuestSession.objects.create(
         studio_id=link.studio_id, link=link, secret_hash=session_secret_hash(link_id=link.id, secret=secret),
         expires_at=expires_at, device_hash=subscription.device_hash, searched=True, matches=matches,
-        matched_face_ids=sorted({face for _photo, face, _conf in matches}),
         fresh_photo_ids=message.photo_ids if message else [], notify_subscription=subscription,
     )
     return session, secret
