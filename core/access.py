@@ -4,7 +4,7 @@ apps (API bases, pages, templates' `can`, the studio settings pages) asks `role_
 `membership_can`, and the two other rules that name roles (the role an API key's scope gives, who
 is told of removal requests) live here too: no app compares role names itself
 (tests/core/test_access.py pins the table and checks that)."""
-from core.tenancy.models import ApiKeyScope, Membership, Role
+from core.tenancy.models import API_KEY_SCOPE_ROLES, Membership, Role
 
 # Not a studio role: a person invited to one event (sharing.services.organizers).
 ORGANIZER = "organizer"
@@ -37,9 +37,10 @@ _CAN = {
     "camera_switch": _MANAGERS,
 }
 
-# The role an API key's service account holds in its studio, by the key's scope (core.tenancy.api_keys);
+# The role an API key's service account holds in its studio, by the key's scope (defined beside the scopes
+# in core.tenancy.models, which core.tenancy.api_keys uses without importing this module: no cycle);
 # what a scope may do beyond that role (read only, upload only, never manage keys) is core.api_keys.key_may.
-KEY_SCOPE_ROLES = {ApiKeyScope.READ: Role.VIEWER, ApiKeyScope.UPLOAD: Role.PHOTOGRAPHER, ApiKeyScope.FULL: Role.ADMIN}
+KEY_SCOPE_ROLES = API_KEY_SCOPE_ROLES
 # Who is e-mailed when a guest asks to be forgotten (sharing.services.removal_notices): the owners, who
 # answer for the guests' data; everyone who may curate sees the request on the event's page.
 REMOVAL_NOTICE_ROLES = frozenset({Role.OWNER})

@@ -42,7 +42,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/sharing/test_organizer_rights.py", "tests/sharing/test_organizers.py",
     ],
     CLAIMS: [
-        "tests/events/test_claims.py", "tests/events/test_reconcile.py",
+        "tests/recognition/test_ingest_claims.py", "tests/recognition/test_ingest_reconcile.py",
     ],
     "sharing/services/access.py": [
         "tests/mutation_targets/test_guest_access.py", "tests/sharing/test_pin_limits.py",

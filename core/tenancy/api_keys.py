@@ -2,7 +2,7 @@
 
 A key is `vk_<prefix>_<secret>`: the prefix (8 hex characters, shown in lists) finds the row, the
 SHA-256 of the whole key proves it. Each key acts through a hidden service account with exactly
-one membership, in the key's studio, whose role follows the scope (core.access.KEY_SCOPE_ROLES); what a scope may do beyond its
+one membership, in the key's studio, whose role follows the scope (core.tenancy.models.API_KEY_SCOPE_ROLES, published by core.access); what a scope may do beyond its
 role (read only, upload only, never manage keys) is core.api_keys.ApiKeyScopePermission.
 
 A key lives no longer than its creator's place in the studio: removing the member or deactivating
@@ -22,9 +22,8 @@ from django.http import Http404
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from core.access import KEY_SCOPE_ROLES
 from core.errors import DomainError
-from core.tenancy.models import ApiKeyScope, Membership, Studio, StudioApiKey, User
+from core.tenancy.models import API_KEY_SCOPE_ROLES, ApiKeyScope, Membership, Studio, StudioApiKey, User
 
 KEY_PREFIX = "vk_"
 # Service accounts get an address nobody can guess (so nobody can invite it anywhere) under a
@@ -81,7 +80,7 @@ def api_key_create(*, studio: Studio, name: str, scope: str, created_by: User | 
             with transaction.atomic():
                 # No password given: an unusable one, so the account can never sign in on the web.
                 user = User.objects.create_user(email=f"api-key-{uuid.uuid4().hex}@{SERVICE_EMAIL_DOMAIN}")
-                Membership.objects.create(studio=studio, user=user, role=KEY_SCOPE_ROLES[scope])
+                Membership.objects.create(studio=studio, user=user, role=API_KEY_SCOPE_ROLES[scope])
                 api_key = StudioApiKey.objects.create(
                     studio=studio, name=name.strip(), scope=scope, prefix=prefix, key_hash=key_hash(key),
                     service_user=user, created_by=created_by)

@@ -84,6 +84,12 @@ class ApiKeyScope(models.TextChoices):
     FULL = "full", "Full"
 
 
+# The role an API key's service account holds in its studio, by the key's scope. Kept beside the scopes
+# (core.tenancy.api_keys creates the membership; core.access, which imports this module, publishes it as
+# KEY_SCOPE_ROLES with the other role rules): what a scope may do beyond that role is core.api_keys.key_may.
+API_KEY_SCOPE_ROLES = {ApiKeyScope.READ: Role.VIEWER, ApiKeyScope.UPLOAD: Role.PHOTOGRAPHER, ApiKeyScope.FULL: Role.ADMIN}
+
+
 class StudioApiKey(models.Model):
     """A studio's API key. It acts through its own hidden service account, a member of this studio
     only (role from the scope, core.tenancy.api_keys), so every scoped view works unchanged and the

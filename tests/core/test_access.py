@@ -24,6 +24,7 @@ from sharing.models import ShareLink
 from tests.factories import (EventFactory, EventOrganizerFactory, MembershipFactory, PhotoFactory, client_for,
                              jpeg_bytes)
 from tests.factories.recognition import PersonFactory
+from camera.models import CameraAccount
 from core.tenancy.api_keys import api_key_create
 
 OK, DENIED, NOT_FOUND, SIGN_IN = "ok", 403, 404, 401
@@ -38,6 +39,9 @@ SPEC = {
     "share":        (OK, OK, OK,     DENIED, OK,        OK,        NOT_FOUND, SIGN_IN),
     "invite":       (OK, OK, OK,     DENIED, DENIED,    DENIED,    NOT_FOUND, SIGN_IN),
     "delete":       (OK, OK, DENIED, DENIED, DENIED,    DENIED,    NOT_FOUND, SIGN_IN),
+    # The event's camera account (FTP): a new password for those who upload; the on/off switch for managers.
+    "camera_upload": (OK, OK, OK,    DENIED, DENIED,    DENIED,    NOT_FOUND, SIGN_IN),
+    "camera_switch": (OK, OK, DENIED, DENIED, DENIED,   DENIED,    NOT_FOUND, SIGN_IN),
     # Studio-level actions, asked of studio A (X-Studio): organizers have no studio, so no studio is found.
     "create_event": (OK, OK, OK,     DENIED, NOT_FOUND, NOT_FOUND, NOT_FOUND, SIGN_IN),
     "administer":   (OK, OK, DENIED, DENIED, NOT_FOUND, NOT_FOUND, NOT_FOUND, SIGN_IN),
@@ -80,6 +84,8 @@ REQUESTS = {
     "share": lambda w: ("post", f"/api/v1/events/{w.event.id}/share-links/", {"scope": "event"}),
     "invite": lambda w: ("post", f"/api/v1/events/{w.event.id}/organizers/", {"email": "new@client.example"}),
     "delete": lambda w: ("delete", f"/api/v1/events/{w.event.id}/", None),
+    "camera_upload": lambda w: ("post", f"/api/v1/events/{w.event.id}/camera-upload/rotate/", None),
+    "camera_switch": lambda w: ("patch", f"/api/v1/events/{w.event.id}/camera-upload/", {"enabled": False}),
     "create_event": lambda w: ("post", "/api/v1/events/", {"name": "Made by the table"}),
     "administer": lambda w: ("post", "/api/v1/studio/api-keys/", {"name": "Table key", "scope": "read"}),
 }
@@ -89,6 +95,8 @@ EFFECTS = {
     "share": lambda w: ShareLink.objects.filter(event=w.event).exists(),
     "invite": lambda w: w.event.organizers.filter(user__email="new@client.example").exists(),
     "delete": lambda w: not Event.objects.filter(id=w.event.id).exists(),
+    "camera_upload": lambda w: CameraAccount.objects.filter(event=w.event).exclude(password_hash="").exists(),
+    "camera_switch": lambda w: CameraAccount.objects.filter(event=w.event, enabled=False).exists(),
     "create_event": lambda w: Event.objects.filter(studio=w.studio, name="Made by the table").exists(),
     "administer": lambda w: StudioApiKey.objects.filter(studio=w.studio, name="Table key").exists(),
 }

@@ -153,7 +153,11 @@ def test_analyze_each_reports_errors_in_place(pipeline, gradient_image):
 
 def test_analyze_many_equals_analyze(pipeline, obama_faces):
     batch = pipeline.analyze_many([PORTRAITS / "biden.jpg", PORTRAITS / "obama.jpg"])
-    assert np.allclose(batch[1][0].embedding, obama_faces[0].embedding, atol=1e-5)
+    # The same face, box and vector, batched with another photo or alone. Bit-equality is not promised: on
+    # CPUs with native bf16 (VISAGE_CPU_BF16=auto) the embedding's rounding depends on the batch (~5e-4 per
+    # component here), far below anything a match can notice (the search threshold is a cosine of 0.42).
+    np.testing.assert_allclose(batch[1][0].box, obama_faces[0].box, atol=0.01)
+    assert float(batch[1][0].embedding @ obama_faces[0].embedding) > 0.9999
 
 
 def test_small_faces_in_big_photos_are_aligned_from_full_resolution(tmp_path):
