@@ -31,7 +31,7 @@ from mutation_targets import CI_MODULE, CI_SAMPLE, CI_SEED, GATE, TARGETS  # noq
 
 WORK = ROOT / "var" / "mutation"
 # What the tests need besides the packages: mutmut copies these into its mutants/ folder.
-PACKAGES = ["core", "events", "recognition", "sharing", "webhooks", "web", "visage"]
+PACKAGES = ["camera", "core", "events", "recognition", "sharing", "webhooks", "web", "visage"]
 ALSO_COPY = ["tests", "templates", "static", "locale", "pytest.ini", "manage.py", "docs", "requirements"]
 KILLED = {1, 3}  # mutmut's exit codes for a failing test run (3: pytest internal error)
 TIMEOUT = {36, -24, 24, 152, 255}  # a mutant that hangs the tests is caught too
