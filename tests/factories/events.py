@@ -58,10 +58,14 @@ class PhotoFactory(factory.django.DjangoModelFactory):
 
 
 def _jpeg(name: str) -> bytes:
-    from tests.factories import jpeg_bytes
+    """A small JPEG whose bytes are this photo's alone (its name in a JPEG comment): photos of one event
+    never share a SHA-256 (a shade picked from the name's hash collided 1 time in 256)."""
+    import io
 
-    shade = int(hashlib.sha256(name.encode()).hexdigest()[:2], 16)  # distinct bytes per photo (SHA-256 dedupe)
-    return jpeg_bytes(color=(shade, 120, 40))
+    shade = int(hashlib.sha256(name.encode()).hexdigest()[:2], 16)
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (shade, 120, 40)).save(out, "JPEG", quality=90, comment=name.encode())
+    return out.getvalue()
 
 
 def _size(content: bytes) -> tuple[int, int]:
