@@ -21,14 +21,6 @@ def event_id(as_alice):
     return as_alice.post("/api/v1/events/", {"name": "Phones only"}).json()["id"]
 
 
-@pytest.fixture
-def upload(django_capture_on_commit_callbacks):
-    def post(client, event_id, *files):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(f"/api/v1/events/{event_id}/photos/", {"files": list(files)}, format="multipart")
-
-    return post
-
 
 def stored_files(settings) -> list:
     return [path for path in (settings.MEDIA_ROOT).rglob("*") if path.is_file()]

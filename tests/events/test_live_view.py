@@ -19,17 +19,6 @@ def event_id(as_alice):
     return as_alice.post("/api/v1/events/", {"name": "Gala"}).json()["id"]
 
 
-@pytest.fixture
-def upload(django_capture_on_commit_callbacks):
-    """POST files as an API client (or a hot folder) and run the queued processing, as a worker would."""
-
-    def post(client, event_id, *files, **headers):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(f"/api/v1/events/{event_id}/photos/", {"files": list(files)}, format="multipart",
-                               **headers)
-
-    return post
-
 
 def real(path) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes())

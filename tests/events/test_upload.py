@@ -20,16 +20,6 @@ def event_id(as_alice):
     return as_alice.post("/api/v1/events/", {"name": "Wedding"}).json()["id"]
 
 
-@pytest.fixture
-def upload(django_capture_on_commit_callbacks):
-    """POST files and run what the upload queued on commit (eager Celery), as a worker would."""
-
-    def post(client, event_id, *files):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(f"/api/v1/events/{event_id}/photos/", {"files": list(files)}, format="multipart")
-
-    return post
-
 
 def real(path) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes())
