@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from core.conf import settings_object
 from core.ratelimit import Limit
 
@@ -34,6 +32,10 @@ class SharingConfig:
     pin_failures_per_link: tuple[int, int]
     pin_pause_seconds: int
     pin_max_pause_seconds: int
+    notify_min_minutes: int
+    notify_window_days: int
+    notify_send_tries: int
+    notify_optins_per_client: tuple[int, int]
 
 
 def sharing() -> SharingConfig:
@@ -123,17 +125,17 @@ def forget_verify_window() -> Limit:
 
 def notify_min_interval_seconds() -> int:
     # Waldo texts on every match; guests at a party get annoyed: one message per 10 minutes at most.
-    return settings.VISAGE_NOTIFY_MIN_MINUTES * 60
+    return sharing().notify_min_minutes * 60
 
 
 def notify_window_days() -> int:
     # Photos of an event keep arriving for days (the edited set a week later); a month covers it.
-    return settings.VISAGE_NOTIFY_WINDOW_DAYS
+    return sharing().notify_window_days
 
 
 def notify_send_tries() -> int:
-    return settings.VISAGE_NOTIFY_SEND_TRIES
+    return sharing().notify_send_tries
 
 
 def notify_optins_per_client() -> Limit:
-    return Limit(*settings.VISAGE_NOTIFY_OPTINS_PER_CLIENT)
+    return Limit(*sharing().notify_optins_per_client)
