@@ -167,14 +167,19 @@ def _data_key_aad(header: bytes, event_id: Identifier) -> bytes:
     return header + f"|visage:datakey:{event_id}".encode()
 
 
+def _read_header(blob: bytes, *, unknown: str) -> tuple[int, str]:
+    """(end of the header, master key id) of a blob that starts with _wrapped_header, or DataKeyUnwrapError."""
+    if len(blob) < 2 or blob[0] != WRAPPED_KEY_VERSION:
+        raise DataKeyUnwrapError(unknown)
+    id_end = 2 + blob[1]
+    return id_end, blob[2:id_end].decode("ascii", errors="replace")
+
+
 def _split_wrapped(wrapped: bytes) -> tuple[bytes, str, bytes, bytes]:
     """(header, key_id, nonce, ciphertext) of a wrapped key, or DataKeyUnwrapError."""
-    if len(wrapped) < 2 or wrapped[0] != WRAPPED_KEY_VERSION:
-        raise DataKeyUnwrapError("unknown wrapped data key format")
-    id_end = 2 + wrapped[1]
+    id_end, key_id = _read_header(wrapped, unknown="unknown wrapped data key format")
     if len(wrapped) != id_end + NONCE_BYTES + KEY_BYTES + TAG_BYTES:
         raise DataKeyUnwrapError("wrapped data key has the wrong length")
-    key_id = wrapped[2:id_end].decode("ascii", errors="replace")
     nonce = wrapped[id_end : id_end + NONCE_BYTES]
     return wrapped[:id_end], key_id, nonce, wrapped[id_end + NONCE_BYTES :]
 
@@ -228,8 +233,7 @@ def seal(plain: bytes, *, key: bytes, context: str) -> bytes:
     copied under another context (another row, another purpose) fails to open."""
     _check_data_key(key)
     nonce = os.urandom(NONCE_BYTES)
-    aad = f"visage:sealed:{context}:v{SEALED_FORMAT_VERSION}".encode()
-    return bytes([SEALED_FORMAT_VERSION]) + nonce + AESGCM(key).encrypt(nonce, bytes(plain), aad)
+    return bytes([SEALED_FORMAT_VERSION]) + nonce + AESGCM(key).encrypt(nonce, bytes(plain), _sealed_aad(context))
 
 
 def unseal(blob: bytes, *, key: bytes, context: str) -> bytes:
@@ -237,11 +241,14 @@ def unseal(blob: bytes, *, key: bytes, context: str) -> bytes:
     blob = bytes(blob)
     if len(blob) < 1 + NONCE_BYTES + TAG_BYTES or blob[0] != SEALED_FORMAT_VERSION:
         raise EmbeddingDecryptError(f"{context}: unknown sealed format")
-    aad = f"visage:sealed:{context}:v{SEALED_FORMAT_VERSION}".encode()
     try:
-        return AESGCM(key).decrypt(blob[1:1 + NONCE_BYTES], blob[1 + NONCE_BYTES:], aad)
+        return AESGCM(key).decrypt(blob[1:1 + NONCE_BYTES], blob[1 + NONCE_BYTES:], _sealed_aad(context))
     except InvalidTag:
         raise EmbeddingDecryptError(f"{context}: authentication failed (wrong key, wrong context, or tampered)") from None
+
+
+def _sealed_aad(context: str) -> bytes:
+    return f"visage:sealed:{context}:v{SEALED_FORMAT_VERSION}".encode()
 
 
 def seal_with_master(plain: bytes, *, keyring: MasterKeyring, context: str) -> bytes:
@@ -253,10 +260,7 @@ def seal_with_master(plain: bytes, *, keyring: MasterKeyring, context: str) -> b
 
 def unseal_with_master(blob: bytes, *, keyring: MasterKeyring, context: str) -> bytes:
     blob = bytes(blob)
-    if len(blob) < 2 or blob[0] != WRAPPED_KEY_VERSION:
-        raise DataKeyUnwrapError(f"{context}: unknown sealed secret format")
-    id_end = 2 + blob[1]
-    key_id = blob[2:id_end].decode("ascii", errors="replace")
+    id_end, key_id = _read_header(blob, unknown=f"{context}: unknown sealed secret format")
     master = keyring.get(key_id)
     if master is None:
         raise DataKeyUnwrapError(f"{context}: sealed with master key {key_id!r}, which is not in {MASTER_KEYS_ENV}")
