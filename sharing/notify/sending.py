@@ -8,8 +8,10 @@ ends `sent`, or `failed` with the reason after VISAGE_NOTIFY_SEND_TRIES; the dat
 retry time (like webhook deliveries), so a lost queue message or a broker outage delays a try,
 never loses it: the beat's notify_send_due picks it up.
 """
-from celery import shared_task
+import logging
 from datetime import datetime, timedelta
+
+from celery import shared_task
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -25,6 +27,8 @@ from sharing.models import LinkState, NotifyMedium, NotifyMessage, NotifyMessage
 from sharing.notify import channels, links, sealing
 from sharing.notify.subscriptions import notify_policy_get
 from sharing.hooks import GuestMatched, guest_matched
+
+logger = logging.getLogger(__name__)
 
 
 _LEASE_SECONDS = 120  # a try's hold on its message (the SMTP and gateway timeouts are far shorter)
@@ -53,14 +57,24 @@ def notify_send(*, subscription_id: int, now: datetime | None = None) -> NotifyM
     if not photo_ids:
         subscription.save(update_fields=["pending_photo_ids", "next_send_at"])
         return None
+    # Due at once: if the nudge below is lost (broker down), the beat's notify_send_due sends it.
     message = NotifyMessage.objects.create(studio_id=subscription.studio_id, subscription=subscription,
-                                           photo_ids=photo_ids)
+                                           photo_ids=photo_ids, next_attempt_at=now)
     subscription.last_sent_at = now
     subscription.save(update_fields=["pending_photo_ids", "next_send_at", "last_sent_at"])
     guest_matched.send(GuestMatched(studio_id=subscription.studio_id, event_id=subscription.event_id,
                                     share_link_id=subscription.link_id, photo_count=len(message.photo_ids)))
-    transaction.on_commit(lambda: notify_deliver_task.delay(message.id))
+    transaction.on_commit(lambda: _deliver_soon(message.id))
     return message
+
+
+def _deliver_soon(message_id: int) -> None:
+    """Nudge a worker; a broker that is down loses only the nudge (the message is due: the beat sends it)."""
+    try:
+        notify_deliver_task.delay(message_id)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: notify_send_due catches up
+        logger.warning("could not queue notify message %s (%s: %s); the beat will send it", message_id,
+                       exc.__class__.__name__, exc)
 
 
 def notify_send_due(*, now: datetime | None = None) -> list[int]:

@@ -367,3 +367,24 @@ def test_no_message_after_the_window_and_no_window_past_retention(event, arrive,
     Event.objects.filter(id=event.id).update(starts_on=timezone.localdate() - timedelta(days=91))
     late = search(guest_client("203.0.113.12"), link.token, read_face("bbt/people/amy/amy5.png"))
     assert late.json()["notify_token"] is None  # past retention nothing is offered
+
+
+def test_a_message_whose_delivery_could_not_be_queued_is_sent_by_the_beat(event, arrive, smtp_server, monkeypatch):
+    """The broker away when a message is made: only the nudge is lost; the message is due, so the beat sends it."""
+    from kombu.exceptions import OperationalError
+
+    from sharing.notify import sending
+
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to the broker. Connection refused.")
+
+    monkeypatch.setattr(sending.notify_deliver_task, "delay", broker_down)
+    arrive(event, "amy3")
+    assert smtp_server.messages == [] and NotifyMessage.objects.get().status == NotifyMessageStatus.PENDING
+    monkeypatch.undo()
+    notify_send_due()
+    assert len(smtp_server.to(AMY)) == 1 and NotifyMessage.objects.get().status == NotifyMessageStatus.SENT
