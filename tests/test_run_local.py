@@ -67,11 +67,19 @@ def _ready(url: str, log: Path) -> bool:
 
 
 def _ftp_banner(port: int) -> str:
-    ftp = ftplib.FTP()
-    try:
-        return ftp.connect("127.0.0.1", port, timeout=5)
-    finally:
-        ftp.close()
+    """The camera FTP server's greeting, waiting up to 60 s for it to bind: it starts beside the web
+    server and Celery, and on a loaded machine can be the last of them to listen."""
+    deadline = time.monotonic() + 60
+    while True:
+        ftp = ftplib.FTP()
+        try:
+            return ftp.connect("127.0.0.1", port, timeout=5)
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+        finally:
+            ftp.close()
 
 
 def _stop(process: subprocess.Popen, how: str) -> None:
