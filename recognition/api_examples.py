@@ -12,18 +12,34 @@ NOT_FOUND = OpenApiExample("Not yours or gone", status_codes=["404"], response_o
                            value={"error": {"code": "not_found", "message": "Not found.", "details": None}})
 
 PERSON_LIST = [OpenApiExample("People, most photographed first", value=[PERSON], response_only=True)]
+PERSON_LIST_PAGE = [OpenApiExample("A page of the People page's default view, with a search", response_only=True,
+                                   value=[PERSON], description="`GET …/people/?filter=main&q=ann&limit=60&offset=0`: "
+                                   "`X-Total-Count: 1` tells how many match.")]
 PERSON_GET = [OpenApiExample("A person", value=PERSON, response_only=True)]
-PERSON_UPDATE = [OpenApiExample("Name a person", value={"name": "Anna"}, request_only=True),
-                 OpenApiExample("Named", value=PERSON, response_only=True)]
-PERSON_MERGE = [OpenApiExample("Merge two people into this one", value={"person_ids": [32, 40]}, request_only=True),
-                OpenApiExample("The merged person", value={**PERSON, "face_count": 57}, response_only=True)]
-PERSON_SPLIT = [OpenApiExample("Move these faces to a new person", value={"face_ids": [5121, 5188]}, request_only=True),
+PERSON_UPDATE = [OpenApiExample("Name a person", value={"name": "Anna", "scope": "person:31"}, request_only=True),
+                 OpenApiExample("Named", value={**PERSON, "undo": {"action_id": 87, "label": "named Person 31 “Anna”"}},
+                                response_only=True)]
+PERSON_MERGE = [OpenApiExample("Merge two people into this one", value={"person_ids": [32, 40], "scope": "people"},
+                               request_only=True),
+                OpenApiExample("The merged person", response_only=True, value={
+                    **PERSON, "face_count": 57, "undo": {"action_id": 88, "label": "merged 2 people into Anna"}})]
+PERSON_SPLIT = [OpenApiExample("Move these faces to a new person", value={"face_ids": [5121, 5188], "scope": "person:31"},
+                               request_only=True),
                 OpenApiExample("The new person", status_codes=["201"], response_only=True,
-                               value={**PERSON, "id": 58, "name": "", "face_count": 2, "photo_count": 2})]
-PERSON_REJECT = [OpenApiExample("Not this person", value={"face_ids": [5188]}, request_only=True),
-                 OpenApiExample("The person without those faces", value=PERSON, response_only=True)]
+                               value={**PERSON, "id": 58, "name": "", "face_count": 2, "photo_count": 2,
+                                      "undo": {"action_id": 89, "label": "split 2 faces off Anna into Person 58"}})]
+PERSON_REJECT = [OpenApiExample("Not this person", value={"face_ids": [5188], "scope": "person:31"}, request_only=True),
+                 OpenApiExample("The person without those faces", response_only=True, value={
+                     **PERSON, "undo": {"action_id": 90, "label": "took 1 face out of Anna (not this person)"}})]
 PERSON_FACES = [OpenApiExample("Faces, sharpest first", value=[FACE], response_only=True)]
-UNDO = [OpenApiExample("Undone", value={"undone": "merge", "action_id": 88}, response_only=True),
+UNDO = [OpenApiExample("Undo one change", value={"action_id": 88}, request_only=True),
+        OpenApiExample("Undo this page's latest change", value={"scope": "person:31"}, request_only=True),
+        OpenApiExample("Undone", value={"undone": "merge", "action_id": 88, "label": "merged 2 people into Anna"},
+                       response_only=True),
+        OpenApiExample("A later change depends on it", status_codes=["409"], response_only=True, value={"error": {
+            "code": "undo_blocked", "message": "“merged 2 people into Anna” can't be undone: a later change depends on "
+            "it (“split 2 faces off Anna into Person 58”). Undo that first.",
+            "details": {"action_id": 88, "blocked_by": 89}}}),
         OpenApiExample("Nothing to undo", status_codes=["400"], response_only=True, value={"error": {
             "code": "invalid", "message": "There is nothing to undo.", "details": ["There is nothing to undo."]}})]
 RECLUSTER_QUEUE = [OpenApiExample("Queued", status_codes=["202"], response_only=True,

@@ -1,6 +1,6 @@
 """People, curation and analytics endpoints. Person/face lookups go through the event access layer."""
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from recognition.albums import album_entries, person_label
 from recognition.analytics import event_analytics
 from recognition.models import Face, Person
 from recognition.services import curation
+from recognition.undo_apis import UNDO_SCHEMA, undo_payload, undo_scope_field
 from recognition.recluster import recluster_latest, recluster_queue
 from recognition.thumbnails import face_thumbnail_key
 from events.api import EventApi, EventObjectApi
@@ -54,14 +55,18 @@ class PersonOutputSerializer(serializers.ModelSerializer):
         return reverse("api:face-thumbnail", args=[person.cover_face_id]) if person.cover_face_id else None
 
 
-class PersonListApi(EventApi):
-    @extend_schema(operation_id="people_list", summary="List an event's people", responses=PersonOutputSerializer(many=True),
-                   examples=ex.PERSON_LIST, description="Everyone recognised in the event, most photographed "
-                   "first, with the ids of the photos they are in. Not paginated.")
-    def get(self, request, event_id: int):
-        people = selectors.person_list(event=self.event)
-        context = {"photo_ids": selectors.people_photo_ids(event=self.event)}
-        return Response(PersonOutputSerializer(people, many=True, context=context).data)
+class CuratedPersonSerializer(PersonOutputSerializer):
+    """A person as a curation change left them, with the handle to undo that change."""
+
+    undo = serializers.SerializerMethodField()
+
+    class Meta(PersonOutputSerializer.Meta):
+        fields = [*PersonOutputSerializer.Meta.fields, "undo"]
+
+    @extend_schema_field(UNDO_SCHEMA)
+    def get_undo(self, person) -> dict | None:
+        action = self.context.get("action")
+        return undo_payload(action) if action is not None else None
 
 
 class PersonApi(EventObjectApi):
@@ -77,6 +82,12 @@ def _person_response(access: EventAccess, person_id: int, code: int = status.HTT
     return Response(PersonOutputSerializer(person).data, status=code)
 
 
+def _curated_response(access: EventAccess, changed, code: int = status.HTTP_200_OK) -> Response:
+    """The person a change returned, with fresh counts and its undo handle."""
+    person = selectors.person_get(event=access.event, person_id=changed.id)
+    return Response(CuratedPersonSerializer(person, context={"action": changed.curation_action}).data, status=code)
+
+
 class PersonDetailApi(PersonApi):
     class InputSerializer(serializers.Serializer):
         class Meta:
@@ -84,6 +95,7 @@ class PersonDetailApi(PersonApi):
 
         name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
         hidden = serializers.BooleanField(required=False)
+        scope = undo_scope_field()
 
     @extend_schema(operation_id="people_get", summary="Get a person", responses=PersonOutputSerializer,
                    examples=ex.PERSON_GET, description="One person with their counts, photo ids and cover face.")
@@ -91,14 +103,14 @@ class PersonDetailApi(PersonApi):
         return _person_response(self.access, person_id)
 
     @extend_schema(operation_id="people_update", summary="Name or hide a person", request=InputSerializer,
-                   responses=PersonOutputSerializer, examples=ex.PERSON_UPDATE,
+                   responses=CuratedPersonSerializer, examples=ex.PERSON_UPDATE,
                    description="A named person stays as curated through re-clustering; a hidden one never "
                    "reaches guests. Needs a role that curates.")
     def patch(self, request, person_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        curation.person_update(event=self.event, person_id=person_id, user=request.user, **data.validated_data)
-        return _person_response(self.access, person_id)
+        person = curation.person_update(event=self.event, person_id=person_id, user=request.user, **data.validated_data)
+        return _curated_response(self.access, person)
 
 
 class PersonMergeApi(PersonApi):
@@ -107,16 +119,18 @@ class PersonMergeApi(PersonApi):
             ref_name = "PersonMergeInput"
 
         person_ids = serializers.ListField(child=IdField(), allow_empty=False, max_length=500)
+        scope = undo_scope_field()
 
     @extend_schema(operation_id="people_merge", summary="Merge people into this one", request=InputSerializer,
-                   responses=PersonOutputSerializer, examples=ex.PERSON_MERGE,
+                   responses=CuratedPersonSerializer, examples=ex.PERSON_MERGE,
                    description="Moves every face of `person_ids` (same event) to this person and deletes them; "
                    "undo with /events/{event_id}/people/undo/. A 400 says why a merge is refused.")
     def post(self, request, person_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        curation.person_merge(event=self.event, person_id=person_id, other_ids=data.validated_data["person_ids"], user=request.user)
-        return _person_response(self.access, person_id)
+        person = curation.person_merge(event=self.event, person_id=person_id, other_ids=data.validated_data["person_ids"],
+                                       user=request.user, scope=data.validated_data["scope"])
+        return _curated_response(self.access, person)
 
 
 class FaceIdsInputSerializer(serializers.Serializer):
@@ -124,42 +138,32 @@ class FaceIdsInputSerializer(serializers.Serializer):
         ref_name = "FaceIdsInput"
 
     face_ids = serializers.ListField(child=IdField(), allow_empty=False, max_length=5000)
+    scope = undo_scope_field()
 
 
 class PersonSplitApi(PersonApi):
     @extend_schema(operation_id="people_split", summary="Split faces off into a new person", request=FaceIdsInputSerializer,
-                   responses={201: PersonOutputSerializer}, examples=ex.PERSON_SPLIT,
-                   description="The given faces of this person become a new person (answered with 201).")
+                   responses={201: CuratedPersonSerializer}, examples=ex.PERSON_SPLIT,
+                   description="The given faces of this person become a new person (answered with 201). The two "
+                   "are remembered as different people: they are not suggested as \"the same person?\" again.")
     def post(self, request, person_id: int):
         data = FaceIdsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        new = curation.person_split(event=self.event, person_id=person_id, face_ids=data.validated_data["face_ids"], user=request.user)
-        return _person_response(self.access, new.id, status.HTTP_201_CREATED)
+        new = curation.person_split(event=self.event, person_id=person_id, face_ids=data.validated_data["face_ids"],
+                                    user=request.user, scope=data.validated_data["scope"])
+        return _curated_response(self.access, new, status.HTTP_201_CREATED)
 
 
 class PersonRejectApi(PersonApi):
     @extend_schema(operation_id="people_reject_faces", summary="Say \"not this person\" for faces",
-                   request=FaceIdsInputSerializer, responses=PersonOutputSerializer, examples=ex.PERSON_REJECT,
+                   request=FaceIdsInputSerializer, responses=CuratedPersonSerializer, examples=ex.PERSON_REJECT,
                    description="The faces leave this person and are never assigned to them again.")
     def post(self, request, person_id: int):
         data = FaceIdsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        curation.person_reject_faces(event=self.event, person_id=person_id, face_ids=data.validated_data["face_ids"], user=request.user)
-        return _person_response(self.access, person_id)
-
-
-class CurationUndoApi(EventApi):
-    required = "curate"
-
-    @extend_schema(operation_id="people_undo", summary="Undo the last curation", request=None,
-                   responses={200: inline_serializer("CurationUndone", {
-                       "undone": serializers.CharField(help_text="The kind of action undone, e.g. merge."),
-                       "action_id": serializers.IntegerField()}), **errors(400)}, examples=ex.UNDO,
-                   description="Reverts the event's latest merge, split, rename or rejection. 400 when there is "
-                   "nothing to undo.")
-    def post(self, request, event_id: int):
-        action = curation.curation_undo(event=self.event)
-        return Response({"undone": action.kind, "action_id": action.id})
+        person = curation.person_reject_faces(event=self.event, person_id=person_id, face_ids=data.validated_data["face_ids"],
+                                              user=request.user, scope=data.validated_data["scope"])
+        return _curated_response(self.access, person)
 
 
 class EventReclusterApi(EventApi):

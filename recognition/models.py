@@ -81,6 +81,9 @@ class CurationAction(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="curation_actions")
     user = models.ForeignKey("tenancy.User", null=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=20)  # rename | hide | merge | split | reject
+    label = models.CharField(max_length=200, blank=True, help_text="What it did, in words: “merged Person 9 into Ana”.")
+    scope = models.CharField(max_length=40, default="api", help_text="The page it was made on (“people”, "
+                             "“person:12”) or “api”: a page offers to undo only its own changes.")
     before = models.JSONField(help_text="People rows, face→person and rejections as they were.")
     created_people = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -88,6 +91,7 @@ class CurationAction(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        indexes = [models.Index(fields=["event", "scope"])]
 
 
 class SearchLog(models.Model):

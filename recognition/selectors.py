@@ -31,6 +31,42 @@ def person_list(*, event: Event):
     )
 
 
+# The People page's views of an event. "main" is what a photographer curates: everyone named or seen
+# in two photos or more (a 300-guest wedding's one-photo strangers would bury them); "few" is the rest
+# of the visible people, one click away; main + few + hidden = all.
+PEOPLE_FILTERS = {
+    "main": Q(hidden=False) & (~Q(name="") | Q(photo_count__gte=2)),
+    "few": Q(hidden=False, name="", photo_count__lt=2),
+    "named": ~Q(name=""),
+    "unnamed": Q(name=""),
+    "hidden": Q(hidden=True),
+    "all": Q(),
+}
+
+
+def person_search(*, event: Event, show: str = "all", q: str = "", ids: list[int] | None = None):
+    """person_list narrowed to one of PEOPLE_FILTERS and a name search ("person 12" or "12" also finds
+    Person 12, as the cards show unnamed people). Everything is one query per page: the counts are a
+    grouped aggregate over the (event, person) index of faces, paged with LIMIT/OFFSET."""
+    people = person_list(event=event).filter(PEOPLE_FILTERS[show])
+    if ids is not None:
+        people = people.filter(id__in=ids)
+    q = q.strip()
+    if q:
+        match = Q(name__icontains=q)
+        number = q.lower().removeprefix("person").strip()
+        if number.isdigit():
+            match |= Q(id=int(number))
+        people = people.filter(match)
+    return people
+
+
+def people_filter_counts(*, event: Event) -> dict[str, int]:
+    """How many people each of PEOPLE_FILTERS shows, in one query."""
+    people = Person.objects.filter(event=event).annotate(photo_count=Count("faces__photo", distinct=True))
+    return people.aggregate(**{name: Count("id", filter=condition) for name, condition in PEOPLE_FILTERS.items()})
+
+
 def person_get(*, event: Event, person_id: int) -> Person:
     person = person_list(event=event).filter(id=person_id).first()
     if person is None:
@@ -42,10 +78,13 @@ def person_photo_ids(*, person: Person) -> list[int]:
     return sorted(set(Face.objects.filter(person=person).values_list("photo_id", flat=True)))
 
 
-def people_photo_ids(*, event: Event) -> dict[int, list[int]]:
-    """person id → sorted photo ids, in one query."""
+def people_photo_ids(*, event: Event, person_ids: list[int] | None = None) -> dict[int, list[int]]:
+    """person id → sorted photo ids, in one query (of the people named, or everyone)."""
     result: dict[int, set[int]] = {}
-    for person_id, photo_id in Face.objects.filter(event=event, person__isnull=False).values_list("person_id", "photo_id"):
+    faces = Face.objects.filter(event=event, person__isnull=False)
+    if person_ids is not None:
+        faces = faces.filter(person_id__in=person_ids)
+    for person_id, photo_id in faces.values_list("person_id", "photo_id"):
         result.setdefault(person_id, set()).add(photo_id)
     return {person_id: sorted(ids) for person_id, ids in result.items()}
 

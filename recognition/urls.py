@@ -1,11 +1,11 @@
 from django.urls import path
 
-from recognition import apis, suggestion_apis
+from recognition import apis, people_apis, suggestion_apis, undo_apis
 from core import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
-    path("events/<id:event_id>/people/", apis.PersonListApi.as_view(), name="event-people"),
-    path("events/<id:event_id>/people/undo/", apis.CurationUndoApi.as_view(), name="event-people-undo"),
+    path("events/<id:event_id>/people/", people_apis.PersonListApi.as_view(), name="event-people"),
+    path("events/<id:event_id>/people/undo/", undo_apis.CurationUndoApi.as_view(), name="event-people-undo"),
     path("events/<id:event_id>/people/recluster/", apis.EventReclusterApi.as_view(), name="event-people-recluster"),
     path("events/<id:event_id>/people/suggestions/", suggestion_apis.MergeSuggestionListApi.as_view(),
          name="event-people-suggestions"),
@@ -23,4 +23,6 @@ urlpatterns = [
     path("people/<id:person_id>/album/email/", apis.PersonAlbumEmailApi.as_view(), name="person-album-email"),
     path("albums/<str:token>/download.zip", apis.AlbumLinkDownloadApi.as_view(), name="album-link-download"),
     path("faces/<id:face_id>/thumbnail", apis.FaceThumbnailApi.as_view(), name="face-thumbnail"),
+    path("events/<id:event_id>/people/counts/", people_apis.PeopleCountsApi.as_view(), name="event-people-counts"),  # people-scale
+    path("events/<id:event_id>/people/hide/", people_apis.PeopleHideApi.as_view(), name="event-people-hide"),  # people-scale
 ]

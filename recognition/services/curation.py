@@ -1,5 +1,8 @@
 """User corrections to people. Each marks the people it touches as curated (so re-clustering
-leaves them alone), locks the rows it changes, and records what it replaced for undo."""
+leaves them alone), locks the rows it changes, and records what it replaced for undo, with a
+label in words ("merged Person 9 into Ana") and the page it was made on (its scope), so a page
+offers to undo only its own changes and says which (services.undo). The person a change returns
+carries that record as ``curation_action`` (its id and label are what an undo button needs)."""
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -7,7 +10,7 @@ from django.utils import timezone
 from core.errors import InvalidRequest
 from events.models import Event
 from recognition.index_version import index_invalidate
-from recognition.models import CurationAction, Face, Person
+from recognition.models import CurationAction, DismissedPair, Face, Person
 from recognition.services.people import people_refresh_covers
 from recognition.hooks import PeopleChanged, people_changed
 
@@ -41,19 +44,29 @@ def _snapshot(event: Event, people: list[Person], face_ids: list[int] | None = N
     }
 
 
-def _record(event: Event, user, kind: str, before: dict, created_people: list[int] = ()) -> None:
-    CurationAction.objects.create(
-        studio_id=event.studio_id, event=event, user=user, kind=kind, before=before, created_people=list(created_people)
+def curation_record(*, event: Event, user, kind: str, before: dict, label: str, scope: str = "api",
+                    created_people: list[int] = ()) -> CurationAction:
+    """Store one undoable change (inside the change's transaction) and announce it."""
+    action = CurationAction.objects.create(
+        studio_id=event.studio_id, event=event, user=user, kind=kind, before=before, created_people=list(created_people),
+        label=label[:200], scope=scope or "api",
     )
     people_changed.send(PeopleChanged(event_id=event.id,
                                       person_ids=(*[row["id"] for row in before["people"]], *created_people)))
     transaction.on_commit(lambda: index_invalidate(event_id=event.id))
+    return action
+
+
+def _faces(count: int) -> str:
+    return f"{count} face" if count == 1 else f"{count} faces"
 
 
 @transaction.atomic
-def person_update(*, event: Event, person_id: int, user=None, name: str | None = None, hidden: bool | None = None) -> Person:
+def person_update(*, event: Event, person_id: int, user=None, name: str | None = None, hidden: bool | None = None,
+                  scope: str = "api") -> Person:
     (person,) = _locked_people(event, [person_id])
     before = _snapshot(event, [person], face_ids=[])
+    old_label = str(person)
     if name is not None:
         name = name.strip()
         if not name or len(name) > NAME_MAX:
@@ -63,18 +76,35 @@ def person_update(*, event: Event, person_id: int, user=None, name: str | None =
         person.hidden = hidden
     person.curated = True
     person.save(update_fields=["name", "hidden", "curated", "updated_at"])
-    _record(event, user, "rename" if name is not None else "hide", before)
+    if name is not None:
+        label = f"named {old_label} “{name}”" if not before["people"][0]["name"] else f"renamed {old_label} to {name}"
+    else:
+        label = f"hid {person} from guests" if person.hidden else f"showed {person} to guests"
+    person.curation_action = curation_record(event=event, user=user, kind="rename" if name is not None else "hide",
+                                             before=before, label=label, scope=scope)
     return person
 
 
 @transaction.atomic
-def person_merge(*, event: Event, person_id: int, other_ids: list[int], user=None) -> Person:
+def people_set_hidden(*, event: Event, person_ids: list[int], hidden: bool, user=None, scope: str = "api") -> CurationAction:
+    """Hide (or show) many people at once: one change, undone in one step."""
+    people = _locked_people(event, list(dict.fromkeys(person_ids)))
+    before = _snapshot(event, people, face_ids=[])
+    Person.objects.filter(id__in=[p.id for p in people]).update(hidden=hidden, curated=True, updated_at=timezone.now())
+    who = str(people[0]) if len(people) == 1 else f"{len(people)} people"
+    label = f"hid {who} from guests" if hidden else f"showed {who} to guests"
+    return curation_record(event=event, user=user, kind="hide", before=before, label=label, scope=scope)
+
+
+@transaction.atomic
+def person_merge(*, event: Event, person_id: int, other_ids: list[int], user=None, scope: str = "api") -> Person:
     """Move the others' faces into the person and delete the others."""
     other_ids = [i for i in dict.fromkeys(other_ids) if i != person_id]
     if not other_ids:
         raise CurationError("Name at least one other person to merge.")
     people = _locked_people(event, [person_id, *other_ids])
     target = next(p for p in people if p.id == person_id)
+    into = str(target)
     _refuse_shared_photos(event, people)
     before = _snapshot(event, people)
     Face.objects.filter(event=event, person_id__in=other_ids).update(person=target)
@@ -86,7 +116,9 @@ def person_merge(*, event: Event, person_id: int, other_ids: list[int], user=Non
     target.save(update_fields=["name", "curated", "hidden", "updated_at"])
     Person.objects.filter(id__in=other_ids).delete()
     people_refresh_covers(event=event)
-    _record(event, user, "merge", before)
+    others = [str(p) for p in people if p.id != target.id]
+    label = f"merged {others[0] if len(others) == 1 else f'{len(others)} people'} into {into}"
+    target.curation_action = curation_record(event=event, user=user, kind="merge", before=before, label=label, scope=scope)
     return target
 
 
@@ -124,20 +156,29 @@ def _faces_of(event: Event, person: Person, face_ids: list[int]) -> list[int]:
 
 
 @transaction.atomic
-def person_split(*, event: Event, person_id: int, face_ids: list[int], user=None) -> Person:
+def person_split(*, event: Event, person_id: int, face_ids: list[int], user=None,
+                 scope: str = "api") -> Person:
+    """The faces become a new person. The two are recorded as different people (a dismissed pair),
+    so "Are these the same person?" does not ask about them again; undo deletes the new person and
+    the pair with it."""
     (person,) = _locked_people(event, [person_id])
     face_ids = _faces_of(event, person, face_ids)
     before = _snapshot(event, [person])
     new_person = Person.objects.create(studio_id=event.studio_id, event=event, curated=True)
     Face.objects.filter(id__in=face_ids).update(person=new_person)
     Person.objects.filter(id=person.id).update(curated=True)
+    DismissedPair.objects.create(studio_id=event.studio_id, event=event, user=user,
+                                 person_a_id=person.id, person_b_id=new_person.id)  # the new id is the larger
     people_refresh_covers(event=event)
-    _record(event, user, "split", before, created_people=[new_person.id])
+    label = f"split {_faces(len(face_ids))} off {person} into {new_person}"
+    new_person.curation_action = curation_record(event=event, user=user, kind="split", before=before, label=label,
+                                                 scope=scope, created_people=[new_person.id])
     return new_person
 
 
 @transaction.atomic
-def person_reject_faces(*, event: Event, person_id: int, face_ids: list[int], user=None) -> Person:
+def person_reject_faces(*, event: Event, person_id: int, face_ids: list[int], user=None,
+                        scope: str = "api") -> Person:
     """"Not this person": the faces leave and are remembered as never belonging to them."""
     (person,) = _locked_people(event, [person_id])
     face_ids = _faces_of(event, person, face_ids)
@@ -149,35 +190,6 @@ def person_reject_faces(*, event: Event, person_id: int, face_ids: list[int], us
     )
     Person.objects.filter(id=person.id).update(curated=True)
     people_refresh_covers(event=event)
-    _record(event, user, "reject", before)
+    label = f"took {_faces(len(face_ids))} out of {person} (not this person)"
+    person.curation_action = curation_record(event=event, user=user, kind="reject", before=before, label=label, scope=scope)
     return person
-
-
-@transaction.atomic
-def curation_undo(*, event: Event) -> CurationAction:
-    action = CurationAction.objects.select_for_update().filter(event=event, undone_at__isnull=True).first()
-    if action is None:
-        raise CurationError("There is nothing to undo.")
-    for row in action.before["people"]:
-        Person.objects.update_or_create(
-            id=row["id"], defaults={"studio_id": event.studio_id, "event": event, "name": row["name"],
-                                    "hidden": row["hidden"], "curated": row["curated"]},
-        )
-    for face_id, person_id in action.before["faces"].items():
-        Face.objects.filter(id=int(face_id), event=event).update(person_id=person_id)
-    through = Face.rejected_people.through
-    for face_id, person_id in action.before["rejections"]:
-        through.objects.filter(face_id=face_id, person_id=person_id).delete()
-    through.objects.bulk_create(
-        [through(face_id=f, person_id=p) for f, p in action.before.get("restore_rejections", [])], ignore_conflicts=True
-    )
-    Person.objects.filter(id__in=action.created_people, event=event).delete()
-    for row in action.before["people"]:
-        Person.objects.filter(id=row["id"]).update(cover_face_id=row["cover_face_id"])
-    people_refresh_covers(event=event)
-    action.undone_at = timezone.now()
-    action.save(update_fields=["undone_at"])
-    people_changed.send(PeopleChanged(event_id=event.id,
-                                      person_ids=tuple(row["id"] for row in action.before["people"])))
-    transaction.on_commit(lambda: index_invalidate(event_id=event.id))
-    return action

@@ -1,20 +1,31 @@
-// One person: rename, hide, split faces off, "not this person", album by email, undo.
+// One person: rename, hide, split faces off, "not this person", album by email, undo. Undo offers
+// only this page's changes, by name; the header's counts and cover follow every change.
 import { api } from './api.js';
-import { label, undo } from './curation.js';
+import { bindUndoButton, label, paintUndoButton, reloadWith, showFlash, undoAction } from './curation.js';
 import { plural, toast } from './ui.js';
 
 const root = document.getElementById('person-page');
 const $ = (role) => root.querySelector(`[data-role="${role}"]`);
-const reload = () => window.location.reload();
+const scope = root.dataset.undoScope;
+const undoUrl = root.dataset.undoUrl;
 const checks = () => [...root.querySelectorAll('.face__check')];
 const chosen = () => checks().filter((box) => box.checked).map((box) => Number(box.value));
 
-function undoAction() {
-  return { actionLabel: 'Undo', onAction: () => undo(root.dataset.undoUrl, reload) };
+function offerUndo(undo) {
+  paintUndoButton($('undo'), undo);
+  return { actionLabel: 'Undo', onAction: () => undoAction(undoUrl, undo.action_id) };
 }
 
 async function patch(fields) {
-  return api(root.dataset.personUrl, { method: 'PATCH', json: fields });
+  return api(root.dataset.personUrl, { method: 'PATCH', json: { ...fields, scope } });
+}
+
+// The header as the server now counts it (a split or a rejection changes photos, faces and cover).
+async function paintHeader() {
+  const person = await api(root.dataset.personUrl);
+  $('counts').textContent = `${plural(person.photo_count, 'photo')} · ${plural(person.face_count, 'face')}`;
+  const cover = $('cover');
+  if (person.cover_thumbnail_url) { cover.src = person.cover_thumbnail_url; cover.hidden = false; } else cover.hidden = true;
 }
 
 const nameInput = $('name');
@@ -27,7 +38,7 @@ nameInput.addEventListener('change', async () => {
     const person = await patch({ name });
     savedName = person.name;
     document.title = `${label(person)} · ${document.title.split(' · ').slice(1).join(' · ')}`;
-    toast(`Named “${person.name}”`, undoAction());
+    toast(`Named “${person.name}”`, offerUndo(person.undo));
   } catch (error) {
     nameInput.value = savedName;
     toast(error.message, { bad: true });
@@ -36,25 +47,27 @@ nameInput.addEventListener('change', async () => {
 
 $('hide').addEventListener('click', async () => {
   try {
-    await patch({ hidden: $('hide').dataset.hidden !== 'true' });
-    reload();
+    const person = await patch({ hidden: $('hide').dataset.hidden !== 'true' });
+    reloadWith(person.hidden ? `${label(person)} is hidden from guests` : `${label(person)} is visible to guests again`, person.undo);
   } catch (error) {
     toast(error.message, { bad: true });
   }
 });
 
-$('undo').addEventListener('click', () => undo(root.dataset.undoUrl, reload));
+bindUndoButton($('undo'), undoUrl);
 
 // Split and reject both move the chosen faces out of this person; the grid drops them.
 async function moveFaces(action) {
   const faceIds = chosen();
   const url = `${root.dataset.personUrl}${action}/`;
   try {
-    const person = await api(url, { method: 'POST', json: { face_ids: faceIds } });
+    const person = await api(url, { method: 'POST', json: { face_ids: faceIds, scope } });
     faceIds.forEach((id) => root.querySelector(`[data-face-id="${id}"]`).remove());
     $('no-faces').hidden = checks().length > 0;
     const what = plural(faceIds.length, 'face');
-    toast(action === 'split' ? `${what} moved to a new person, ${label(person)}` : `${what} removed from this person`, undoAction());
+    toast(action === 'split' ? `${what} moved to a new person, ${label(person)}` : `${what} removed from this person`,
+      offerUndo(person.undo));
+    await paintHeader();
   } catch (error) {
     toast(error.message, { bad: true, ms: 9000 });
   }
@@ -87,4 +100,5 @@ if (emailForm) {
   });
 }
 
+showFlash(undoUrl);
 root.dataset.ready = 'true';

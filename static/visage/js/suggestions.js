@@ -1,7 +1,8 @@
 // "Are these the same person?": the server's merge suggestions above the people grid, each with the
 // two faces, how alike they are, Merge and Not the same (remembered by the server; Undo restores it).
+// The pairs' people are fetched by id: they need not be on the grid's current page or filter.
 import { api } from './api.js';
-import { label, undo } from './curation.js';
+import { label, reloadWith } from './curation.js';
 import { toast } from './ui.js';
 
 const LIMIT = 6;
@@ -13,12 +14,16 @@ function likeness(similarity) {
   return 'somewhat alike';
 }
 
-export async function showSuggestions(root, people, reload) {
+export async function showSuggestions(root) {
   const section = root.querySelector('[data-role="suggestions"]');
   const list = section.querySelector('[data-role="suggestion-list"]');
+  const reload = () => showSuggestions(root);
   let pairs = [];
+  let people = [];
   try {
     pairs = await api(`${root.dataset.suggestionsUrl}?limit=${LIMIT}`);
+    const ids = [...new Set(pairs.flatMap((s) => s.person_ids))];
+    if (ids.length) people = await api(`${root.dataset.peopleUrl}?ids=${ids.join(',')}`);
   } catch (error) {
     section.hidden = true;
     return;
@@ -53,12 +58,13 @@ function card(root, suggestion, [a, b], reload) {
 async function mergePair(root, a, b, reload) {
   const [keep, other] = (b.name && !a.name) || (!a.name && b.photo_count > a.photo_count) ? [b, a] : [a, b];
   try {
-    const merged = await api(`/api/v1/people/${keep.id}/merge/`, { method: 'POST', json: { person_ids: [other.id] } });
-    toast(`Merged into ${label(merged)}`, { actionLabel: 'Undo', onAction: () => undo(root.dataset.undoUrl, reload) });
+    const merged = await api(`/api/v1/people/${keep.id}/merge/`, {
+      method: 'POST', json: { person_ids: [other.id], scope: root.dataset.undoScope } });
+    reloadWith(`Merged into ${label(merged)}`, merged.undo);
   } catch (error) {
     toast(error.message, { bad: true, ms: 9000 });
+    await reload();
   }
-  await reload();
 }
 
 async function dismissPair(root, a, b, reload) {
