@@ -1,4 +1,6 @@
 """Journey 1's curation steps: rename and merge people, split and reject faces, each with undo."""
+import re
+
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -8,6 +10,9 @@ from tests.browser.helpers import ready
 
 def rename_and_merge_people(page, shot):
     page.get_by_role("link", name="People").click()
+    ready(page)
+    # The default view leaves out unnamed people seen once; "All" shows everyone.
+    page.get_by_role("navigation", name="Show people").get_by_role("link", name=re.compile(r"^All \d+")).click()
     ready(page)
     cards = page.locator(".people-grid .person")
     count = Person.objects.count()
@@ -78,8 +83,9 @@ def split_and_reject_faces(page, shot):
     page.get_by_role("button", name="Split into new person").click()
     expect(page.locator("#toast")).to_contain_text("moved to a new person")
     expect(page.locator(".face")).to_have_count(len(faces) - 1)
+    expect(page.locator(".person-hero__meta")).to_contain_text(f"{len(faces) - 1} faces" if len(faces) > 2 else "1 face")
     assert Face.objects.get(id=faces[0].id).person_id != person.id
-    page.get_by_role("button", name="Undo last change").click()
+    page.get_by_role("button", name=re.compile(r"^Undo: split 1 face off")).click()
     expect(page.locator(".face")).to_have_count(len(faces))
     ready(page)
 
@@ -87,7 +93,7 @@ def split_and_reject_faces(page, shot):
     page.get_by_role("button", name="Not this person").click()
     expect(page.locator(".face")).to_have_count(len(faces) - 1)
     assert Face.objects.get(id=faces[-1].id).person_id is None
-    page.get_by_role("button", name="Undo last change").click()
+    page.get_by_role("button", name=re.compile(r"^Undo: took 1 face out of")).click()
     expect(page.locator(".face")).to_have_count(len(faces))
     assert Face.objects.get(id=faces[-1].id).person_id == person.id
     ready(page)
