@@ -28,7 +28,7 @@ class PeopleQuerySerializer(serializers.Serializer):
         ref_name = "PeopleListQuery"
 
     filter = serializers.ChoiceField(choices=list(selectors.PEOPLE_FILTERS), default="all", help_text=_FILTER_HELP)
-    q = serializers.CharField(required=False, default="", max_length=100,
+    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=100,
                               help_text="Part of a name, case-insensitive; `12` or `person 12` finds Person 12.")
     ids = serializers.RegexField(r"^\d{1,12}(,\d{1,12}){0,199}$", required=False,
                                  help_text="Only these people: comma-separated ids (at most 200).")
