@@ -78,8 +78,10 @@ def person_update(*, event: Event, person_id: int, user=None, name: str | None =
     person.save(update_fields=["name", "hidden", "curated", "updated_at"])
     if name is not None:
         label = f"named {old_label} “{name}”" if not before["people"][0]["name"] else f"renamed {old_label} to {name}"
-    else:
+    elif hidden is not None:
         label = f"hid {person} from guests" if person.hidden else f"showed {person} to guests"
+    else:
+        label = f"marked {person} as checked"
     person.curation_action = curation_record(event=event, user=user, kind="rename" if name is not None else "hide",
                                              before=before, label=label, scope=scope)
     return person
