@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recognition import apis, suggestion_apis
+from recognition import apis, face_apis, suggestion_apis
 from core import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
@@ -23,4 +23,12 @@ urlpatterns = [
     path("people/<id:person_id>/album/email/", apis.PersonAlbumEmailApi.as_view(), name="person-album-email"),
     path("albums/<str:token>/download.zip", apis.AlbumLinkDownloadApi.as_view(), name="album-link-download"),
     path("faces/<id:face_id>/thumbnail", apis.FaceThumbnailApi.as_view(), name="face-thumbnail"),
+    # faces
+    path("photos/<id:photo_id>/faces/", face_apis.PhotoFacesApi.as_view(), name="photo-faces"),
+    path("events/<id:event_id>/faces/", face_apis.EventFacesApi.as_view(), name="event-faces"),
+    path("events/<id:event_id>/faces/assign/", face_apis.FacesAssignApi.as_view(), name="event-faces-assign"),
+    path("events/<id:event_id>/faces/set-aside/", face_apis.FacesSetAsideApi.as_view(), name="event-faces-set-aside"),
+    path("events/<id:event_id>/faces/restore/", face_apis.FacesRestoreApi.as_view(), name="event-faces-restore"),
+    path("events/<id:event_id>/faces/undo/", face_apis.FacesUndoApi.as_view(), name="event-faces-undo"),
+    path("people/<id:person_id>/cover/", face_apis.PersonCoverApi.as_view(), name="person-cover"),
 ]

@@ -8,6 +8,7 @@ from core.errors import InvalidRequest
 from events.models import Event
 from recognition.index_version import index_invalidate
 from recognition.models import CurationAction, Face, Person
+from recognition.services.face_undo import face_edits_revert
 from recognition.services.people import people_refresh_covers
 from recognition.hooks import PeopleChanged, people_changed
 
@@ -171,6 +172,7 @@ def curation_undo(*, event: Event) -> CurationAction:
     through.objects.bulk_create(
         [through(face_id=f, person_id=p) for f, p in action.before.get("restore_rejections", [])], ignore_conflicts=True
     )
+    face_edits_revert(event=event, before=action.before)  # faces drawn or set aside by hand (services.face_edits)
     Person.objects.filter(id__in=action.created_people, event=event).delete()
     for row in action.before["people"]:
         Person.objects.filter(id=row["id"]).update(cover_face_id=row["cover_face_id"])
