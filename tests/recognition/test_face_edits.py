@@ -1,5 +1,8 @@
 """Fixing faces by hand on real photos: a drawn face is found, encrypted, joins its person and is found
 by a guest's selfie; assign / not a face / ignore / restore / cover, each undone by its id; two studios."""
+import io
+import zipfile
+
 import numpy as np
 import pytest
 
@@ -87,6 +90,9 @@ def test_rejected_face_is_listed_unassigned_with_suggestions_and_can_be_assigned
     face = raj.faces.get(photo__original_filename="raj2.png")
     as_alice.post(f"/api/v1/people/{raj.id}/reject/", {"face_ids": [face.id]}, format="json")
     assert face.photo not in album_photos(raj)
+    album = zipfile.ZipFile(io.BytesIO(b"".join(as_alice.get(f"/api/v1/people/{raj.id}/album.zip").streaming_content)))
+    assert "raj2.png" not in album.namelist()  # left out, and the zip says so
+    assert "raj2.png: a face in it was marked" in album.read("Left out.txt").decode()
 
     listed = as_alice.get(f"/api/v1/events/{event.id}/faces/?person=none").json()
     row = next(r for r in listed["results"] if r["id"] == face.id)
@@ -206,3 +212,42 @@ def test_faces_of_the_other_studio_are_404_inside_my_own_event(event, studio_b, 
     assert their_face.set_aside == ""
     bad = as_alice.get(f"/api/v1/events/{event.id}/faces/?person=everyone")
     assert bad.status_code == 400
+
+
+def test_boxes_are_in_the_upright_grid_of_a_photo_with_exif_rotation(studio_a, alice, as_alice, face_pipeline,
+                                                                     django_capture_on_commit_callbacks):
+    """A camera held upright stores its pixels on their side with EXIF orientation 6: stored boxes,
+    the photo's faces size and a drawn box all use the upright grid the viewer shows."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from events.models import PhotoState
+    from events.services import event_create, photos_upload
+    from recognition.services.faces import photo_faces_replace
+    from tests.factories import FACES_DIR
+
+    upright = Image.open(FACES_DIR / "bbt/group/bbt4.jpg").convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to show"
+    stored = io.BytesIO()
+    upright.transpose(Image.Transpose.ROTATE_90).save(stored, "JPEG", quality=92, exif=exif)
+    event = event_create(studio=studio_a, user=alice, name="Rotated")
+    (outcome,) = photos_upload(event=event, user=alice, files=[SimpleUploadedFile("side.jpg", stored.getvalue())])
+    photo = outcome.photo
+    Photo.objects.filter(id=photo.id).update(state="processing")
+    photo_faces_replace(photo=photo, faces=face_pipeline.analyze(stored.getvalue()), embedder=face_pipeline.embedder)
+    photo.refresh_from_db()
+    assert photo.state == PhotoState.DONE and (photo.width, photo.height) == (upright.height, upright.width)
+
+    listed = as_alice.get(f"/api/v1/photos/{photo.id}/faces/").json()
+    assert (listed["width"], listed["height"]) == upright.size and len(listed["faces"]) >= 5
+    target = Face.objects.filter(photo=photo).order_by("-x2").first()
+    box = xywh(target)
+    assert box[0] + box[2] < upright.width  # inside the upright grid (the stored grid is narrower)
+    target.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_alice.post(f"/api/v1/photos/{photo.id}/faces/", {"box": box}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["landmarks_found"] is True
+    added = response.json()["face"]["box"]
+    assert abs(added[0] - target.x1) < 0.1 * (target.x2 - target.x1) and abs(added[1] - target.y1) < 0.1 * (target.y2 - target.y1)
