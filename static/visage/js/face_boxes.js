@@ -100,13 +100,60 @@ function setShown(on) {
   load();
 }
 
-function setDrawing(on) {
+function setDrawing(on, { byKeyboard = false } = {}) {
   drawing = on;
   overlay.classList.toggle('is-drawing', on);
   if (tag) {
     tag.setAttribute('aria-pressed', String(on));
     tag.textContent = on ? 'Drag around a face…' : 'Tag a face';
   }
+  if (keyBox) { keyBox.remove(); keyBox = null; }
+  if (on && byKeyboard) startKeyboardBox();
+}
+
+// Keyboard drawing: a box in the middle of the photo that the arrow keys move (with Shift: resize);
+// Enter adds the face, Escape cancels.
+const KEY_STEP = 0.01; // of the photo's width or height per key press
+let keyBox = null;
+let keyRect = null; // fractions of the photo: {x, y, w, h}
+
+function paintKeyBox() {
+  Object.assign(keyBox.style, {
+    left: `${100 * keyRect.x}%`, top: `${100 * keyRect.y}%`, width: `${100 * keyRect.w}%`, height: `${100 * keyRect.h}%`,
+  });
+}
+
+function startKeyboardBox() {
+  const side = 0.2;
+  keyRect = { x: 0.5 - side / 2, y: 0.4 - side / 2, w: side, h: side * (faces ? faces.width / faces.height : 1) };
+  keyBox = el('div', {
+    class: 'face-draft', tabindex: '0', role: 'application',
+    'aria-label': 'New face box. Arrow keys move it, Shift with arrow keys resizes it, Enter adds the face, Escape cancels.',
+  });
+  overlay.append(keyBox);
+  paintKeyBox();
+  keyBox.focus();
+  keyBox.addEventListener('keydown', (event) => {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    if (event.key === 'Enter' && faces) {
+      event.preventDefault();
+      const box = [keyRect.x * faces.width, keyRect.y * faces.height, keyRect.w * faces.width, keyRect.h * faces.height];
+      addFace(box.map(Math.round));
+      if (tag) tag.focus();
+    } else if (moves[event.key]) {
+      event.preventDefault();
+      event.stopPropagation(); // not the lightbox's previous/next photo
+      const [dx, dy] = moves[event.key].map((v) => v * KEY_STEP);
+      if (event.shiftKey) {
+        keyRect.w = Math.min(1 - keyRect.x, Math.max(0.02, keyRect.w + dx));
+        keyRect.h = Math.min(1 - keyRect.y, Math.max(0.02, keyRect.h + dy));
+      } else {
+        keyRect.x = Math.min(1 - keyRect.w, Math.max(0, keyRect.x + dx));
+        keyRect.y = Math.min(1 - keyRect.h, Math.max(0, keyRect.y + dy));
+      }
+      paintKeyBox();
+    }
+  });
 }
 
 // The modal dialog makes the rest of the page inert: while it is open, the toast (and its Undo)
@@ -121,7 +168,8 @@ dialog.addEventListener('close', () => {
 });
 
 toggle.addEventListener('click', () => setShown(!shown));
-if (tag) tag.addEventListener('click', () => setDrawing(!drawing));
+// A click from the keyboard (Enter or Space: detail 0) starts a box the arrow keys place.
+if (tag) tag.addEventListener('click', (event) => setDrawing(!drawing, { byKeyboard: event.detail === 0 }));
 dialog.addEventListener('cancel', (event) => { if (drawing) { event.preventDefault(); setDrawing(false); } });
 dialog.addEventListener('close', () => setDrawing(false));
 img.addEventListener('load', () => { place(); load(); });
@@ -143,6 +191,7 @@ const rectOf = (a, b) => ({ x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), w: Mat
 overlay.addEventListener('pointerdown', (event) => {
   if (!drawing || !event.isPrimary) return;
   event.preventDefault();
+  if (keyBox) { keyBox.remove(); keyBox = null; }
   overlay.setPointerCapture(event.pointerId);
   start = point(event);
   draft = el('div', { class: 'face-draft' });
