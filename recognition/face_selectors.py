@@ -48,8 +48,8 @@ def face_suggestions(*, event: Event, faces: list[Face], limit: int = SUGGESTION
     comparable = [face for face in faces if (face.embedder_name, face.embedder_version) == index.embedder]
     if not comparable or len(index.face_ids) == 0:
         return {face.id: [] for face in faces}
-    members = dict(Face.objects.filter(event=event, person__isnull=False, id__in=index.face_ids.tolist())
-                   .values_list("id", "person_id"))
+    # Held faces of the event in one query (no id list: the index may hold 100k faces), matched to its rows.
+    members = dict(Face.objects.filter(event=event, person__isnull=False, usable=True).values_list("id", "person_id"))
     rows = np.flatnonzero(np.isin(index.face_ids, list(members)))
     labels = np.array([members[int(i)] for i in index.face_ids[rows]], dtype=np.int64)
     people_ids = np.unique(labels)

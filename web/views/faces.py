@@ -12,11 +12,18 @@ PAGE_SIZE = 60
 @event_page("curate", "Only the studio curates faces.")
 def unassigned_faces(request, access):
     faces = event_faces(event=access.event, person="none")
-    shown = list(faces[:PAGE_SIZE])
+    try:
+        offset = max(0, int(request.GET.get("from", 0)))
+    except ValueError:
+        offset = 0
+    shown = list(faces[offset:offset + PAGE_SIZE])
     suggestions = face_suggestions(event=access.event, faces=shown)
+    total = faces.count()
     people = sorted(person_list(event=access.event), key=lambda p: (not p.name, p.name.lower(), -p.photo_count, p.id))
     return render(request, "web/unassigned.html", {
         "event": access.event, "access": access, "can": permissions(access), "tabs": event_tabs(access, "people"),
-        "faces": [(face, suggestions.get(face.id, [])) for face in shown], "total": faces.count(),
-        "page_size": PAGE_SIZE, "people": people,
+        "faces": [(face, suggestions.get(face.id, [])) for face in shown], "total": total,
+        "first": offset + 1, "last": offset + len(shown), "people": people,
+        "previous": max(0, offset - PAGE_SIZE) if offset else None,
+        "next": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
     })

@@ -12,9 +12,10 @@ const PAGE = 'unassigned';
 function removeCard(card) {
   const next = card.nextElementSibling || card.previousElementSibling;
   card.remove();
-  const left = list.children.length;
-  root.querySelector('[data-role="count"]').textContent = plural(left, 'face');
-  root.querySelector('[data-role="empty"]').hidden = left > 0;
+  const count = root.querySelector('[data-role="count"]');
+  count.dataset.total = Math.max(0, Number(count.dataset.total) - 1);
+  count.textContent = plural(Number(count.dataset.total), 'face');
+  root.querySelector('[data-role="empty"]').hidden = list.children.length > 0;
   const focusable = next && next.querySelector('button, select');
   if (focusable) focusable.focus();
 }
