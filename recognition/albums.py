@@ -18,6 +18,7 @@ from recognition.models import Face, Person
 from recognition.thumbnails import face_crop
 
 INDEX_TILE, INDEX_COLUMNS, INDEX_MAX_FACES = 160, 6, 60
+LEFT_OUT_NAME = "Left out.txt"
 
 
 def person_label(person: Person) -> str:
@@ -39,7 +40,22 @@ def album_entries(person: Person, *, with_index: bool = True) -> list[ZipEntry]:
     index = faces_index_jpeg(person) if with_index else None
     if index is not None:
         entries.append(ZipEntry(name=unique_name(f"Faces/{person_label(person)}.jpg", taken), open=lambda: io.BytesIO(index)))
+    left_out = album_left_out(person) if with_index else []  # the zips, not sort_photos' byte-identical folders
+    if left_out:
+        note = ("\n".join(["Photos of this person's event left out of this album, and why:", "", *left_out]) + "\n").encode()
+        entries.append(ZipEntry(name=unique_name(LEFT_OUT_NAME, taken), open=lambda: io.BytesIO(note)))
     return entries
+
+
+def album_left_out(person: Person) -> list[str]:
+    """One line per photo the album leaves out that a user may expect in it, so none is dropped
+    silently: photos hidden from guests, and photos whose face was said to be "not this person"."""
+    hidden = Photo.objects.filter(faces__person=person, hidden=True).distinct().order_by("id")
+    rejected = (Photo.objects.filter(faces__rejected_people=person, hidden=False).exclude(faces__person=person)
+                .distinct().order_by("id"))
+    return ([f"{photo.original_filename}: hidden from guests" for photo in hidden]
+            + [f"{photo.original_filename}: a face in it was marked \u201cnot this person\u201d (assign it again "
+               "from Unassigned faces if that was a mistake)" for photo in rejected])
 
 
 def faces_index_jpeg(person: Person) -> bytes | None:

@@ -63,10 +63,11 @@ def event_index(*, event: Event) -> EventIndex:
 
 
 def searchable_faces(*, event: Event):
-    """Usable faces of visible photos, not of hidden people, not of forgotten guests, made by the
+    """Usable faces of visible photos, not of hidden people, not of forgotten guests, not set aside by
+    hand ("not a face", "ignored" background people), made by the
     event's embedder (services.calibration: during a re-embed the old model's faces drop out)."""
     return (
-        Face.objects.filter(event=event, usable=True, guest_excluded=False, photo__hidden=False,
+        Face.objects.filter(event=event, usable=True, guest_excluded=False, photo__hidden=False, set_aside="",
                             **event_embedder_filter(event=event))
         .exclude(person__hidden=True)
         .only("id", "uid", "photo_id", "embedding_ciphertext", "embedder_name", "embedder_version")

@@ -63,6 +63,11 @@ class Face(models.Model):
     # "Not this person": faces a user rejected from a person; never assigned back to them.
     rejected_people = models.ManyToManyField(Person, blank=True, related_name="rejected_faces")
     guest_excluded = models.BooleanField(default=False, help_text="The guest asked to be forgotten: never matched again.")
+    # Fixing faces by hand (recognition.services.face_edits): a face drawn by a user, and a face set
+    # aside as "not a face" or "ignored" (a background person): never clustered, searched or listed.
+    added_by_hand = models.BooleanField(default=False)
+    set_aside = models.CharField(max_length=12, blank=True, default="", choices=[
+        ("", "kept"), ("not_face", "not a face"), ("ignored", "ignored (background person)")])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

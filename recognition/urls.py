@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recognition import apis, people_apis, suggestion_apis, undo_apis
+from recognition import apis, face_apis, people_apis, suggestion_apis, undo_apis
 from core import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
@@ -25,4 +25,12 @@ urlpatterns = [
     path("faces/<id:face_id>/thumbnail", apis.FaceThumbnailApi.as_view(), name="face-thumbnail"),
     path("events/<id:event_id>/people/counts/", people_apis.PeopleCountsApi.as_view(), name="event-people-counts"),  # people-scale
     path("events/<id:event_id>/people/hide/", people_apis.PeopleHideApi.as_view(), name="event-people-hide"),  # people-scale
+    # faces
+    path("photos/<id:photo_id>/faces/", face_apis.PhotoFacesApi.as_view(), name="photo-faces"),
+    path("events/<id:event_id>/faces/", face_apis.EventFacesApi.as_view(), name="event-faces"),
+    path("events/<id:event_id>/faces/assign/", face_apis.FacesAssignApi.as_view(), name="event-faces-assign"),
+    path("events/<id:event_id>/faces/set-aside/", face_apis.FacesSetAsideApi.as_view(), name="event-faces-set-aside"),
+    path("events/<id:event_id>/faces/restore/", face_apis.FacesRestoreApi.as_view(), name="event-faces-restore"),
+    path("events/<id:event_id>/faces/undo/", face_apis.FacesUndoApi.as_view(), name="event-faces-undo"),
+    path("people/<id:person_id>/cover/", face_apis.PersonCoverApi.as_view(), name="person-cover"),
 ]

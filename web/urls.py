@@ -4,6 +4,7 @@ from web.views import analytics, auth, events, people, removals, sharing, studio
 from web.views import webhooks
 from web.views import api_keys
 from web.views import camera
+from web.views import faces
 from core import converters  # noqa: F401  (registers <id:…>)
 
 app_name = "web"
@@ -36,4 +37,6 @@ urlpatterns = [
          name="webhook-redeliver"),
     path("studio/api-keys/", api_keys.api_keys, name="api-keys"),
     path("studio/api-keys/<id:key_id>/revoke/", api_keys.api_key_revoke_page, name="api-key-revoke"),
+    # faces
+    path("events/<id:event_id>/faces/unassigned/", faces.unassigned_faces, name="event-unassigned-faces"),
 ]

@@ -162,6 +162,15 @@ class FacePipeline:
                  for d, crop in zip(photo.detections, photo_crops)]
                 for photo, photo_crops in zip(photos, crops)]
 
+    def faces_at(self, photo: PhotoInput, detections: list[Detection]) -> list[DetectedFace]:
+        """Align, embed and assess the given detections (original coordinates) of one prepared photo:
+        the steps every detected face takes, for faces located otherwise (drawn by hand, ml.drawn)."""
+        photo.detections = list(detections)
+        crops = self._align_photo(photo)
+        vectors = self.embedder.embed(crops)
+        return [self._face(d, crop, vector, photo.decoded.original_size)
+                for d, crop, vector in zip(photo.detections, crops, vectors)]
+
     def _decode(self, source: ImageSource) -> PhotoInput:
         return self.prepare(source)
 

@@ -101,9 +101,10 @@ def _announce(event: Event, faces: list[Face], before: list[int | None]) -> None
 
 
 def _usable_faces(event: Event) -> tuple[list[Face], np.ndarray]:
-    """Usable faces and small-but-sound ones (see joins_known_people_only) of the event's embedder."""
+    """Usable faces and small-but-sound ones (see joins_known_people_only) of the event's embedder;
+    faces set aside by hand ("not a face", "ignored") are never grouped."""
     faces = [
-        face for face in Face.objects.filter(event=event, **event_embedder_filter(event=event))
+        face for face in Face.objects.filter(event=event, set_aside="", **event_embedder_filter(event=event))
         .select_related("person").order_by("id")
         if face.usable or joins_known_people_only(face.quality_reasons)
     ]

@@ -5,8 +5,10 @@ import logging
 
 from django.db import transaction
 
+from core.storage import object_storage
 from events.models import Event, Photo, PhotoState
 from recognition.index_version import index_invalidate
+from recognition.ml.drawn import analyze_drawn_box
 from recognition.ml.pipeline import DetectedFace, FacePipeline
 from recognition.models import Face
 from recognition.services.calibration import event_calibration_switch, pipeline_for
@@ -26,7 +28,8 @@ def event_reembed(*, event: Event, embedder_name: str, progress=None) -> dict[st
     totals = {"photos": 0, "faces": 0, "kept_person": 0}
     for photo in Photo.objects.filter(event=event, state=PhotoState.DONE).order_by("id").iterator():
         faces = photo_faces_detect(photo=photo, pipeline=pipeline)
-        kept = _photo_faces_remap(photo, faces, pipeline, data_key)
+        drawn = _drawn_faces_again(photo, faces, pipeline)
+        kept = _photo_faces_remap(photo, faces + drawn, pipeline, data_key, drawn=len(drawn))
         totals["photos"] += 1
         totals["faces"] += len(faces)
         totals["kept_person"] += kept
@@ -37,14 +40,32 @@ def event_reembed(*, event: Event, embedder_name: str, progress=None) -> dict[st
     return totals
 
 
+def _drawn_faces_again(photo: Photo, detected: list[DetectedFace], pipeline: FacePipeline) -> list[DetectedFace]:
+    """Faces drawn by hand (services.face_edits) that the new model's detection did not find:
+    analysed again inside their boxes, so they are not lost."""
+    drawn = [face for face in Face.objects.filter(photo=photo, added_by_hand=True)
+             if not any(_iou(face.box, list(map(float, d.box))) >= SAME_FACE_IOU for d in detected)]
+    if not drawn:
+        return []
+    with object_storage().open(photo.original_key, "rb") as fh:
+        raw = fh.read()
+    return [analyze_drawn_box(pipeline, raw, face.box).face for face in drawn]
+
+
 @transaction.atomic
-def _photo_faces_remap(photo: Photo, faces: list[DetectedFace], pipeline: FacePipeline, data_key: bytes) -> int:
+def _photo_faces_remap(photo: Photo, faces: list[DetectedFace], pipeline: FacePipeline, data_key: bytes,
+                       drawn: int = 0) -> int:
+    """The last ``drawn`` of ``faces`` were drawn by hand."""
     old = list(Face.objects.filter(photo=photo).prefetch_related("rejected_people"))
     rows = face_rows(photo, faces, pipeline.embedder, data_key)
+    for row in rows[len(rows) - drawn:]:
+        row.added_by_hand = True
     matches = _match_by_overlap([o.box for o in old], [list(map(float, f.box)) for f in faces])
     for new_index, old_index in matches.items():
         rows[new_index].person_id = old[old_index].person_id
         rows[new_index].guest_excluded = old[old_index].guest_excluded  # "forget me" outlives the model
+        rows[new_index].set_aside = old[old_index].set_aside  # so do "not a face" and "ignored"
+        rows[new_index].added_by_hand |= old[old_index].added_by_hand  # and who located the face
     Face.objects.filter(photo=photo).delete()
     created = Face.objects.bulk_create(rows)
     through = Face.rejected_people.through

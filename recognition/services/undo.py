@@ -13,6 +13,7 @@ from events.models import Event
 from recognition.hooks import PeopleChanged, people_changed
 from recognition.index_version import index_invalidate
 from recognition.models import CurationAction, Face, Person
+from recognition.services.face_undo import face_edits_revert
 from recognition.services.people import people_refresh_covers
 
 
@@ -28,7 +29,9 @@ class UndoBlocked(DomainError):
 def _touched(action: CurationAction) -> tuple[set[int], set[int]]:
     """(person ids, face ids) a change wrote."""
     people = {row["id"] for row in action.before.get("people", [])} | set(action.created_people)
-    return people, {int(face_id) for face_id in action.before.get("faces", {})}
+    faces = {int(face_id) for face_id in action.before.get("faces", {})}
+    faces |= {int(face_id) for face_id in action.before.get("set_aside", {})}  # faces set aside or brought back by hand
+    return people, faces | set(action.before.get("added_faces", []))  # faces drawn by hand
 
 
 def curation_blocker(*, action: CurationAction) -> CurationAction | None:
@@ -94,6 +97,7 @@ def _restore(event: Event, action: CurationAction) -> None:
     through.objects.bulk_create(
         [through(face_id=f, person_id=p) for f, p in action.before.get("restore_rejections", [])], ignore_conflicts=True
     )
+    face_edits_revert(event=event, before=action.before)  # faces drawn or set aside by hand (services.face_edits)
     Person.objects.filter(id__in=action.created_people, event=event).delete()
     for row in action.before["people"]:
         Person.objects.filter(id=row["id"]).update(cover_face_id=row["cover_face_id"])

@@ -144,6 +144,7 @@ class Lightbox {
 
   open(id) {
     this.current = id;
+    this.dialog.dataset.photoId = String(id); // face_boxes.js draws this photo's faces
     this.repaint(id);
     if (!this.dialog.open) this.dialog.showModal();
   }
