@@ -53,3 +53,15 @@ def role_can(role: str | None, action: str) -> bool:
 def membership_can(membership: Membership | None, action: str) -> bool:
     """A studio-level check (STUDIO_ACTIONS) through the caller's membership; None (no studio) may nothing."""
     return membership is not None and role_can(membership.role, action)
+
+
+# The team (core.tenancy.team): owners and admins manage it ("administer"); only an owner gives or takes
+# the owner role, or changes or removes another owner; the last owner stays (the studio needs one).
+def role_may_assign(actor_role: str | None, current_role: str | None, new_role: str | None) -> bool:
+    """May `actor_role` move a member from `current_role` (None: not yet a member) to `new_role` (None: removed)?"""
+    if not role_can(actor_role, "administer"):
+        return False
+    if Role.OWNER in (current_role, new_role):
+        return actor_role == Role.OWNER
+    return True
+

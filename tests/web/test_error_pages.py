@@ -6,14 +6,10 @@ import pytest
 from django.test import Client, RequestFactory
 
 from events import services
+from tests.factories import page_client
 from visage import urls as root_urls
 from visage.settings.surface import Surface
 
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -22,7 +18,7 @@ def event(studio_a, alice):
 
 
 def test_a_missing_page_is_the_products_404_with_a_way_back(alice):
-    response = signed_in(alice).get("/events/999999/")
+    response = page_client(alice).get("/events/999999/")
     page = response.content.decode()
     assert response.status_code == 404 and "We can't find that page" in page
     assert 'href="/">Back to your events' in page and "pages.css" in page
@@ -34,12 +30,12 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_from_the_404(client, db):
 
 
 def test_another_studios_event_is_the_same_404(event, charlie):
-    response = signed_in(charlie).get(f"/events/{event.id}/")
+    response = page_client(charlie).get(f"/events/{event.id}/")
     assert response.status_code == 404 and "We can't find that page" in response.content.decode()
 
 
 def test_a_refused_page_is_the_products_403_with_its_reason(event, vera):
-    response = signed_in(vera).get(f"/events/{event.id}/people/")  # a viewer may not curate
+    response = page_client(vera).get(f"/events/{event.id}/people/")  # a viewer may not curate
     page = response.content.decode()
     assert response.status_code == 403 and "You can't do this here" in page
     assert "Only the studio curates people." in page and "Back to your events" in page
