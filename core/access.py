@@ -55,13 +55,28 @@ def membership_can(membership: Membership | None, action: str) -> bool:
     return membership is not None and role_can(membership.role, action)
 
 
-# The team (core.tenancy.team): owners and admins manage it ("administer"); only an owner gives or takes
-# the owner role, or changes or removes another owner; the last owner stays (the studio needs one).
+# The team (core.team): owners and admins manage it ("administer"); only an owner gives or takes the owner
+# role, or changes or removes another owner; the last owner stays (the studio needs one).
+OWNER_ROLES = frozenset({Role.OWNER})
+DEFAULT_INVITE_ROLE = Role.PHOTOGRAPHER  # a second shooter
+# What each role may do, in words, for the team page's invitation form (the table above, summarised).
+ROLE_SUMMARIES = {
+    Role.OWNER: "everything, including the studio's owners",
+    Role.ADMIN: "everything but the owner role: settings, team, API keys, deleting events",
+    Role.PHOTOGRAPHER: "creates events, uploads, curates people, shares",
+    Role.VIEWER: "sees events and photos; changes nothing",
+}
+
+
+def is_owner(role: str | None) -> bool:
+    return role in OWNER_ROLES
+
+
 def role_may_assign(actor_role: str | None, current_role: str | None, new_role: str | None) -> bool:
     """May `actor_role` move a member from `current_role` (None: not yet a member) to `new_role` (None: removed)?"""
     if not role_can(actor_role, "administer"):
         return False
-    if Role.OWNER in (current_role, new_role):
-        return actor_role == Role.OWNER
+    if is_owner(current_role) or is_owner(new_role):
+        return is_owner(actor_role)
     return True
 

@@ -1,14 +1,15 @@
 """The studio's team over REST: /api/v1/studio/members/. Everyone in the studio lists it; owners and
-admins invite, change roles and remove (core.tenancy.team; only owners touch the owner role). Signed-in
+admins invite, change roles and remove (core.team; only owners touch the owner role). Signed-in
 people only: an API key never manages people (core.api_keys.USER_ONLY_ROUTES)."""
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from core.access import DEFAULT_INVITE_ROLE
 from core.api import StudioApi
 from core.schema import ERROR_SCHEMA
 from core.tenancy.models import Role
-from core.tenancy.team import member_invite, member_remove, member_role_change, team_list
+from core.team import member_invite, member_remove, member_role_change, team_list
 
 _ERRORS = {401: ERROR_SCHEMA, 403: ERROR_SCHEMA, 404: ERROR_SCHEMA}
 
@@ -42,7 +43,7 @@ class TeamApi(StudioApi):
             ref_name = "StudioMemberInvite"
 
         email = serializers.EmailField()
-        role = serializers.ChoiceField(choices=Role.choices, default=Role.PHOTOGRAPHER)
+        role = serializers.ChoiceField(choices=Role.choices, default=DEFAULT_INVITE_ROLE)
 
     @extend_schema(operation_id="studio_members_list", summary="List the studio's team",
                    description="Every person in the studio with their role (API keys' service accounts are not "

@@ -152,6 +152,10 @@ class StudioPolicy(models.Model):
     link_download = models.CharField(max_length=10, choices=Download.choices, default=Download.ORIGINALS)
     link_watermark = models.BooleanField(default=False)
     link_pin_required = models.BooleanField(default=False, help_text="The link form asks for a PIN.")
+    consent_note = models.TextField(blank=True, max_length=1000,
+                                    help_text="The studio's own words under the consent text guests agree to.")
+    consent_note_version = models.PositiveIntegerField(default=0, help_text="Counts changes of consent_note: part of "
+                                                       "the version each consent record keeps (sharing.consent).")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -20,7 +20,12 @@ _SETTINGS = {
     "name": "Lumen Weddings", "brand_color": "#0f766e", "brand_ink": "#ffffff", "has_logo": True,
     "watermark_text": "© Lumen Weddings", "retention_days": 90, "link_expiry_days": 30, "link_max_uses": None,
     "link_download": "originals", "link_watermark": False, "link_pin_required": False,
+    "consent_note": "Lumen Weddings keeps event photos for two years.", "consent_note_version": 1,
 }
+
+
+_NO_LOGO = OpenApiExample("No logo", response_only=True, status_codes=["404"], value={"error": {
+    "code": "not_found", "message": "This studio has no logo.", "details": None}})
 
 
 class SettingsSerializer(serializers.Serializer):
@@ -40,6 +45,10 @@ class SettingsSerializer(serializers.Serializer):
     link_download = serializers.ChoiceField(choices=Download.choices)
     link_watermark = serializers.BooleanField()
     link_pin_required = serializers.BooleanField(help_text="New links must have a PIN.")
+    consent_note = serializers.CharField(allow_blank=True, max_length=1000, help_text=(
+        "The studio's own words shown under the consent text on the guest pages. Each change gives consents "
+        "from then on a new version (\"…+studio.N\"), so every record says which wording was agreed to."))
+    consent_note_version = serializers.IntegerField(read_only=True)
 
 
 def settings_body(studio) -> dict:
@@ -47,6 +56,7 @@ def settings_body(studio) -> dict:
     return {"name": studio.name, "brand_color": policy.brand_color,
             "brand_ink": service.brand_ink(policy.brand_color) if policy.brand_color else "",
             "has_logo": bool(policy.logo_key), "watermark_text": policy.watermark_text,
+            "consent_note_version": policy.consent_note_version,
             **{field: getattr(policy, field) for field in service.EDITABLE if field not in ("brand_color", "watermark_text")}}
 
 
@@ -58,6 +68,8 @@ class _SettingsApi(StudioApi):
 
 class StudioSettingsApi(_SettingsApi):
     @extend_schema(operation_id="studio_settings_get", summary="Get the studio's settings",
+                   description="Its name, the colour (and the ink chosen for it) and logo on guest pages, the "
+                               "watermark text, retention and share-link defaults. Any member may read them.",
                    responses={200: SettingsSerializer, **_ERRORS},
                    examples=[OpenApiExample("A branded studio", response_only=True, value=_SETTINGS)])
     def get(self, request):
@@ -85,7 +97,8 @@ class StudioLogoApi(_SettingsApi):
     parser_classes = [MultiPartParser]
 
     @extend_schema(operation_id="studio_logo_get", summary="The studio's logo (PNG)",
-                   responses={(200, "image/png"): bytes, 404: ERROR_SCHEMA})
+                   description="The stored logo, a PNG of at most 512 px; 404 when the studio has none. Any member.",
+                   responses={(200, "image/png"): bytes, 404: ERROR_SCHEMA}, examples=[_NO_LOGO])
     def get(self, request):
         content = service.studio_logo_bytes(studio_id=self.studio.id)
         if content is None:
@@ -97,7 +110,11 @@ class StudioLogoApi(_SettingsApi):
                                "re-encoded as a PNG of at most 512 px and shown on the guest pages. Owners and admins.",
                    request={"multipart/form-data": {"type": "object", "properties": {
                        "logo": {"type": "string", "format": "binary"}}, "required": ["logo"]}},
-                   responses={200: SettingsSerializer, **_ERRORS})
+                   responses={200: SettingsSerializer, **_ERRORS}, examples=[
+                       OpenApiExample("Settings with the new logo", response_only=True, value=_SETTINGS),
+                       OpenApiExample("Not an image", response_only=True, status_codes=["400"], value={"error": {
+                           "code": "invalid", "message": "This file is not an image we can read: use a PNG, JPEG or WebP.",
+                           "details": ["This file is not an image we can read: use a PNG, JPEG or WebP."]}})])
     def put(self, request):
         self.require_manager()
         upload = request.FILES.get("logo")
@@ -109,7 +126,11 @@ class StudioLogoApi(_SettingsApi):
         return Response(settings_body(self.studio))
 
     @extend_schema(operation_id="studio_logo_delete", summary="Remove the studio's logo",
-                   responses={204: None, **_ERRORS})
+                   description="Guest pages show no logo from now on; the stored file is deleted. Owners and admins.",
+                   responses={204: None, **_ERRORS}, examples=[OpenApiExample(
+                       "A viewer may not", response_only=True, status_codes=["403"], value={"error": {
+                           "code": "permission_denied", "message": "Only the studio's owners and admins change its settings.",
+                           "details": None}})])
     def delete(self, request):
         self.require_manager()
         service.studio_logo_clear(studio=self.studio)

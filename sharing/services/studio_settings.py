@@ -33,7 +33,8 @@ LOGO_SIDE = 512  # stored and shown no larger than this
 # ink does not: #777777 would get 4.48:1 at best; tests/sharing/test_studio_settings.py).
 DARK_INK, LIGHT_INK = "#000000", "#ffffff"
 EDITABLE = ("retention_days", "brand_color", "watermark_text", "link_expiry_days", "link_max_uses",
-            "link_download", "link_watermark", "link_pin_required")
+            "link_download", "link_watermark", "link_pin_required", "consent_note")
+CONSENT_NOTE_MAX = 1000
 
 
 def _luminance(color: str) -> float:
@@ -86,6 +87,13 @@ def studio_settings_update(*, studio: Studio, name: str | None = None, **fields)
         fields["watermark_text"] = _text_clean(fields["watermark_text"], limit=60, what="watermark text")
     if fields.get("link_download", Download.ORIGINALS) not in Download.values:
         raise InvalidRequest(f"Downloads are one of {', '.join(Download.values)}.")
+    if "consent_note" in fields:
+        note = "\n".join(" ".join(line.split()) for line in (fields["consent_note"] or "").strip().splitlines())
+        if len(note) > CONSENT_NOTE_MAX:
+            raise InvalidRequest(f"The consent note is at most {CONSENT_NOTE_MAX} characters.")
+        if note != policy.consent_note:  # a new wording: consents given from now on record its new version
+            policy.consent_note_version += 1
+        fields["consent_note"] = note
     for field in ("retention_days", "link_expiry_days", "link_max_uses"):
         if fields.get(field) is not None and not 1 <= fields[field] <= 100000:
             raise InvalidRequest(f"{field} is a whole number from 1.")

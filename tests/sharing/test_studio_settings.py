@@ -128,3 +128,31 @@ def test_the_settings_page_saves_for_owners_and_is_a_403_for_photographers(alice
     assert bad.status_code == 400 and "#rrggbb" in text and "greater than or equal to 1" in text
     refused = page_client(bob).get("/studio/settings/")
     assert refused.status_code == 403 and "Only the studio&#x27;s owners and admins" in refused.content.decode()
+
+
+def test_the_studios_consent_words_are_shown_and_versioned_in_each_record(as_alice, event, alice):
+    from sharing.consent import CONSENT_VERSION
+    from sharing.models import GuestConsent
+
+    def agree() -> str:
+        created = share_link_create(event=event, user=alice, base_url="http://testserver", scope="event")
+        guest = Client()
+        page = guest.get(f"/s/{created.token}/consent").content.decode()
+        assert guest.post(f"/s/{created.token}/consent", {"consent": "yes", "consent_language": "en"}).status_code == 302
+        return page
+
+    page = agree()
+    assert "studio-consent-note" not in page
+    assert GuestConsent.objects.get().text_version == CONSENT_VERSION  # no note: the record is as before
+
+    body = as_alice.patch(SETTINGS, {"consent_note": "Lumen keeps event photos for two years."}, format="json").json()
+    assert body["consent_note_version"] == 1
+    page = agree()
+    assert "Lumen keeps event photos for two years." in page
+    assert GuestConsent.objects.order_by("-id").first().text_version == f"{CONSENT_VERSION}+studio.1"
+
+    as_alice.patch(SETTINGS, {"consent_note": "Lumen keeps event photos for two years."}, format="json")  # unchanged
+    as_alice.patch(SETTINGS, {"consent_note": "Lumen keeps photos for one year."}, format="json")
+    agree()
+    versions = list(GuestConsent.objects.order_by("id").values_list("text_version", flat=True))
+    assert versions == [CONSENT_VERSION, f"{CONSENT_VERSION}+studio.1", f"{CONSENT_VERSION}+studio.2"]

@@ -76,3 +76,10 @@ def test_make_run_shows_no_debug_pages_unless_a_developer_asks(monkeypatch):
     assert Surface("local").django.debug is False
     monkeypatch.setenv("DJANGO_DEBUG", "true")
     assert Surface("local").django.debug is True
+
+
+def test_a_refused_form_post_is_the_products_page(alice):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "alice@a.example", "password": "pw-alice-123"})
+    page = response.content.decode()
+    assert response.status_code == 403 and "This form expired" in page and "Go to sign-in" in page

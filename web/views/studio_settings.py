@@ -38,6 +38,10 @@ class StudioSettingsForm(forms.Form):
     link_download = forms.ChoiceField(label="New links: downloads", choices=Download.choices)
     link_watermark = forms.BooleanField(label="New links watermark previews", required=False)
     link_pin_required = forms.BooleanField(label="New links need a PIN", required=False)
+    consent_note = forms.CharField(label="Your words on the consent page", required=False, max_length=1000,
+                                   widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text="Shown to guests under Visage's consent text, before their selfie. "
+                                             "Each change is recorded with the consents given after it.")
 
 
 def _manager(membership):

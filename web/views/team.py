@@ -1,5 +1,5 @@
 """The team page: everyone in the studio sees who is in it; owners and admins invite by e-mail, change
-roles and remove members (core.tenancy.team says who may do which, like the API: core.team_apis).
+roles and remove members (core.team says who may do which, like the API: core.team_apis).
 The invitation's link lands on InvitationView, Django's set-password view under the invitation's words."""
 from django import forms
 from django.contrib import messages
@@ -9,29 +9,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import membership_can
+from core.access import DEFAULT_INVITE_ROLE, ROLE_SUMMARIES, membership_can
 from core.api import public
 from core.errors import DomainError
 from core.tenancy.models import Role
-from core.tenancy.team import member_invite, member_remove, member_role_change, team_list
+from core.team import member_invite, member_remove, member_role_change, team_list
 from web.forms import NewPasswordForm
 from web.views.common import studio_page
-
-ROLE_HELP = {
-    Role.OWNER: "everything, including the studio's owners",
-    Role.ADMIN: "everything but the owner role: settings, team, API keys, deleting events",
-    Role.PHOTOGRAPHER: "creates events, uploads, curates people, shares",
-    Role.VIEWER: "sees events and photos; changes nothing",
-}
-
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Email", error_messages={
         "required": "Enter the email address of the person to invite.",
         "invalid": "Enter a whole email address, like shooter@studio.com."},
         widget=forms.EmailInput(attrs={"autocomplete": "off", "placeholder": "second.shooter@studio.com"}))
-    role = forms.ChoiceField(label="Role", initial=Role.PHOTOGRAPHER, widget=forms.RadioSelect,
-                             choices=[(role.value, f"{role.label}: {ROLE_HELP[role]}") for role in Role])
+    role = forms.ChoiceField(label="Role", initial=DEFAULT_INVITE_ROLE, widget=forms.RadioSelect,
+                             choices=[(role.value, f"{role.label}: {ROLE_SUMMARIES[role]}") for role in Role])
 
 
 def _studio(membership):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from core.access import role_may_assign
+from core.access import OWNER_ROLES, is_owner, role_may_assign
 from core.errors import DomainError, InvalidRequest
 from core.mail import mail_subject
 from core.tenancy.api_keys import service_address_refuse
@@ -63,12 +63,12 @@ def _check(actor: Membership, current: str | None, new: str | None) -> None:
     if new is not None and new not in Role.values:
         raise InvalidRequest(f"Unknown role {new!r}: one of {', '.join(Role.values)}.")
     if not role_may_assign(actor.role, current, new):
-        raise TeamRefused("Only owners give, change or take the owner role." if Role.OWNER in (current, new)
+        raise TeamRefused("Only owners give, change or take the owner role." if is_owner(current) or is_owner(new)
                           else TeamRefused.message)
 
 
 def _other_owners(studio: Studio, user_id: int) -> bool:
-    return Membership.objects.filter(studio=studio, role=Role.OWNER).exclude(user_id=user_id).exists()
+    return Membership.objects.filter(studio=studio, role__in=OWNER_ROLES).exclude(user_id=user_id).exists()
 
 
 @transaction.atomic
@@ -118,7 +118,7 @@ def member_role_change(*, actor: Membership, user_id: int, role: str) -> Member:
     membership = member_get(studio=actor.studio, user_id=user_id)
     membership = Membership.objects.select_for_update().get(id=membership.id)
     _check(actor, membership.role, role)
-    if membership.role == Role.OWNER and role != Role.OWNER and not _other_owners(actor.studio, user_id):
+    if is_owner(membership.role) and not is_owner(role) and not _other_owners(actor.studio, user_id):
         raise LastOwner()
     membership.role = role
     membership.save(update_fields=["role"])
@@ -131,8 +131,8 @@ def member_remove(*, actor: Membership, user_id: int) -> None:
     membership = member_get(studio=actor.studio, user_id=user_id)
     _check(actor, membership.role, None)
     # Lock the owners' rows: two owners removing each other at once must not both succeed.
-    owners = list(Membership.objects.select_for_update().filter(studio=actor.studio, role=Role.OWNER)
+    owners = list(Membership.objects.select_for_update().filter(studio=actor.studio, role__in=OWNER_ROLES)
                   .values_list("user_id", flat=True))
-    if membership.role == Role.OWNER and set(owners) <= {user_id}:
+    if is_owner(membership.role) and set(owners) <= {user_id}:
         raise LastOwner()
     membership_remove(studio=actor.studio, user=membership.user)
