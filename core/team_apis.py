@@ -9,7 +9,7 @@ from core.access import DEFAULT_INVITE_ROLE
 from core.api import StudioApi
 from core.schema import ERROR_SCHEMA
 from core.tenancy.models import Role
-from core.team import member_invite, member_remove, member_role_change, team_list
+from core.team import member_get, member_invite, member_remove, member_role_change, team_list
 
 _ERRORS = {401: ERROR_SCHEMA, 403: ERROR_SCHEMA, 404: ERROR_SCHEMA}
 
@@ -79,6 +79,7 @@ class TeamMemberApi(StudioApi):
                    request=InputSerializer, responses={200: MemberSerializer, 409: ERROR_SCHEMA, **_ERRORS},
                    examples=[OpenApiExample("Make an admin", request_only=True, value={"role": "admin"}), _LAST_OWNER])
     def patch(self, request, user_id: int):
+        member_get(studio=self.studio, user_id=user_id)  # another studio's member: 404 before anything is read
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         member = member_role_change(actor=self.membership, user_id=user_id, role=data.validated_data["role"])
