@@ -81,3 +81,28 @@ def test_invite_a_team_member(new_page, shot, mailoutbox, size):
 
     page.reload()
     expect(page.locator("tr[data-member='sam@shooters.example']").get_by_text("invited")).to_have_count(0)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("color", ["#ffcc00", "#0f766e"])  # a light colour gets black text, a dark one white
+def test_guest_pages_wear_the_studios_colour_and_logo(new_page, shot, size, color):
+    from events import services as event_services
+    from sharing.services.links import share_link_create
+    from sharing.services.studio_settings import studio_logo_set, studio_settings_update
+    from tests.factories import png_bytes
+
+    studio, owner = studio_create(name="Lumen Weddings", owner_email="ana@lumen.example", owner_password="pw-ana-123")
+    studio_settings_update(studio=studio, brand_color=color)
+    studio_logo_set(studio=studio, content=png_bytes(120, 40, mode="RGB"))
+    event = event_services.event_create(studio=studio, user=owner, name="Ana & Ben")
+    created = share_link_create(event=event, user=owner, base_url="http://testserver", scope="event")
+    page = new_page(size)
+    page.goto(f"/s/{created.token}/consent")
+    bar = page.locator("header.guest-bar.is-branded")
+    expect(bar).to_be_visible()
+    hex_of = "c => '#' + c.match(/\\d+/g).slice(0, 3).map(n => (+n).toString(16).padStart(2, '0')).join('')"
+    assert page.evaluate(f"({hex_of})(getComputedStyle(document.querySelector('header.guest-bar')).backgroundColor)") == color
+    logo = page.get_by_role("img", name="Lumen Weddings")
+    expect(logo).to_be_visible()
+    assert page.evaluate("document.querySelector('.guest-bar__logo').naturalWidth") == 120
+    _checked(page, shot, f"guest-branded-{color[1:]}")
