@@ -53,3 +53,30 @@ def role_can(role: str | None, action: str) -> bool:
 def membership_can(membership: Membership | None, action: str) -> bool:
     """A studio-level check (STUDIO_ACTIONS) through the caller's membership; None (no studio) may nothing."""
     return membership is not None and role_can(membership.role, action)
+
+
+# The team (core.team): owners and admins manage it ("administer"); only an owner gives or takes the owner
+# role, or changes or removes another owner; the last owner stays (the studio needs one).
+OWNER_ROLES = frozenset({Role.OWNER})
+DEFAULT_INVITE_ROLE = Role.PHOTOGRAPHER  # a second shooter
+# What each role may do, in words, for the team page's invitation form (the table above, summarised).
+ROLE_SUMMARIES = {
+    Role.OWNER: "everything, including the studio's owners",
+    Role.ADMIN: "everything but the owner role: settings, team, API keys, deleting events",
+    Role.PHOTOGRAPHER: "creates events, uploads, curates people, shares",
+    Role.VIEWER: "sees events and photos; changes nothing",
+}
+
+
+def is_owner(role: str | None) -> bool:
+    return role in OWNER_ROLES
+
+
+def role_may_assign(actor_role: str | None, current_role: str | None, new_role: str | None) -> bool:
+    """May `actor_role` move a member from `current_role` (None: not yet a member) to `new_role` (None: removed)?"""
+    if not role_can(actor_role, "administer"):
+        return False
+    if is_owner(current_role) or is_owner(new_role):
+        return is_owner(actor_role)
+    return True
+

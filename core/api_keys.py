@@ -19,7 +19,9 @@ KEYWORD = "Api-Key"
 UPLOAD_WRITES = frozenset({("POST", "api:event-list"), ("POST", "api:event-photos")})
 # Routes no key may use at all, whatever its scope: keys never mint keys, and a key must not turn
 # itself into a user token that would outlive its revocation.
-USER_ONLY_ROUTES = frozenset({"api:studio-api-keys", "api:studio-api-key-detail", "api:auth-token-rotate"})
+# Nor do keys manage the studio's people (its team).
+USER_ONLY_ROUTES = frozenset({"api:studio-api-keys", "api:studio-api-key-detail", "api:auth-token-rotate",
+                              "api:studio-members", "api:studio-member-detail"})
 
 
 def key_may(scope: str, method: str, view_name: str) -> bool:

@@ -66,6 +66,18 @@ class ApiConfig:
     trusted_proxy_hops: int  # reverse proxies that append to X-Forwarded-For (0: REMOTE_ADDR)
 
 
+@dataclass(frozen=True)
+class PasswordResetConfig:
+    """"Forgot password?" throttling (core.password_resets)."""
+
+    password_resets_per_address: tuple[int, int]
+    password_resets_per_client: tuple[int, int]
+
+
+def password_resets() -> PasswordResetConfig:
+    return settings_object(PasswordResetConfig)
+
+
 def login() -> LoginConfig:
     return settings_object(LoginConfig)
 

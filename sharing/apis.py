@@ -18,6 +18,7 @@ from sharing import codes, conf, pin_limits, selectors
 from sharing.models import Download, Scope, ShareLink
 from sharing.services import links as link_services
 from sharing.services.links import qr_key
+from sharing.services.studio_settings import link_fields_with_defaults
 from events.api import EventApi
 from core.fields import CountField, IdField
 
@@ -135,8 +136,9 @@ class ShareLinkListCreateApi(EventApi):
         expires_at = serializers.DateTimeField(required=False, allow_null=True)
         max_uses = CountField(required=False, allow_null=True, min_value=1)
         pin = PinField(required=False, allow_blank=True, default="")
-        allow_download = DownloadField(required=False, default=Download.ORIGINALS)
-        watermark = serializers.BooleanField(required=False, default=False)
+        # Absent: the studio's share-link defaults (studio settings), else originals and no watermark.
+        allow_download = DownloadField(required=False)
+        watermark = serializers.BooleanField(required=False)
 
     @extend_schema(operation_id="share_links_list", summary="List an event's share links",
                    responses=ShareLinkOutputSerializer(many=True), examples=ex.LINK_LIST,
@@ -152,7 +154,8 @@ class ShareLinkListCreateApi(EventApi):
     @extend_schema(operation_id="share_links_create", summary="Create a share link", request=InputSerializer,
                    responses={201: ShareLinkCreatedSerializer}, examples=ex.LINK_CREATE,
                    description="A guest link for the whole event (`event`), one person (`person`) or selfie search "
-                   "(`selfie`), with optional expiry, PIN, use limit and download rule. The answer carries the "
+                   "(`selfie`), with optional expiry, PIN, use limit and download rule; what is left out comes from the "
+                   "studio's share-link defaults (`/api/v1/studio/settings/`). The answer carries the "
                    "`token` and `url` once: store them, only a hash is kept.")
     def post(self, request, event_id: int):
         data = self.InputSerializer(data=request.data)
@@ -162,7 +165,9 @@ class ShareLinkListCreateApi(EventApi):
         person = selectors.person_of_event(event=self.event, person_id=person_id) if person_id else None
         if person_id and person is None:
             raise ValidationError({"person": "No such person in this event."})
-        fields["download"] = fields.pop("allow_download")
+        if "allow_download" in fields:
+            fields["download"] = fields.pop("allow_download")
+        fields = link_fields_with_defaults(studio=self.event.studio, fields=fields)
         created = link_services.share_link_create(event=self.event, user=request.user, base_url=base_url(request),
                                                   person=person, **fields)
         body = ShareLinkOutputSerializer(created.link, context={"base_url": base_url(request)}).data

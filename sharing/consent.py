@@ -1,14 +1,15 @@
 """The consent text a guest agrees to before their selfie is compared with the event's faces.
 
 Change the English text → change CONSENT_VERSION; change a translation → bump its entry in
-TRANSLATION_VERSIONS. Every GuestConsent row records the version and the language it was given in.
+TRANSLATION_VERSIONS; a studio's own note under it is versioned by its StudioPolicy.consent_note_version.
+Every GuestConsent row records the version and the language it was given in.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
-from sharing.models import GuestConsent, GuestSession
+from sharing.models import GuestConsent, GuestSession, StudioPolicy
 
 CONSENT_VERSION = "2025-06-01.v1"
 CONSENT_TEXT = gettext_noop(
@@ -28,14 +29,22 @@ SOURCE_LANGUAGE = "en"
 @dataclass(frozen=True)
 class ConsentText:
     text: str
-    version: str  # "2025-06-01.v1" (English) or "2025-06-01.v1/fr-2026-12-03.1"
+    version: str  # "2025-06-01.v1" (English), "2025-06-01.v1/fr-2026-12-03.1", "…+studio.3" with a studio's note
     language: str
+    studio_note: str = ""  # the studio's own words under the text (studio settings), in the studio's language
 
 
-def consent_text_for(language: str | None) -> ConsentText:
+def consent_text_for(language: str | None, *, studio_id: int | None = None) -> ConsentText:
     """The consent text in `language`, or the English one where that language has no translation of
-    the current text (a stale catalogue falls back to English, and the record then says "en")."""
-    return translated_text(language, text=CONSENT_TEXT, version=CONSENT_VERSION, versions=TRANSLATION_VERSIONS)
+    the current text (a stale catalogue falls back to English, and the record then says "en").
+    With `studio_id`, the studio's own note (studio settings) comes under it, and the version says
+    which edit of that note the guest was shown ("+studio.N": N counts the note's changes)."""
+    shown = translated_text(language, text=CONSENT_TEXT, version=CONSENT_VERSION, versions=TRANSLATION_VERSIONS)
+    note = StudioPolicy.objects.filter(studio_id=studio_id).values_list("consent_note", "consent_note_version").first() \
+        if studio_id else None
+    if not note or not note[0]:
+        return shown
+    return replace(shown, version=f"{shown.version}+studio.{note[1]}", studio_note=note[0])
 
 
 def translated_text(language: str | None, *, text: str, version: str, versions: dict[str, str]) -> ConsentText:

@@ -17,6 +17,7 @@ from core.storage import object_storage
 from core.zipstream import ZipEntry, storage_entry
 from sharing.errors import DownloadNotAllowed
 from sharing.models import Download, ShareLink
+from sharing.services.studio_settings import watermark_text
 
 _PRIVATE = "private, max-age=300"  # a guest's own photos: never in shared caches
 
@@ -25,7 +26,7 @@ def preview_response(*, link: ShareLink, photo: Photo):
     if not link.watermark:
         response = derivative_response(photo, "preview")
     else:
-        response = HttpResponse(watermarked_preview(photo=photo, text=link.studio.name), content_type="image/jpeg")
+        response = HttpResponse(watermarked_preview(photo=photo, text=watermark_text(studio=link.studio)), content_type="image/jpeg")
     response["Cache-Control"] = _PRIVATE
     return response
 
@@ -57,7 +58,7 @@ def _entry(link: ShareLink, photo: Photo) -> ZipEntry:
                              size=photo.size, modified=modified)
     name = f"{PurePosixPath(photo.original_filename).stem}.jpg"
     if link.watermark:
-        text = link.studio.name
+        text = watermark_text(studio=link.studio)
         return ZipEntry(name=name, open=lambda: io.BytesIO(watermarked_preview(photo=photo, text=text)), modified=modified)
     return storage_entry(storage=object_storage(), key=photo.preview_key, name=name, modified=modified)
 

@@ -135,13 +135,27 @@ class GuestConsent(models.Model):
 
 
 class StudioPolicy(models.Model):
-    """Studio-wide privacy settings. A studio without a row gets the defaults."""
+    """Studio-wide settings of what guests get: privacy (retention), the studio's look on guest pages
+    (colour, logo, watermark text) and the defaults of a new share link (sharing.services.studio_settings).
+    A studio without a row gets the defaults."""
 
     studio = models.OneToOneField(Studio, on_delete=models.CASCADE, related_name="sharing_policy")
     retention_days = models.PositiveIntegerField(
         default=DEFAULT_RETENTION_DAYS,
         help_text="Face data of an event is destroyed this many days after the event (or its creation).",
     )
+    brand_color = models.CharField(max_length=7, blank=True, help_text="#rrggbb of the guest pages' bar; empty: Visage's.")
+    logo_key = models.CharField(max_length=200, blank=True, help_text="Storage key of the logo (PNG/JPEG/WebP); empty: none.")
+    watermark_text = models.CharField(max_length=60, blank=True, help_text="On watermarked previews; empty: the studio's name.")
+    link_expiry_days = models.PositiveIntegerField(null=True, blank=True, help_text="A new link expires this many days on.")
+    link_max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="A new link's guest sessions.")
+    link_download = models.CharField(max_length=10, choices=Download.choices, default=Download.ORIGINALS)
+    link_watermark = models.BooleanField(default=False)
+    link_pin_required = models.BooleanField(default=False, help_text="The link form asks for a PIN.")
+    consent_note = models.TextField(blank=True, max_length=1000,
+                                    help_text="The studio's own words under the consent text guests agree to.")
+    consent_note_version = models.PositiveIntegerField(default=0, help_text="Counts changes of consent_note: part of "
+                                                       "the version each consent record keeps (sharing.consent).")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from recognition.models import Face
 from recognition.thumbnails import photo_display_height, photo_display_width
 from sharing import downloads
 from sharing.models import GuestSession, Scope
+from sharing.services.studio_settings import watermark_text
 
 GUEST_THUMB_SIDE = 480
 # Context around the face: 1.25× its size each side, so a thumbnail shows head and shoulders, not a mugshot.
@@ -51,7 +52,7 @@ def guest_thumbnail(*, session: GuestSession, photo: Photo) -> bytes:
     width, height = photo_display_width(photo), photo_display_height(photo)
     box = thumb_box(face=thumb_face(session=session, photo=photo), width=width, height=height)
     if link.watermark:  # the clean preview never reaches the guest, not even a piece of it
-        image = Image.open(io.BytesIO(downloads.watermarked_preview(photo=photo, text=link.studio.name)))
+        image = Image.open(io.BytesIO(downloads.watermarked_preview(photo=photo, text=watermark_text(studio=link.studio))))
     else:
         image = _open_preview(photo, scale=GUEST_THUMB_SIDE / (box[2] - box[0]) * 1.0)
     image = image.convert("RGB")

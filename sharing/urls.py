@@ -2,6 +2,7 @@
 from django.urls import path
 
 from sharing import apis, guest_apis, guest_forget_apis, notify_apis, organizer_apis, policy_apis, removal_apis
+from sharing import studio_settings_apis
 from core import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
@@ -36,4 +37,6 @@ urlpatterns = [
     path("studio/notify-channels/", notify_apis.NotifyChannelListCreateApi.as_view(), name="notify-channel-list"),
     path("studio/notify-channels/<id:channel_id>/", notify_apis.NotifyChannelDeleteApi.as_view(),
          name="notify-channel-detail"),
+    path("studio/settings/", studio_settings_apis.StudioSettingsApi.as_view(), name="studio-settings"),  # studio-self
+    path("studio/settings/logo", studio_settings_apis.StudioLogoApi.as_view(), name="studio-logo"),  # studio-self
 ]

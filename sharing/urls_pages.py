@@ -5,7 +5,7 @@ No trailing slashes after the key: the QR code encodes exactly /s/<token>.
 from django.urls import path
 
 from core import converters  # noqa: F401  (registers <id:…>)
-from sharing import notify_views, views
+from sharing import brand, notify_views, views
 
 app_name = "sharing"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("notify/unsubscribe/<str:token>", notify_views.notify_unsubscribe_page, name="notify-unsubscribe"),
     path("organizer/set-password/done/", views.SetPasswordDoneView.as_view(), name="set-password-done"),
     path("organizer/set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
+    path("s/<str:key>/logo.png", brand.guest_logo, name="guest-logo"),  # studio-self
 ]

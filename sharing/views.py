@@ -109,10 +109,10 @@ def consent(request, key: str, guest: GuestAccess):
     if guest.session is not None or (link.has_pin and not request.session.get(_PIN_OK.format(link_id=link.id))):
         return redirect(_next_step(key, guest, request))
     if request.method == "GET":
-        context = {"link": link, "key": key, "consent": consent_text_for(request.LANGUAGE_CODE)}
+        context = {"link": link, "key": key, "consent": consent_text_for(request.LANGUAGE_CODE, studio_id=link.studio_id)}
         return render(request, "sharing/consent.html", context)
     # The text the guest read and ticked: the language its page was shown in, not today's cookie.
-    shown = consent_text_for(request.POST.get("consent_language") or request.LANGUAGE_CODE)
+    shown = consent_text_for(request.POST.get("consent_language") or request.LANGUAGE_CODE, studio_id=link.studio_id)
     if request.POST.get("consent") != "yes":
         context = {"link": link, "key": key, "consent": shown,
                    "error": _("Please tick the box to agree, or close this page.")}

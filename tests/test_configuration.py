@@ -171,6 +171,8 @@ PROBES: dict[str, tuple[str, list[str], dict]] = {
     "VISAGE_LOGIN_FAILURES_PER_ACCOUNT": ("20", [f"{LOGIN}.per_account"], {}),
     "VISAGE_LOGIN_KNOWN_CLIENT_DAYS": ("7", [f"{LOGIN}.login_known_client_days"], {}),
     "VISAGE_LOGIN_FAILURES_PER_CLIENT": ("20", [f"{LOGIN}.per_client"], {}),
+    "VISAGE_PASSWORD_RESETS_PER_ADDRESS": ("2/60", ["imp('core.conf').password_resets().password_resets_per_address"], {}),
+    "VISAGE_PASSWORD_RESETS_PER_CLIENT": ("4/60", ["imp('core.conf').password_resets().password_resets_per_client"], {}),
     "VISAGE_LOG_LEVEL": ("DEBUG", ["imp('logging').getLogger().level", gunicorn("loglevel")], {}),
     "VISAGE_LOG_FORMAT": ("json", ["type(imp('logging').getLogger().handlers[0].formatter).__name__"], {}),
     "VISAGE_WORKERS": ("5", [shell_reader("VISAGE_WORKERS")], {}),

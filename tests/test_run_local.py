@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -66,6 +67,15 @@ def _ready(url: str, log: Path) -> bool:
         return False
 
 
+def _product_pages(url: str) -> None:
+    """A missing page is the product's 404 (not Django's yellow debug page), and the styles it links to are served."""
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{url}/no-such-page/", timeout=10)
+    page = missing.value.read().decode()
+    assert missing.value.code == 404 and "We can't find that page" in page and "Using the URLconf" not in page
+    assert urllib.request.urlopen(f"{url}/static/visage/css/pages.css", timeout=10).status == 200
+
+
 def _ftp_banner(port: int) -> str:
     """The camera FTP server's greeting, waiting up to 60 s for it to bind: it starts beside the web
     server and Celery, and on a loaded machine can be the last of them to listen."""
@@ -92,9 +102,9 @@ def _stop(process: subprocess.Popen, how: str) -> None:
 def test_every_way_of_stopping_ends_every_process(tmp_path, how):
     port, ftp_port, log = _free_port(), _free_port(), tmp_path / "run.log"
     environment = {key: value for key, value in os.environ.items()
-                   if key not in ("DATABASE_URL", "REDIS_URL", "VISAGE_STORAGE", "DJANGO_SETTINGS_MODULE")}
+                   if key not in ("DATABASE_URL", "REDIS_URL", "VISAGE_STORAGE", "DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG")}
     environment.update(PORT=str(port), VISAGE_FTP_PORT=str(ftp_port), VISAGE_VAR_DIR=str(tmp_path / "var"), VISAGE_WORKERS="1",
-                       VENV=str(Path(sys.executable).parent.parent), DJANGO_DEBUG="false")
+                       VENV=str(Path(sys.executable).parent.parent))  # make run's own DEBUG default: off
     with log.open("wb") as out:  # its own session and group, as a service manager starts it
         process = subprocess.Popen(["bash", "scripts/run_local.sh"], cwd=ROOT, env=environment, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
@@ -106,6 +116,8 @@ def test_every_way_of_stopping_ends_every_process(tmp_path, how):
             assert time.monotonic() < deadline, "not serving after 180 s: " + log.read_text()[-3000:]
             time.sleep(0.5)
         assert _ftp_banner(ftp_port) == "220 Visage camera upload ready."  # the camera FTP server, on loopback
+        if how == "group SIGINT":  # once: what a user of `make run` sees is the product, never a debug page
+            _product_pages(f"http://127.0.0.1:{port}")
         started = _descendants(process.pid)
         sessions = {_processes()[pid][2] for pid in started if pid in _processes()}
         assert len(started) >= 4, started  # the web server, the FTP server, the Celery master, its pool and beat

@@ -59,8 +59,16 @@ def handler400(request, exception):
     return render(request, "problem.html", {"title": "Bad request", "message": message}, status=status)
 
 
+def handler403(request, exception):
+    """A refusal outside DRF (a page's role check): the API's error shape under /api/, the product's
+    403 page (templates/403.html, with the refusal's reason) elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("permission_denied", str(exception) or "You may not do this."), status=403)
+    return defaults.permission_denied(request, exception)
+
+
 def handler404(request, exception):
-    """Unknown URLs under /api/ answer in the API's error shape; pages get the usual 404 page."""
+    """Unknown URLs under /api/ answer in the API's error shape; pages get the product's 404 page."""
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("not_found", "No such endpoint."), status=404)
     try:

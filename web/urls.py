@@ -40,3 +40,29 @@ urlpatterns = [
     # faces
     path("events/<id:event_id>/faces/unassigned/", faces.unassigned_faces, name="event-unassigned-faces"),
 ]
+
+# studio-self: "Forgot password?" (Django's views), the team and the studio's settings.
+from web.views import passwords  # noqa: E402
+
+urlpatterns += [
+    path("password-reset/", passwords.PasswordResetView.as_view(), name="password-reset"),
+    path("password-reset/sent/", passwords.PasswordResetSentView.as_view(), name="password-reset-sent"),
+    path("password-reset/done/", passwords.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+    path("password-reset/<uidb64>/<token>/", passwords.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+]
+
+from web.views import team  # noqa: E402  (studio-self)
+
+urlpatterns += [
+    path("studio/team/", team.team, name="team"),
+    path("studio/team/<id:user_id>/role/", team.member_role_page, name="team-member-role"),
+    path("studio/team/<id:user_id>/remove/", team.member_remove_page, name="team-member-remove"),
+    path("invitation/<uidb64>/<token>/", team.InvitationView.as_view(), name="invitation"),
+]
+
+from web.views import studio_settings  # noqa: E402  (studio-self)
+
+urlpatterns += [
+    path("studio/settings/", studio_settings.studio_settings, name="studio-settings"),
+    path("studio/settings/logo.png", studio_settings.studio_logo, name="studio-logo"),
+]

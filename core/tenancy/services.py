@@ -33,6 +33,16 @@ def studio_create(*, name: str, owner_email: str, owner_password: str | None) ->
     return studio, user
 
 
+def studio_rename(*, studio: Studio, name: str) -> Studio:
+    """The studio's shown name (its slug, used by X-Studio, stays)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("A studio needs a name.")
+    studio.name = name[:120]
+    studio.save(update_fields=["name"])
+    return studio
+
+
 def membership_add(*, studio: Studio, email: str, password: str | None, role: str) -> Membership:
     service_address_refuse(email)
     user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(email=email, password=password)

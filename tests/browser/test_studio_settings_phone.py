@@ -20,6 +20,8 @@ def test_owner_manages_keys_and_webhooks_on_a_phone(new_page, shot):
     page.goto("/login/")
     login(page, "ana@lumen.example", "pw-ana-123")
 
+    page.get_by_role("link", name="Studio", exact=True).click()  # the studio's pages: settings, team, webhooks, keys
+    _fits(page)
     page.get_by_role("link", name="API keys").click()
     expect(page.get_by_text("Lightroom plug-in for the second shooter")).to_be_visible()
     _fits(page)

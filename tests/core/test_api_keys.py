@@ -27,7 +27,8 @@ from tests.factories import MembershipFactory
 
 SCOPES = ("read", "upload", "full")
 UPLOAD_KEY_WRITES = {("POST", "api:event-list"), ("POST", "api:event-photos")}
-NO_KEY_ROUTES = {"api:studio-api-keys", "api:studio-api-key-detail", "api:auth-token-rotate"}
+NO_KEY_ROUTES = {"api:studio-api-keys", "api:studio-api-key-detail", "api:auth-token-rotate",
+                 "api:studio-members", "api:studio-member-detail"}  # keys never manage people
 ADMIN_NAMESPACE = "admin"  # Django's admin: staff sessions only, none of our routes
 PLACEHOLDERS = {"id": 987654321, "string": "no-such-thing", "uuid": uuid.UUID(int=7), "path": "x", "slug": "x"}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")

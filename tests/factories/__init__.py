@@ -18,6 +18,15 @@ def client_for(user) -> APIClient:
     return client
 
 
+def page_client(user):
+    """A browser-like client signed in as `user` (session cookie), for the server-rendered pages."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def jpeg_bytes(width: int = 64, height: int = 48, color=(200, 120, 40), exif=None) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), color).save(out, "JPEG", quality=90, **({"exif": exif} if exif else {}))

@@ -16,7 +16,8 @@ def alice_browser(client, alice):
 
 
 def test_create_shows_the_key_once_and_it_works(alice_browser, studio_a):
-    assert b"API keys</a>" in alice_browser.get("/").content  # the nav links here for an owner
+    assert b'href="/studio/settings/">Studio</a>' in alice_browser.get("/").content  # an owner's way to the studio's pages
+    assert b"API keys</a>" in alice_browser.get("/studio/settings/").content
     response = alice_browser.post(PAGE, {"name": "Uploader PC", "scope": "upload"})
     assert response.status_code == 201
     key = re.search(r'data-role="key-value">(vk_[^<]+)</code>', response.content.decode()).group(1)
@@ -37,7 +38,7 @@ def test_revoke_from_the_page_stops_the_key(alice_browser, studio_a, alice):
 def test_members_and_other_studios_are_turned_away(client, bob, charlie, studio_a, alice):
     api_key, secret = new_key(studio_a, "full", by=alice)
     client.force_login(bob)
-    assert b"API keys</a>" not in client.get("/").content
+    assert b"/studio/settings/" not in client.get("/").content and b"API keys</a>" not in client.get("/studio/team/").content
     assert client.get(PAGE).status_code == 403
     assert client.post(PAGE, {"name": "x", "scope": "full"}).status_code == 403
     client.force_login(charlie)

@@ -14,6 +14,10 @@ from visage.settings.keys import local_master_keys, local_secret_key  # noqa: E4
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# `make run` serves static files from the source folders without collectstatic, with or without DEBUG
+# (runserver's own static handler works only under DEBUG): WhiteNoise finds them where they are.
+WHITENOISE_USE_FINDERS = True
+
 # The embedded default keeps its database, objects and broker folders here; the filesystem
 # broker needs its folders before the first message is sent.
 VAR_DIR.mkdir(parents=True, exist_ok=True)

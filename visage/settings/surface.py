@@ -293,6 +293,10 @@ class Api(Area):
     login_failures_per_account: Rate = (10, 900)
     login_known_client_days: int = 30
     login_failures_per_client: Rate = (50, 900)
+    # "Forgot password?" (core.password_resets): reset e-mails per address (over it: the same answer, no
+    # mail) and requests per client address (over it: "wait and try again").
+    password_resets_per_address: Rate = (3, 3600)
+    password_resets_per_client: Rate = (10, 3600)
 
 
 class Logs(Area):
@@ -326,8 +330,10 @@ TEST_MASTER_KEYS = "test1:" + "dGVzdC1tYXN0ZXIta2V5LXZpc2FnZS0zMi1ieXRlcyE="
 # Where an environment's default differs from the field's (by variable name; callables are made per load).
 PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
     "base": {},
-    # Webhooks to a receiver on this machine or the LAN are how one tries them locally.
-    "local": {"DJANGO_DEBUG": True, "VISAGE_WEBHOOKS_ALLOW_PRIVATE": True},
+    # Webhooks to a receiver on this machine or the LAN are how one tries them locally. No debug pages:
+    # a small studio runs `make run` as it is, so its users see the product's error pages unless a
+    # developer sets DJANGO_DEBUG=true.
+    "local": {"VISAGE_WEBHOOKS_ALLOW_PRIVATE": True},
     # Fixed test keys (never used outside tests); webhook tests deliver to a server on loopback.
     "test": {"DJANGO_SECRET_KEY": "test-only-secret-key-not-for-any-install", "VISAGE_MASTER_KEYS": TEST_MASTER_KEYS,
              "VISAGE_WEBHOOKS_ALLOW_PRIVATE": True, "CELERY_TASK_ALWAYS_EAGER": True,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from sharing import pin_limits, selectors
 from sharing.notify.subscriptions import notify_opted_in_count, notify_policy_get, notify_policy_set
 from sharing.services.links import share_link_unlock
+from sharing.selectors import studio_policy_get
 from web.views.common import event_page, event_tabs, permissions
 
 
@@ -19,6 +20,7 @@ def sharing(request, access):
     return render(request, "web/sharing.html", {
         "event": access.event, "access": access, "can": permissions(access), "tabs": event_tabs(access, "sharing"),
         "pin_locks": _pin_locks(access.event),
+        "link_defaults": studio_policy_get(studio=access.event.studio),  # a new link's starting values
         "notify": {"enabled": notify_policy_get(event=access.event).enabled,
                    "opted_in": notify_opted_in_count(event=access.event)},
     })

@@ -41,3 +41,19 @@ export async function api(url, { method = 'GET', json, body } = {}) {
   }
   return data;
 }
+
+// An API error as a person reads it on a form: field errors named by the field's label ("Maximum
+// guests: …"), never by the API's field name ("max_uses: …").
+export function formErrorText(failure, form) {
+  const details = failure?.body?.error?.details;
+  if (!details || typeof details !== 'object' || Array.isArray(details)) return failure.message;
+  const lines = [];
+  for (const [name, errors] of Object.entries(details)) {
+    const text = [].concat(errors).map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join(' ');
+    const field = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    const label = field && (field.labels?.[0] || form.querySelector(`label[for="${CSS.escape(field.id)}"]`));
+    const shown = label ? label.textContent.replace(/\(optional\)/, '').trim() : '';
+    lines.push(name === 'non_field_errors' || !shown ? text : `${shown}: ${text}`);
+  }
+  return lines.join(' ') || failure.message;
+}

@@ -1,5 +1,5 @@
 // The event's sharing page: create share links, list them with QR/card/revoke, manage organizers.
-import { api } from './api.js';
+import { api, formErrorText } from './api.js';
 import { confirmDialog, copyText, formatWhen } from './dialogs.js';
 import { el, plural, toast } from './ui.js';
 
@@ -109,7 +109,7 @@ async function createLink(event) {
     $('person-field').hidden = true;
     await loadLinks();
   } catch (failure) {
-    error.textContent = failure.message;
+    error.textContent = formErrorText(failure, form);
     error.hidden = false;
   }
 }
