@@ -1,5 +1,5 @@
 """The studio gallery in Chromium at 390 and 1440 px: sort and full names, face-aware square tiles,
-multi-select with Shift, bulk hide with a count that follows the filter, a zip of the selected
+multi-select with Shift, a share link for the selection, bulk hide with a count that follows the filter, a zip of the selected
 originals byte for byte, and the slideshow (keys, pause, swipe on a phone); axe-core on the page."""
 import io
 import re
@@ -13,6 +13,7 @@ from core.tenancy.services import studio_create
 from events import services as event_services
 from events.models import Photo
 from recognition.ingest.worker import ingest_run_task
+from sharing.models import ShareLink
 from tests.browser.guest_steps import serious_violations, swipe, tall_photo
 from tests.browser.helpers import BBT, login, ready
 
@@ -68,6 +69,16 @@ def test_bulk_hide_and_download_selected(gallery_event, new_page, shot, size):
     expect(bulk.locator("[data-role=bulk-count]")).to_have_text("3 photos selected")
     shot(page, f"gallery-selected-{size}")
     assert serious_violations(page) == []
+
+    # Share the selection: a link limited to these photos, its URL shown once to copy.
+    bulk.get_by_role("button", name="Share").click()
+    dialog = page.locator("dialog.share-selected")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Link")).to_have_value(re.compile(r"^http://.+/s/[\w-]{20,}$"))
+    link = ShareLink.objects.get(event=event)
+    assert link.scope == "photos" and link.photos.count() == 3
+    assert not (set(link.photos.values_list("original_filename", flat=True)) - set(originals))
+    dialog.get_by_role("button", name="Close").click()
 
     bulk.get_by_role("button", name="Hide", exact=True).click()
     expect(tiles.locator(".photo__flag:visible")).to_have_count(3)

@@ -1,5 +1,6 @@
 // Multi-select in the gallery: a checkbox per tile (a real one: Tab and Space work), Shift for a
 // range, and a bar of bulk actions: hide, unhide, download a zip of the originals.
+import { api } from './api.js';
 import { plural, toast } from './ui.js';
 
 export class GallerySelection {
@@ -16,6 +17,39 @@ export class GallerySelection {
     if (hide) hide.addEventListener('click', () => gallery.setHidden([...this.ids], true));
     const unhide = this.$('bulk-unhide');
     if (unhide) unhide.addEventListener('click', () => gallery.setHidden([...this.ids], false));
+    const share = this.$('bulk-share');
+    if (share) share.addEventListener('click', () => this.share());
+    this.shareDialog = document.getElementById('share-selected');
+    const within = (role) => this.shareDialog.querySelector(`[data-role="${role}"]`);
+    within('share-close').addEventListener('click', () => this.shareDialog.close());
+    within('share-copy').addEventListener('click', async () => {
+      const field = within('share-url');
+      field.select();
+      try {
+        await navigator.clipboard.writeText(field.value);
+        toast('Link copied');
+      } catch (error) {
+        toast('Select the link and copy it', { bad: true });
+      }
+    });
+  }
+
+  // A share link limited to the selection (scope "photos"); its token is shown once, here.
+  async share() {
+    const ids = [...this.ids];
+    const button = this.$('bulk-share');
+    button.disabled = true;
+    try {
+      const link = await api(this.section.dataset.shareUrl, { method: 'POST', json: {
+        scope: 'photos', photo_ids: ids, label: `${plural(ids.length, 'selected photo')}` } });
+      this.shareDialog.querySelector('[data-role="share-title"]').textContent = `Share link for ${plural(ids.length, 'photo')}`;
+      this.shareDialog.querySelector('[data-role="share-url"]').value = link.url;
+      this.shareDialog.showModal();
+    } catch (error) {
+      toast(`Could not make a link: ${error.message}`, { bad: true });
+    } finally {
+      button.disabled = false;
+    }
   }
 
   has(id) {
