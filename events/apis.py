@@ -158,7 +158,7 @@ class EventDetailApi(EventApi):
 
 
 class PhotoListUploadApi(EventApi):
-    pagination_class = PageNumberPagination
+    pagination_class = GalleryPagination
     parser_classes = [MultiPartParser]
     required_by_method = {"POST": "upload"}
 
@@ -172,7 +172,7 @@ class PhotoListUploadApi(EventApi):
     def get(self, request, event_id: int):
         query = PhotoListQuery(data=request.query_params.dict())  # a plain dict: a missing boolean stays "any"
         query.is_valid(raise_exception=True)
-        paginator = GalleryPagination()
+        paginator = self.pagination_class()
         photos = selectors.photo_list(event=self.event, query=selectors.PhotoQuery(**query.photo_query()))
         page = paginator.paginate_queryset(photos, request, view=self)
         focus = photos_focus(page)
