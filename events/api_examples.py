@@ -11,7 +11,7 @@ PHOTO = {"id": 1042, "event": 7, "original_filename": "IMG_0001.JPG",
          "taken_at": "2026-06-20T15:02:11Z", "hidden": False, "state": "done", "failure_reason": "",
          "created_at": "2026-06-21T09:15:40Z", "processed_at": "2026-06-21T09:16:02Z",
          "original_url": "/api/v1/photos/1042/original", "preview_url": "/api/v1/photos/1042/preview",
-         "thumbnail_url": "/api/v1/photos/1042/thumbnail"}
+         "thumbnail_url": "/api/v1/photos/1042/thumbnail", "focus": {"x": 50.0, "y": 18.4}}
 
 
 def page(item: dict, path: str) -> dict:
@@ -28,7 +28,12 @@ EVENT_UPDATE = [OpenApiExample("Rename", value={"name": "Anna & Ben — wedding"
                 OpenApiExample("Updated", value={**EVENT, "name": "Anna & Ben — wedding"}, response_only=True)]
 EVENT_DELETE = [OpenApiExample("Not yours or gone", status_codes=["404"], response_only=True,
                                value={"error": {"code": "not_found", "message": "Not found.", "details": None}})]
-PHOTO_LIST = [OpenApiExample("A page of photos", value=page(PHOTO, "/api/v1/events/7/photos/"), response_only=True)]
+PHOTO_LIST = [OpenApiExample("A page of photos", value=page(PHOTO, "/api/v1/events/7/photos/"), response_only=True),
+              OpenApiExample("Failed photos (?state=failed)", response_only=True, value={
+                  "count": 1, "next": None, "previous": None, "results": [{
+                      **PHOTO, "id": 1077, "original_filename": "IMG_0036.JPG", "state": "failed",
+                      "failure_reason": "IMG_0036.JPG: the file ends early (truncated JPEG)", "preview_url": None,
+                      "thumbnail_url": None, "focus": {"x": 50.0, "y": 50.0}}]})]
 PHOTO_UPLOAD = [
     OpenApiExample("One stored, one duplicate", status_codes=["201"], response_only=True, value={
         "created": 1, "duplicate": 1, "rejected": 0, "results": [

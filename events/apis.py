@@ -1,5 +1,7 @@
 """REST endpoints for events and photos: parse, call one service or selector, serialize."""
-from django.urls import reverse
+import functools
+
+from django.urls import get_script_prefix, reverse
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
@@ -12,6 +14,8 @@ from core.schema import ERROR_SCHEMA, errors
 from events import api_examples as ex
 from events import selectors, services
 from events.counters import events_counters
+from events.gallery_facets import photos_focus
+from events.gallery_query import GalleryPagination, PhotoListQuery
 from core.downloads import derivative_response, original_response
 from events.models import Event, Photo, PhotoSource
 from core.api import StudioApi
@@ -31,27 +35,49 @@ class EventOutputSerializer(serializers.ModelSerializer):
         return batch[event.id] if batch is not None else selectors.event_counters(event=event)
 
 
+_ID_SLOT = 987654321987  # reversed once per route and script prefix, then filled in: reverse() per photo
+# was a fifth of a gallery page's server time (3 URLs × 50 photos), measured by scripts/bench_gallery_page.py
+
+
+@functools.cache
+def _photo_url_pattern(name: str, prefix: str) -> str:
+    return reverse(name, args=[_ID_SLOT])
+
+
+def photo_url(name: str, photo_id: int) -> str:
+    return _photo_url_pattern(name, get_script_prefix()).replace(str(_ID_SLOT), str(int(photo_id)))
+
+
 class PhotoOutputSerializer(serializers.ModelSerializer):
     original_url = serializers.SerializerMethodField()
     preview_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
+    focus = serializers.SerializerMethodField(help_text="Where a square crop of the thumbnail should look, as "
+                                              "percentages for CSS `object-position`: centred on the photo's faces "
+                                              "(from their stored boxes), `{x: 50, y: 50}` without faces.")
 
     class Meta:
         model = Photo
         fields = [
             "id", "event", "original_filename", "sha256", "size", "content_type", "width", "height",
             "orientation", "taken_at", "hidden", "state", "failure_reason", "source", "created_at", "processed_at",
-            "original_url", "preview_url", "thumbnail_url",
+            "original_url", "preview_url", "thumbnail_url", "focus",
         ]
 
     def get_original_url(self, photo: Photo) -> str:
-        return reverse("api:photo-original", args=[photo.id])
+        return photo_url("api:photo-original", photo.id)
 
     def get_preview_url(self, photo: Photo) -> str | None:
-        return reverse("api:photo-preview", args=[photo.id]) if photo.preview_key else None
+        return photo_url("api:photo-preview", photo.id) if photo.preview_key else None
 
     def get_thumbnail_url(self, photo: Photo) -> str | None:
-        return reverse("api:photo-thumbnail", args=[photo.id]) if photo.thumbnail_key else None
+        return photo_url("api:photo-thumbnail", photo.id) if photo.thumbnail_key else None
+
+    def get_focus(self, photo: Photo) -> dict[str, float]:
+        """From the `focus` context (a page's, one query) or, for one photo, on the spot."""
+        batch = self.context.get("focus")
+        x, y = batch[photo.id] if batch is not None and photo.id in batch else photos_focus([photo])[photo.id]
+        return {"x": x, "y": y}
 
 
 class UploadResultSerializer(serializers.Serializer):
@@ -132,17 +158,25 @@ class EventDetailApi(EventApi):
 
 
 class PhotoListUploadApi(EventApi):
-    pagination_class = PageNumberPagination
+    pagination_class = GalleryPagination
     parser_classes = [MultiPartParser]
     required_by_method = {"POST": "upload"}
 
     @extend_schema(operation_id="photos_list", summary="List an event's photos", responses=PhotoOutputSerializer(many=True),
-                   examples=ex.PHOTO_LIST, description="The event's photos in upload order, 50 a page, each with "
-                   "its processing `state` (queued, processing, done, failed) and its file URLs.")
+                   parameters=[PhotoListQuery], examples=ex.PHOTO_LIST,
+                   description="The event's photos, 50 a page (`page_size` up to 200), each with its processing "
+                   "`state` (queued, processing, done, failed; a failed one says why in `failure_reason`), its file "
+                   "URLs and its thumbnail `focus`. Sorted by capture time (EXIF; photos without one come after, in "
+                   "upload order) or by upload order; filtered by `hidden`, `state`, `person` (photos that person is "
+                   "in) and `faces` (`none`: processed, no face found). `count` is the number that match the filters.")
     def get(self, request, event_id: int):
+        query = PhotoListQuery(data=request.query_params.dict())  # a plain dict: a missing boolean stays "any"
+        query.is_valid(raise_exception=True)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.photo_list(event=self.event), request, view=self)
-        return paginator.get_paginated_response(PhotoOutputSerializer(page, many=True).data)
+        photos = selectors.photo_list(event=self.event, query=selectors.PhotoQuery(**query.photo_query()))
+        page = paginator.paginate_queryset(photos, request, view=self)
+        focus = photos_focus(page)
+        return paginator.get_paginated_response(PhotoOutputSerializer(page, many=True, context={"focus": focus}).data)
 
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},

@@ -51,6 +51,15 @@ def photo_set_hidden(*, photo: Photo, hidden: bool) -> Photo:
     return photo
 
 
+def photos_set_hidden(*, event: Event, photo_ids: list[int], hidden: bool) -> list[int]:
+    """Hide (or show) several of the event's photos at once; ids of other events are ignored.
+    Returns the ids that are now in the asked state."""
+    ids = list(Photo.objects.filter(event=event, id__in=photo_ids).order_by("id").values_list("id", flat=True))
+    Photo.objects.filter(id__in=ids).exclude(hidden=hidden).update(hidden=hidden)
+    _search_changed(event.id)
+    return ids
+
+
 def event_delete(*, event: Event) -> None:
     """Crypto-shred the embeddings (data key first), then the stored objects, then the rows."""
     event_deleting.send(EventDeleting(studio_id=event.studio_id, event_id=event.id))  # the key shredder (required)

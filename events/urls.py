@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import apis, live_apis
+from events import apis, gallery_apis, live_apis
 from core import converters  # noqa: F401  (registers <id:…>)
 
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("photos/<id:photo_id>/original", apis.PhotoOriginalApi.as_view(), name="photo-original"),
     path("photos/<id:photo_id>/preview", apis.PhotoDerivativeApi.as_view(kind="preview"), name="photo-preview"),
     path("photos/<id:photo_id>/thumbnail", apis.PhotoDerivativeApi.as_view(kind="thumbnail"), name="photo-thumbnail"),
+    # gallery
+    path("events/<id:event_id>/photos/hide/", gallery_apis.PhotoBulkHideApi.as_view(), name="event-photos-hide"),
+    path("events/<id:event_id>/photos/download/", gallery_apis.PhotoSelectionZipApi.as_view(), name="event-photos-download"),
 ]

@@ -18,6 +18,8 @@ LINK_CREATE = [
     OpenApiExample("Selfie link with a PIN", request_only=True, value={
         "scope": "selfie", "label": "Tables", "expires_at": "2026-09-20T00:00:00Z", "pin": "4821",
         "allow_download": "originals"}),
+    OpenApiExample("Selected photos (the gallery's Share)", request_only=True, value={
+        "scope": "photos", "photo_ids": [1042, 1043, 1050], "label": "3 selected photos"}),
     OpenApiExample("Created (the token is shown only now)", status_codes=["201"], response_only=True, value={
         **LINK, "use_count": 0, "search_count": 0, "last_used_at": None,
         "token": "q3Vh1c0dS9Wm2nXo7Lr4YpTz", "url": "https://visage.example/s/q3Vh1c0dS9Wm2nXo7Lr4YpTz"}),

@@ -139,6 +139,8 @@ class ShareLinkListCreateApi(EventApi):
         # Absent: the studio's share-link defaults (studio settings), else originals and no watermark.
         allow_download = DownloadField(required=False)
         watermark = serializers.BooleanField(required=False)
+        photo_ids = serializers.ListField(child=IdField(), required=False, max_length=5000,
+                                          help_text="For scope `photos`: the photos of this event the link shows.")
 
     @extend_schema(operation_id="share_links_list", summary="List an event's share links",
                    responses=ShareLinkOutputSerializer(many=True), examples=ex.LINK_LIST,
@@ -153,7 +155,8 @@ class ShareLinkListCreateApi(EventApi):
 
     @extend_schema(operation_id="share_links_create", summary="Create a share link", request=InputSerializer,
                    responses={201: ShareLinkCreatedSerializer}, examples=ex.LINK_CREATE,
-                   description="A guest link for the whole event (`event`), one person (`person`) or selfie search "
+                   description="A guest link for the whole event (`event`), one person (`person`), selected "
+                   "photos (`photos`, with `photo_ids`: the studio gallery's \"Share\") or selfie search "
                    "(`selfie`), with optional expiry, PIN, use limit and download rule; what is left out comes from the "
                    "studio's share-link defaults (`/api/v1/studio/settings/`). The answer carries the "
                    "`token` and `url` once: store them, only a hash is kept.")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from events.models import Event
+from events.models import Event, Photo
 from recognition.models import Person
 from core.tenancy.models import Studio
 
@@ -20,6 +20,12 @@ class Scope(models.TextChoices):
     SELFIE = "selfie", "Only the photos the guest is in (selfie search)"
     PERSON = "person", "One person's album"
     EVENT = "event", "The whole gallery"
+    PHOTOS = "photos", "Selected photos"
+
+
+# Links whose photos the studio chose (a person's album, a selection): a selfie search only finds
+# photos inside them, and there are no new photos to tell a guest about.
+FIXED_ALBUMS = frozenset({Scope.PERSON, Scope.PHOTOS})
 
 
 class Download(models.TextChoices):
@@ -43,6 +49,8 @@ class ShareLink(models.Model):
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.SELFIE)
     # SET_NULL: a person merged away or deleted leaves a link that shows nothing (never someone else).
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A "photos" link shows these and nothing else (hidden ones stay hidden; a deleted photo drops out).
+    photos = models.ManyToManyField(Photo, blank=True, related_name="+", help_text="The selection a photos link shows.")
     token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token; the token is shown once.")
     code = models.CharField(max_length=16, unique=True, help_text="Short code for typing; grants what the link grants.")
     pin_hash = models.CharField(max_length=128, blank=True, help_text="Django password hash of the PIN; empty: no PIN.")

@@ -9,7 +9,7 @@ from events.models import Event, EventOrganizer, Photo
 from recognition.ml.calibration import confidence_band
 from recognition.models import Person
 from sharing.models import (
-    EventRemovalPolicy, GuestSession, RemovalRequest, RemovalState, Scope, ShareLink, StudioPolicy, session_secret_hash,
+    FIXED_ALBUMS, EventRemovalPolicy, GuestSession, RemovalRequest, RemovalState, Scope, ShareLink, StudioPolicy, session_secret_hash,
 )
 from core.tenancy.models import Studio
 
@@ -80,6 +80,8 @@ def album(*, link: ShareLink, session: GuestSession | None = None) -> QuerySet[P
         if hidden:
             photos = photos.exclude(faces__id__in=hidden)
         return photos.distinct().order_by("taken_at", "id")
+    if link.scope == Scope.PHOTOS:
+        return _shown(link).filter(id__in=link.photos.values("id")).order_by("taken_at", "id")
     return Photo.objects.none()
 
 
@@ -111,7 +113,7 @@ def guest_photo_list(*, session: GuestSession) -> list[GuestPhoto]:
         return [GuestPhoto(photo, None) for photo in album(link=link, session=session)]
     confidence = {photo_id: conf for photo_id, _face, conf in session.matches}
     photos = {photo.id: photo for photo in _shown(link).filter(id__in=list(confidence))}
-    if link.scope == Scope.PERSON:
+    if link.scope in FIXED_ALBUMS:
         in_album = album_photo_ids(link=link, session=session)  # once, not once per photo
         photos = {pid: photo for pid, photo in photos.items() if pid in in_album}
     return [GuestPhoto(photos[pid], conf) for pid, conf in confidence.items() if pid in photos]

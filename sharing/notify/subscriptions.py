@@ -27,7 +27,7 @@ from sharing.errors import (
     NotifyAddressInvalid, NotifyConsentMissing, NotifyPhoneInvalid, NotifySearchFirst, NotifyUnavailable,
 )
 from sharing.models import (
-    DEFAULT_RETENTION_DAYS, EventNotifyPolicy, GuestSession, NotifyChannel, NotifyMedium, NotifySubscription, Scope,
+    DEFAULT_RETENTION_DAYS, FIXED_ALBUMS, EventNotifyPolicy, GuestSession, NotifyChannel, NotifyMedium, NotifySubscription,
     StudioPolicy,
 )
 from sharing.notify import sealing
@@ -40,7 +40,7 @@ def notify_offered(*, session: GuestSession) -> bool:
     link finds photos by selfie (a person link's album is fixed by the studio: nothing to look for)."""
     link, now = session.link, timezone.now()
     # Past retention nothing may be kept (and sealing an offer would create a new event key).
-    return (link.scope != Scope.PERSON and notify_policy_get(event=link.event).enabled
+    return (link.scope not in FIXED_ALBUMS and notify_policy_get(event=link.event).enabled
             and notify_window_end(event=link.event, now=now) > now)
 
 

@@ -17,7 +17,7 @@ from recognition.services.calibration import EmbedderMismatch, event_pipeline
 from sharing import conf, ratelimit
 from sharing.clients import Client
 from sharing.errors import SelfieRejected, interpolated
-from sharing.models import GuestSession, Scope, ShareLink
+from sharing.models import FIXED_ALBUMS, GuestSession, ShareLink
 from sharing.selectors import album_photo_ids, faces_hidden_for
 from sharing.uploads import upload_sha256
 from sharing.services.access import guest_use_claim
@@ -131,7 +131,7 @@ def guest_search(*, session: GuestSession, selfie, face: int | None = None) -> S
     guest_use_claim(session=session)  # "maximum guests" counts guests who searched, not who opened
     # Faces this device asked to forget stay hidden from it until the studio decides.
     hits = event_search(event=link.event, embedding=query.embedding, exclude_face_ids=faces_hidden_for(session=session))
-    if link.scope == Scope.PERSON:
+    if link.scope in FIXED_ALBUMS:  # a selfie finds photos only inside the studio's choice
         album = album_photo_ids(link=link, session=session)
         hits = [hit for hit in hits if hit.photo_id in album]
     session.matches = [[hit.photo_id, hit.face_id, round(hit.confidence, 1)] for hit in hits]

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import InvalidRequest
-from events.models import Event
+from events.models import Event, Photo
 from core.storage import event_prefix, object_storage
 from recognition.models import Person
 from sharing import codes, pin_limits
@@ -61,17 +61,21 @@ def qr_key(link: ShareLink, fmt: str) -> str:
 def share_link_create(
     *, event: Event, user: User | None, base_url: str, scope: str = Scope.SELFIE, person: Person | None = None,
     label: str = "", expires_at: datetime | None = None, max_uses: int | None = None, pin: str = "",
-    download: str = Download.ORIGINALS, watermark: bool = False,
+    download: str = Download.ORIGINALS, watermark: bool = False, photo_ids: list[int] | None = None,
 ) -> CreatedLink:
     _check_scope(event=event, scope=scope, person=person)
+    photos = _selected_photos(event=event, scope=scope, photo_ids=photo_ids)
     _check_expiry(expires_at)
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    link = _insert_with_unique_code(
-        studio_id=event.studio_id, event=event, created_by=user, label=label, scope=scope,
-        person=person if scope == Scope.PERSON else None, token_hash=token_hash(token),
-        pin_hash=make_password(pin) if pin else "", expires_at=expires_at, max_uses=max_uses,
-        download=download, watermark=watermark,
-    )
+    with transaction.atomic():  # a photos link never exists without its selection
+        link = _insert_with_unique_code(
+            studio_id=event.studio_id, event=event, created_by=user, label=label, scope=scope,
+            person=person if scope == Scope.PERSON else None, token_hash=token_hash(token),
+            pin_hash=make_password(pin) if pin else "", expires_at=expires_at, max_uses=max_uses,
+            download=download, watermark=watermark,
+        )
+        if photos:
+            link.photos.set(photos)
     url = link_url(base_url=base_url, key=token)
     _store(qr_key(link, "png"), codes.qr_png(url))
     _store(qr_key(link, "svg"), codes.qr_svg(url))
@@ -136,6 +140,19 @@ def _check_scope(*, event: Event, scope: str, person: Person | None) -> None:
         raise ShareLinkInvalid("A person link needs a person of this event.")
     if scope != Scope.PERSON and person is not None:
         raise ShareLinkInvalid("Only person links take a person.")
+
+
+def _selected_photos(*, event: Event, scope: str, photo_ids: list[int] | None) -> list[int]:
+    """A photos link's selection: one or more of this event's photos (another event's id is refused)."""
+    wanted = set(photo_ids or [])
+    if scope != Scope.PHOTOS:
+        if wanted:
+            raise ShareLinkInvalid("Only photos links take photo_ids.")
+        return []
+    found = list(Photo.objects.filter(event=event, id__in=wanted).values_list("id", flat=True))
+    if not wanted or len(found) != len(wanted):
+        raise ShareLinkInvalid("A photos link needs one or more photos of this event.")
+    return found
 
 
 def _check_expiry(expires_at: datetime | None) -> None:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 from core.access import membership_can
 from events.conf import uploads as uploads_config
 from events import selectors, services
+from web.gallery import gallery_people
 from web.forms import EventForm
 from web.views.camera import camera_card
 from web.views.common import event_page, event_tabs, permissions, studio_page
@@ -22,6 +23,7 @@ def event_detail(request, access):
         "tabs": event_tabs(access, "photos"),
         "upload": _upload_tuning(),
         "camera": camera_card(request, access),
+        "gallery_people": gallery_people(event=access.event),
     })
 
 

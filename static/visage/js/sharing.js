@@ -5,7 +5,7 @@ import { el, plural, toast } from './ui.js';
 
 const root = document.getElementById('sharing-page');
 const $ = (role, scope = document) => scope.querySelector(`[data-role="${role}"]`);
-const SCOPES = { selfie: 'Selfie search', person: 'Person album', event: 'Whole gallery' };
+const SCOPES = { selfie: 'Selfie search', person: 'Person album', event: 'Whole gallery', photos: 'Selected photos' };
 const STATES = { active: ['Active', 'badge--ok'], revoked: ['Revoked', 'badge--bad'], expired: ['Expired', 'badge--warn'], exhausted: ['All uses taken', 'badge--warn'] };
 const DOWNLOADS = { originals: 'Originals', previews: 'Previews only', none: 'No downloads' };
 
