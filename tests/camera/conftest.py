@@ -14,6 +14,7 @@ from cryptography.x509.oid import NameOID
 from camera.conf import ftp_config
 from camera.ftp.server import build_server
 from camera.services import camera_password_rotate
+from core.storage import object_storage
 from events.services import event_create
 
 
@@ -86,3 +87,17 @@ def self_signed(tmp_path):
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
     return str(cert_path), str(key_path)
+
+
+def stored_objects() -> list[str]:
+    """Every object in originals storage (an upload cut off must leave none)."""
+    storage = object_storage()
+    found, folders = [], [""]
+    while folders:
+        folder = folders.pop()
+        if not storage.exists(folder or "."):
+            continue
+        subfolders, files = storage.listdir(folder or ".")
+        found += [f"{folder}/{name}" for name in files]
+        folders += [f"{folder}/{name}".lstrip("/") for name in subfolders]
+    return found
