@@ -3,7 +3,11 @@ database is really committed (transactional tests), so the server's threads see 
 import datetime
 import ftplib
 import ipaddress
+import socket
+import ssl
+import struct
 import threading
+import time
 
 import pytest
 from cryptography import x509
@@ -101,3 +105,17 @@ def stored_objects() -> list[str]:
         found += [f"{folder}/{name}" for name in files]
         folders += [f"{folder}/{name}".lstrip("/") for name in subfolders]
     return found
+
+
+def drop_mid_upload(ftp: ftplib.FTP, name: str, sent: bytes, *, tls: bool = False) -> ftplib.Error:
+    """STOR `name`, send `sent`, then the line drops: a TCP reset, not an orderly end of file (nor,
+    over TLS, a close_notify). The server's answer on the control connection (an error) is returned."""
+    data_socket = ftp.transfercmd(f"STOR {name}")
+    assert isinstance(data_socket, ssl.SSLSocket) == tls  # PROT P: the data connection is TLS too
+    data_socket.sendall(sent)
+    time.sleep(0.3)
+    data_socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    data_socket.close()
+    with pytest.raises(ftplib.Error) as aborted:
+        ftp.voidresp()
+    return aborted.value

@@ -4,7 +4,6 @@ an FTP error with the reason and leaves nothing stored."""
 import ftplib
 import io
 import socket
-import struct
 import time
 
 import pytest
@@ -13,7 +12,7 @@ from camera.services import camera_upload_switch
 from events.models import Photo, PhotoSource, PhotoState, UploadRejection
 from recognition.models import Face
 from tests.abuse.conftest import WEBP_BOMB_177MP
-from tests.camera.conftest import connect, stored_objects
+from tests.camera.conftest import connect, drop_mid_upload, stored_objects
 from tests.factories import FACES_DIR, client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,16 +91,7 @@ def test_an_interrupted_upload_is_never_stored_and_resumes_with_rest(ftp_server,
     data = GROUP.read_bytes()
     half = len(data) // 2
     ftp = connect(ftp_server, *camera)
-    ftp.voidcmd("TYPE I")
-    data_socket = ftp.transfercmd("STOR party.jpg")
-    data_socket.sendall(data[:half])
-    time.sleep(0.3)
-    # The line drops: a reset, not an orderly end of file.
-    data_socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    data_socket.close()
-    with pytest.raises(ftplib.Error) as aborted:
-        ftp.voidresp()
-    assert str(aborted.value).startswith("426")
+    assert str(drop_mid_upload(ftp, "party.jpg", data[:half])).startswith("426")
     ftp.close()
     assert not Photo.objects.exists() and not UploadRejection.objects.exists() and not stored_objects()
 
@@ -160,13 +150,7 @@ def test_camera_upload_turned_off_refuses_logins_and_uploads_in_progress(ftp_ser
 def test_a_rest_past_what_arrived_is_refused_and_the_resume_stays_possible(ftp_server, camera, wedding):
     data = GROUP.read_bytes()
     ftp = connect(ftp_server, *camera)
-    data_socket = ftp.transfercmd("STOR party.jpg")
-    data_socket.sendall(data[:40_000])
-    time.sleep(0.3)
-    data_socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    data_socket.close()
-    with pytest.raises(ftplib.Error):
-        ftp.voidresp()
+    drop_mid_upload(ftp, "party.jpg", data[:40_000])
     received = ftp.size("party.jpg")
     with pytest.raises(ftplib.error_perm) as refused:
         ftp.storbinary("STOR party.jpg", io.BytesIO(data[received + 10:]), rest=received + 10)

@@ -4,15 +4,12 @@ byte-identical to what the camera holds (the plain-FTP version is in test_ftp_up
 import ftplib
 import hashlib
 import io
-import socket
 import ssl
-import struct
-import time
 
 import pytest
 
 from events.models import Photo, PhotoSource, UploadRejection
-from tests.camera.conftest import stored_objects
+from tests.camera.conftest import drop_mid_upload, stored_objects
 from tests.factories import FACES_DIR, client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,16 +34,8 @@ def test_an_ftps_upload_cut_off_stores_nothing_and_resumes_over_tls_once(start_f
     data = GROUP.read_bytes()
     half = len(data) // 2
     ftp = connect_tls(server, *camera, cert)
-    data_socket = ftp.transfercmd("STOR party.jpg")
-    assert isinstance(data_socket, ssl.SSLSocket)  # PROT P: the photo itself travels encrypted
-    data_socket.sendall(data[:half])
-    time.sleep(0.3)
-    # The line drops: a TCP reset, no TLS close_notify, no orderly end of file.
-    data_socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    data_socket.close()
-    with pytest.raises(ftplib.Error) as aborted:
-        ftp.voidresp()
-    assert str(aborted.value).startswith("426 Connection lost after")
+    # PROT P: the photo travels encrypted; the line drops with no TLS close_notify.
+    assert str(drop_mid_upload(ftp, "party.jpg", data[:half], tls=True)).startswith("426 Connection lost after")
     ftp.close()
     assert not Photo.objects.exists() and not UploadRejection.objects.exists() and not stored_objects()
 
