@@ -282,6 +282,9 @@ class Notify(Area):
     notify_send_tries: int = 5  # sending tries before a message ends failed
     notify_sweep_seconds: int = 60  # beat sending held-back and retried messages
     notify_optins_per_client: Rate = (10, 3600)  # opt-ins per link from one address
+    # Channels whose URL names the server (json://, form://, xml://, SMSEagle, Signal): private,
+    # loopback and link-local hosts refused (SSRF, core.netsafety), as for webhooks.
+    notify_channels_allow_private: bool = False
 
 
 class Api(Area):
@@ -329,11 +332,12 @@ TEST_MASTER_KEYS = "test1:" + "dGVzdC1tYXN0ZXIta2V5LXZpc2FnZS0zMi1ieXRlcyE="
 # Where an environment's default differs from the field's (by variable name; callables are made per load).
 PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
     "base": {},
-    # Webhooks to a receiver on this machine or the LAN are how one tries them locally.
-    "local": {"DJANGO_DEBUG": True, "VISAGE_WEBHOOKS_ALLOW_PRIVATE": True},
-    # Fixed test keys (never used outside tests); webhook tests deliver to a server on loopback.
+    # Webhooks and notify channels to a receiver on this machine or the LAN are how one tries them locally.
+    "local": {"DJANGO_DEBUG": True, "VISAGE_WEBHOOKS_ALLOW_PRIVATE": True, "VISAGE_NOTIFY_CHANNELS_ALLOW_PRIVATE": True},
+    # Fixed test keys (never used outside tests); webhook and channel tests deliver to a server on loopback.
     "test": {"DJANGO_SECRET_KEY": "test-only-secret-key-not-for-any-install", "VISAGE_MASTER_KEYS": TEST_MASTER_KEYS,
-             "VISAGE_WEBHOOKS_ALLOW_PRIVATE": True, "CELERY_TASK_ALWAYS_EAGER": True,
+             "VISAGE_WEBHOOKS_ALLOW_PRIVATE": True, "VISAGE_NOTIFY_CHANNELS_ALLOW_PRIVATE": True,
+             "CELERY_TASK_ALWAYS_EAGER": True,
              "VISAGE_MEDIA_ROOT": lambda: tempfile.mkdtemp(prefix="visage-test-media-")},
     # Persistent connections (health-checked); webhooks to public https only; JSON log lines.
     # "localhost" is added to the hosts in production.py, for the container's own health probe.
