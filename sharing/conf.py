@@ -36,6 +36,7 @@ class SharingConfig:
     notify_window_days: int
     notify_send_tries: int
     notify_optins_per_client: tuple[int, int]
+    notify_channels_allow_private: bool
 
 
 def sharing() -> SharingConfig:
@@ -135,6 +136,11 @@ def notify_window_days() -> int:
 
 def notify_send_tries() -> int:
     return sharing().notify_send_tries
+
+
+def notify_channels_allow_private() -> bool:
+    # Loopback/LAN gateways allowed (local and test profiles); refused elsewhere (SSRF).
+    return sharing().notify_channels_allow_private
 
 
 def notify_optins_per_client() -> Limit:

@@ -20,8 +20,9 @@ from sharing.guest_apis import GuestApi
 from sharing.models import NotifyMedium
 from sharing.notify import channels
 from sharing.notify.consent import NOTIFY_CONSENT_VERSION, notify_consent_text_for
+from sharing.notify.optin import notify_opt_in_confirmed
 from sharing.notify.subscriptions import (
-    notify_offered, notify_opt_in, notify_opt_out, notify_opted_in_count, notify_policy_get, notify_policy_set,
+    notify_offered, notify_opt_out, notify_opted_in_count, notify_policy_get, notify_policy_set,
     notify_subscription_of, phone_channels_connected,
 )
 
@@ -83,10 +84,10 @@ class GuestNotifyApi(GuestApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        notify_opt_in(session=self.require_session(), client=self.guest.client, consent=values["consent"],
-                      shown=notify_consent_text_for(values["language"]), medium=values["medium"],
-                      address=values["address"], offer_token=values["notify_token"], language=values["language"],
-                      base_url=base_url(request))
+        notify_opt_in_confirmed(session=self.require_session(), client=self.guest.client, consent=values["consent"],
+                                shown=notify_consent_text_for(values["language"]), medium=values["medium"],
+                                address=values["address"], offer_token=values["notify_token"],
+                                language=values["language"], base_url=base_url(request))
         return Response(self._state(), status=status.HTTP_201_CREATED)
 
     @extend_schema(operation_id="guest_notify_unsubscribe", summary="Stop the new-photo messages", request=None,

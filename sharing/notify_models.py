@@ -72,7 +72,8 @@ class NotifyMessageStatus(models.TextChoices):
 
 
 class NotifyMessage(models.Model):
-    """One message to one guest, listing new photos of them; ends sent or failed with a reason."""
+    """One message to one guest, listing new photos of them (none: the opt-in's confirmation,
+    sharing.notify.sending.notify_confirm); ends sent or failed with a reason."""
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="+")
     subscription = models.ForeignKey(NotifySubscription, on_delete=models.CASCADE, related_name="messages")

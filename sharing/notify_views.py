@@ -18,7 +18,8 @@ from sharing.models import NotifyMedium
 from sharing.notify.consent import notify_consent_text_for
 from sharing.notify.page import offer_cookie_name
 from sharing.notify.links import guest_session_restore, subscription_for_unsubscribe
-from sharing.notify.subscriptions import notify_opt_in, notify_opt_out, notify_unsubscribe
+from sharing.notify.optin import notify_opt_in_confirmed
+from sharing.notify.subscriptions import notify_opt_out, notify_unsubscribe
 from sharing.services.access import share_link_resolve
 from sharing.views import _error_page, guest_page
 
@@ -30,11 +31,12 @@ def notify_subscribe(request, key: str, guest: GuestAccess):
         return redirect("sharing:landing", key=key)
     shown = notify_consent_text_for(request.POST.get("consent_language") or request.LANGUAGE_CODE)
     try:
-        notify_opt_in(session=guest.session, client=guest.client, consent=request.POST.get("notify_consent") == "yes",
-                      shown=shown, medium=request.POST.get("medium", NotifyMedium.EMAIL),
-                      address=request.POST.get("address", "")[:254],
-                      offer_token=request.COOKIES.get(offer_cookie_name(guest.link), ""),
-                      language=request.LANGUAGE_CODE, base_url=base_url(request))
+        notify_opt_in_confirmed(
+            session=guest.session, client=guest.client, consent=request.POST.get("notify_consent") == "yes",
+            shown=shown, medium=request.POST.get("medium", NotifyMedium.EMAIL),
+            address=request.POST.get("address", "")[:254],
+            offer_token=request.COOKIES.get(offer_cookie_name(guest.link), ""),
+            language=request.LANGUAGE_CODE, base_url=base_url(request))
     except GuestError as error:
         if error.status == 410:
             raise

@@ -161,6 +161,7 @@ PROBES: dict[str, tuple[str, list[str], dict]] = {
     "VISAGE_NOTIFY_SEND_TRIES": ("2", [f"{SHARING}.notify_send_tries()"], {}),
     "VISAGE_NOTIFY_SWEEP_SECONDS": ("20", [f"{CELERY}.beat_schedule['notify-due']['schedule']"], {}),
     "VISAGE_NOTIFY_OPTINS_PER_CLIENT": ("3", [f"{SHARING}.notify_optins_per_client()"], {}),
+    "VISAGE_NOTIFY_CHANNELS_ALLOW_PRIVATE": ("false", [f"{SHARING}.notify_channels_allow_private()"], {}),
     "VISAGE_MAX_JSON_BYTES": ("1000", [f"{API}.max_json_bytes"], {}),
     "VISAGE_MAX_JSON_DEPTH": ("8", [f"{API}.max_json_depth"], {}),
     "VISAGE_API_TOKEN_SECONDS": ("3600", [f"{API}.api_token_seconds"], {}),

@@ -6,14 +6,22 @@ label. It must hold the placeholder `{phone}` where the guest's number goes, e.g
 `twilio://SID:TOKEN@+15550001111/{phone}` or `json://sms-gateway.example/send?:to={phone}`.
 Apprise (PyPI `apprise`) was chosen because one library speaks to ~100 services with one URL
 syntax, which is what lets a studio bring whichever SMS or chat provider it already pays for.
+
+Where the URL names the server Visage connects to (json://, form://, xml://, a self-hosted SMSEagle
+or Signal gateway), that host must resolve to public addresses only, as a webhook's must
+(core.netsafety): checked when the channel is saved and again right before every send, so that a
+name that resolves to a private or loopback address by then (DNS rebinding) is never sent to.
+VISAGE_NOTIFY_CHANNELS_ALLOW_PRIVATE (on in the local and test profiles) allows them.
 """
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import apprise
 from django.db.models import QuerySet
 
 from core.errors import DomainError
+from core.netsafety import AddressRefused, public_addresses
 from core.tenancy.models import Studio
+from sharing import conf
 from sharing.models import NotifyChannel
 from sharing.notify import sealing
 
@@ -25,6 +33,8 @@ SCHEMES = frozenset({
     "sinch", "plivo", "msgbird", "bulksms", "d7sms", "signal", "signals", "sns", "msg91", "smseagle", "smseagles",
     "httpsms", "seven", "bulkvs", "smsmgr", "atalk", "threema",
 })
+# Schemes whose URL host is the server Visage connects to (the others reach their service's own host).
+HOST_SCHEMES = frozenset({"json", "jsons", "form", "forms", "xml", "xmls", "smseagle", "smseagles", "signal", "signals"})
 MAX_CHANNELS = 10
 
 
@@ -54,10 +64,31 @@ def channel_create(*, studio: Studio, user, url: str, label: str = "") -> Notify
         raise ChannelInvalid("Put {phone} where the guest's number goes, e.g. twilio://SID:TOKEN@+15550001111/{phone}.")
     if apprise.Apprise.instantiate(url.replace(PLACEHOLDER, quote(SAMPLE_PHONE, safe=""))) is None:
         raise ChannelInvalid("Apprise does not accept this URL: check the service's URL format.")
+    refusal = gateway_refusal(url)
+    if refusal:
+        raise ChannelInvalid(f"This channel's server cannot be used: {refusal} Visage sends only to public addresses.")
     if NotifyChannel.objects.filter(studio=studio).count() >= MAX_CHANNELS:
         raise ChannelInvalid(f"A studio connects at most {MAX_CHANNELS} channels.")
     return NotifyChannel.objects.create(studio=studio, label=label, scheme=scheme, created_by=user,
                                         url_ciphertext=sealing.channel_url_seal(studio_id=studio.id, url=url))
+
+
+def gateway_refusal(url: str) -> str | None:
+    """Why Visage may not connect to the server this URL names now (None: public, or a service's own host)."""
+    if _scheme(url) not in HOST_SCHEMES or conf.notify_channels_allow_private():
+        return None
+    parts = urlsplit(url.replace(PLACEHOLDER, quote(SAMPLE_PHONE, safe="")))
+    try:
+        port = parts.port
+    except ValueError:
+        return "its port is not a number from 0 to 65535."
+    if not parts.hostname:
+        return "it names no host."
+    try:
+        public_addresses(parts.hostname, port, allow_private=False)
+    except AddressRefused as exc:
+        return str(exc)
+    return None
 
 
 def channel_list(*, studio: Studio) -> QuerySet[NotifyChannel]:
@@ -78,8 +109,11 @@ def channels_notify(*, studio_id: int, phone: str, title: str, body: str) -> int
         raise PhoneDeliveryFailed("the studio has no phone channel connected any more")
     for channel in channels:
         url = sealing.channel_url_open(studio_id=studio_id, blob=channel.url_ciphertext)
+        refusal = gateway_refusal(url)  # resolved again now: the name may point elsewhere since it was saved
         sender = apprise.Apprise()
-        if not sender.add(url.replace(PLACEHOLDER, quote(phone, safe=""))):
+        if refusal:
+            failures.append(f"channel {channel.id} ({channel.scheme}): {refusal}")
+        elif not sender.add(url.replace(PLACEHOLDER, quote(phone, safe=""))):
             failures.append(f"channel {channel.id} ({channel.scheme}): URL refused")
         elif sender.notify(title=title, body=body):
             delivered += 1

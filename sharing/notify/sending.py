@@ -7,6 +7,10 @@ Django's e-mail backend, or to the guest's phone through the studio's Apprise ch
 ends `sent`, or `failed` with the reason after VISAGE_NOTIFY_SEND_TRIES; the database holds the
 retry time (like webhook deliveries), so a lost queue message or a broker outage delays a try,
 never loses it: the beat's notify_send_due picks it up.
+
+`notify_confirm` queues the one message right after an opt-in (a NotifyMessage with no photos):
+"you'll be told when new photos of you arrive", with the unsubscribe link, through the medium the
+guest chose, delivered and retried like the others. It does not count toward the minimum interval.
 """
 import logging
 from datetime import datetime, timedelta
@@ -68,6 +72,14 @@ def notify_send(*, subscription_id: int, now: datetime | None = None) -> NotifyM
     return message
 
 
+def notify_confirm(*, subscription: NotifySubscription) -> NotifyMessage:
+    """The opt-in's confirmation, due at once (sent after the caller's transaction commits)."""
+    message = NotifyMessage.objects.create(studio_id=subscription.studio_id, subscription=subscription,
+                                           photo_ids=[], next_attempt_at=timezone.now())
+    transaction.on_commit(lambda: _deliver_soon(message.id))
+    return message
+
+
 def _deliver_soon(message_id: int) -> None:
     """Nudge a worker; a broker that is down loses only the nudge (the message is due: the beat sends it)."""
     try:
@@ -103,11 +115,13 @@ def notify_deliver(*, message_id: int, now: datetime | None = None) -> str:
         address = sealing.address_open(event=subscription.event, uid=str(subscription.uid),
                                        blob=subscription.address_ciphertext)
         with translation.override(subscription.language):
+            confirmation = not message.photo_ids
             if subscription.medium == NotifyMedium.EMAIL:
-                _email(subscription, message, address)
+                (_confirmation_email if confirmation else _email)(subscription, message, address)
             else:
-                channels.channels_notify(studio_id=subscription.studio_id, phone=address,
-                                         title=_subject(subscription, message), body=_short_body(subscription, message))
+                title, body = ((_confirmation_subject(subscription), _confirmation_short_body(subscription))
+                               if confirmation else (_subject(subscription, message), _short_body(subscription, message)))
+                channels.channels_notify(studio_id=subscription.studio_id, phone=address, title=title, body=body)
     except Exception as exc:  # noqa: BLE001 - the failure policy: every error is retried, then ends in its reason
         reason = f"{type(exc).__name__}: {exc}"[:500]
         if message.attempts >= conf.notify_send_tries():
@@ -128,6 +142,39 @@ def _subject(subscription: NotifySubscription, message: NotifyMessage) -> str:
                         % {"n": n, "event": subscription.event.name})
 
 
+def _confirmation_subject(subscription: NotifySubscription) -> str:
+    return mail_subject(_("You'll be told about new photos of you at %(event)s") % {"event": subscription.event.name})
+
+
+def _confirmation_email(subscription: NotifySubscription, message: NotifyMessage, address: str) -> None:
+    unsubscribe = links.unsubscribe_url(subscription=subscription)
+    lines = [
+        _("Hello, you'll be told when new photos of you arrive at “%(event)s”.") % {"event": subscription.event.name},
+        _("Your gallery: %(url)s") % {"url": links.back_url(subscription=subscription, message=message)},
+        _unsubscribe_line(unsubscribe),
+    ]
+    _send_mail(_confirmation_subject(subscription), lines, address, unsubscribe)
+
+
+def _confirmation_short_body(subscription: NotifySubscription) -> str:
+    return " ".join([
+        _("You'll be told when new photos of you arrive at %(event)s.") % {"event": subscription.event.name},
+        _("Stop: %(url)s") % {"url": links.unsubscribe_url(subscription=subscription)},
+    ])
+
+
+def _unsubscribe_line(unsubscribe: str) -> str:
+    return (_("You get these messages because you asked to be told about new photos of you. To stop them and "
+              "delete your face data and address now: %(url)s") % {"url": unsubscribe})
+
+
+def _send_mail(subject: str, lines: list[str], address: str, unsubscribe: str) -> None:
+    mail = EmailMessage(subject, "\n\n".join(lines), None, [address], headers={
+        "List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated"})
+    mail.send(fail_silently=False)
+
+
 def _email(subscription: NotifySubscription, message: NotifyMessage, address: str) -> None:
     unsubscribe = links.unsubscribe_url(subscription=subscription)
     photo = _("Photo %(number)s")
@@ -139,13 +186,9 @@ def _email(subscription: NotifySubscription, message: NotifyMessage, address: st
         _("The new photos:"),
         *[f"- {photo % {'number': k}}: {links.back_url(subscription=subscription, message=message, photo_id=photo_id)}"
           for k, photo_id in enumerate(message.photo_ids, start=1)],
-        _("You get these messages because you asked to be told about new photos of you. To stop them and "
-          "delete your face data and address now: %(url)s") % {"url": unsubscribe},
+        _unsubscribe_line(unsubscribe),
     ]
-    mail = EmailMessage(_subject(subscription, message), "\n\n".join(lines), None, [address], headers={
-        "List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "Auto-Submitted": "auto-generated"})
-    mail.send(fail_silently=False)
+    _send_mail(_subject(subscription, message), lines, address, unsubscribe)
 
 
 def _short_body(subscription: NotifySubscription, message: NotifyMessage) -> str:

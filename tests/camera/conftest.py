@@ -3,7 +3,11 @@ database is really committed (transactional tests), so the server's threads see 
 import datetime
 import ftplib
 import ipaddress
+import socket
+import ssl
+import struct
 import threading
+import time
 
 import pytest
 from cryptography import x509
@@ -14,6 +18,7 @@ from cryptography.x509.oid import NameOID
 from camera.conf import ftp_config
 from camera.ftp.server import build_server
 from camera.services import camera_password_rotate
+from core.storage import object_storage
 from events.services import event_create
 
 
@@ -86,3 +91,31 @@ def self_signed(tmp_path):
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
     return str(cert_path), str(key_path)
+
+
+def stored_objects() -> list[str]:
+    """Every object in originals storage (an upload cut off must leave none)."""
+    storage = object_storage()
+    found, folders = [], [""]
+    while folders:
+        folder = folders.pop()
+        if not storage.exists(folder or "."):
+            continue
+        subfolders, files = storage.listdir(folder or ".")
+        found += [f"{folder}/{name}" for name in files]
+        folders += [f"{folder}/{name}".lstrip("/") for name in subfolders]
+    return found
+
+
+def drop_mid_upload(ftp: ftplib.FTP, name: str, sent: bytes, *, tls: bool = False) -> ftplib.Error:
+    """STOR `name`, send `sent`, then the line drops: a TCP reset, not an orderly end of file (nor,
+    over TLS, a close_notify). The server's answer on the control connection (an error) is returned."""
+    data_socket = ftp.transfercmd(f"STOR {name}")
+    assert isinstance(data_socket, ssl.SSLSocket) == tls  # PROT P: the data connection is TLS too
+    data_socket.sendall(sent)
+    time.sleep(0.3)
+    data_socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    data_socket.close()
+    with pytest.raises(ftplib.Error) as aborted:
+        ftp.voidresp()
+    return aborted.value

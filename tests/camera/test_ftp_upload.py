@@ -4,17 +4,15 @@ an FTP error with the reason and leaves nothing stored."""
 import ftplib
 import io
 import socket
-import struct
 import time
 
 import pytest
 
 from camera.services import camera_upload_switch
-from core.storage import object_storage
 from events.models import Photo, PhotoSource, PhotoState, UploadRejection
 from recognition.models import Face
 from tests.abuse.conftest import WEBP_BOMB_177MP
-from tests.camera.conftest import connect
+from tests.camera.conftest import connect, drop_mid_upload, stored_objects
 from tests.factories import FACES_DIR, client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,7 +48,7 @@ def test_a_file_that_is_not_a_photo_is_refused_with_its_reason_and_nothing_is_st
     with pytest.raises(ftplib.error_perm) as damaged:
         stor(ftp, "half.jpg", truncated)
     assert str(damaged.value).startswith("550 half.jpg: ")
-    assert not Photo.objects.exists() and not _stored_objects()
+    assert not Photo.objects.exists() and not stored_objects()
     rejections = {r.filename: r for r in UploadRejection.objects.filter(event=wedding)}
     assert set(rejections) == {"notes.jpg", "half.jpg"}
     assert {r.source for r in rejections.values()} == {PhotoSource.FTP}
@@ -73,7 +71,7 @@ def test_a_decompression_bomb_is_refused_from_its_header(ftp_server, camera, wed
     with pytest.raises(ftplib.error_perm) as refused:
         stor(ftp, "bomb.webp", WEBP_BOMB_177MP)
     assert str(refused.value).startswith("550 bomb.webp: ") and "memory" in str(refused.value)
-    assert not Photo.objects.exists() and not _stored_objects()
+    assert not Photo.objects.exists() and not stored_objects()
     assert UploadRejection.objects.get(event=wedding).source == PhotoSource.FTP
     ftp.quit()
 
@@ -84,7 +82,7 @@ def test_a_file_over_the_size_limit_is_cut_off_with_552(start_ftp, camera, weddi
     with pytest.raises(ftplib.Error) as refused:
         stor(ftp, "big.jpg", OBAMA.read_bytes())  # ~ 80 KB
     assert str(refused.value).startswith("552 big.jpg: ") and "limit" in str(refused.value)
-    assert not Photo.objects.exists() and not _stored_objects()
+    assert not Photo.objects.exists() and not stored_objects()
     assert UploadRejection.objects.get(event=wedding).source == PhotoSource.FTP
     assert not list(server.spool.directory.iterdir())  # nothing kept in the spool either
 
@@ -93,18 +91,9 @@ def test_an_interrupted_upload_is_never_stored_and_resumes_with_rest(ftp_server,
     data = GROUP.read_bytes()
     half = len(data) // 2
     ftp = connect(ftp_server, *camera)
-    ftp.voidcmd("TYPE I")
-    data_socket = ftp.transfercmd("STOR party.jpg")
-    data_socket.sendall(data[:half])
-    time.sleep(0.3)
-    # The line drops: a reset, not an orderly end of file.
-    data_socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    data_socket.close()
-    with pytest.raises(ftplib.Error) as aborted:
-        ftp.voidresp()
-    assert str(aborted.value).startswith("426")
+    assert str(drop_mid_upload(ftp, "party.jpg", data[:half])).startswith("426")
     ftp.close()
-    assert not Photo.objects.exists() and not UploadRejection.objects.exists() and not _stored_objects()
+    assert not Photo.objects.exists() and not UploadRejection.objects.exists() and not stored_objects()
 
     camera_again = connect(ftp_server, *camera)  # the camera reconnects and asks how far it got
     received = camera_again.size("party.jpg")
@@ -128,7 +117,7 @@ def test_a_camera_that_dies_mid_upload_leaves_nothing_stored(ftp_server, camera,
     ftp.sock.shutdown(socket.SHUT_RDWR)  # the process dies: both connections end, control first here
     data_socket.close()
     time.sleep(1.0)
-    assert not Photo.objects.exists() and not UploadRejection.objects.exists() and not _stored_objects()
+    assert not Photo.objects.exists() and not UploadRejection.objects.exists() and not stored_objects()
     resumed = connect(ftp_server, *camera)
     assert resumed.size("party.jpg") == len(data) // 3  # kept for a resume, not stored, not refused
     resumed.quit()
@@ -158,29 +147,10 @@ def test_camera_upload_turned_off_refuses_logins_and_uploads_in_progress(ftp_ser
     connect(ftp_server, *camera).quit()  # the same credentials work again
 
 
-def _stored_objects() -> list[str]:
-    storage = object_storage()
-    found, folders = [], [""]
-    while folders:
-        folder = folders.pop()
-        if not storage.exists(folder or "."):
-            continue
-        subfolders, files = storage.listdir(folder or ".")
-        found += [f"{folder}/{name}" for name in files]
-        folders += [f"{folder}/{name}".lstrip("/") for name in subfolders]
-    return found
-
-
 def test_a_rest_past_what_arrived_is_refused_and_the_resume_stays_possible(ftp_server, camera, wedding):
     data = GROUP.read_bytes()
     ftp = connect(ftp_server, *camera)
-    data_socket = ftp.transfercmd("STOR party.jpg")
-    data_socket.sendall(data[:40_000])
-    time.sleep(0.3)
-    data_socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    data_socket.close()
-    with pytest.raises(ftplib.Error):
-        ftp.voidresp()
+    drop_mid_upload(ftp, "party.jpg", data[:40_000])
     received = ftp.size("party.jpg")
     with pytest.raises(ftplib.error_perm) as refused:
         ftp.storbinary("STOR party.jpg", io.BytesIO(data[received + 10:]), rest=received + 10)

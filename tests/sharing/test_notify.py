@@ -7,7 +7,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 from django.db.models import F
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from events.models import Photo
@@ -45,17 +45,29 @@ def arrive(studio_a, alice, face_pipeline, django_capture_on_commit_callbacks):
     return arrive
 
 
-def opt_in(token: str, selfie: str, address: str, *, ip: str, medium: str = "email"):
-    """A guest searches with a selfie of theirs (not one of the event's photos) and opts in."""
+def opt_in(token: str, selfie: str, address: str, *, ip: str, medium: str = "email", mailbox=None):
+    """A guest searches with a selfie of theirs (not one of the event's photos) and opts in; the
+    opt-in's confirmation is sent as on commit. With `mailbox`, exactly one confirmation reached
+    it and is set aside there, so that the tests count the messages about photos."""
     client = guest_client(ip)
     found = search(client, token, read_face(f"bbt/people/{selfie.rstrip('0123456789')}/{selfie}.png"))
     assert found.status_code == 200, found.content
-    answer = client.post(f"/api/v1/guest/{token}/notify", {
-        "consent": True, "medium": medium, "address": address, "notify_token": found.json()["notify_token"]},
-        format="json")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        answer = client.post(f"/api/v1/guest/{token}/notify", {
+            "consent": True, "medium": medium, "address": address, "notify_token": found.json()["notify_token"]},
+            format="json")
     assert answer.status_code == 201, answer.content
     assert answer.json()["subscribed"] is True and address not in answer.content.decode()
+    if mailbox is not None:
+        (confirmation,) = [m for m in mailbox.to(address) if "new photos of you arrive" in smtp_body(m)
+                           and "?photo=" not in smtp_body(m)]
+        mailbox.messages.remove(confirmation)
     return client
+
+
+def photo_messages():
+    """NotifyMessage rows about photos (an opt-in's confirmation lists none)."""
+    return NotifyMessage.objects.exclude(photo_ids=[])
 
 
 def listed(message) -> set[int]:
@@ -74,10 +86,10 @@ def back_link(message) -> str:
 def test_an_opted_in_guest_gets_one_message_with_only_their_new_photos(event, arrive, smtp_server, studio_a):
     arrive(event, "amy1", "sheldon1")
     link = make_link(event, scope="selfie")
-    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
-    opt_in(link.token, "sheldon2", SHELDON, ip="203.0.113.11")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10", mailbox=smtp_server)
+    opt_in(link.token, "sheldon2", SHELDON, ip="203.0.113.11", mailbox=smtp_server)
     hook = Webhook.objects.create(studio=studio_a, url="http://127.0.0.1:9/hook", events=["guest.matched"], secret="s")
-    assert smtp_server.messages == []  # opting in sends nothing
+    assert smtp_server.messages == []  # opting in sends only its confirmation (set aside by opt_in)
 
     ids = arrive(event, "amy3", "sheldon3", "penny1")
 
@@ -98,8 +110,8 @@ def test_an_opted_in_guest_gets_one_message_with_only_their_new_photos(event, ar
 def test_the_messages_link_restores_only_that_guests_gallery(event, arrive, smtp_server):
     arrive(event, "amy1", "sheldon1")
     link = make_link(event, scope="selfie")
-    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
-    opt_in(link.token, "sheldon2", SHELDON, ip="203.0.113.11")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10", mailbox=smtp_server)
+    opt_in(link.token, "sheldon2", SHELDON, ip="203.0.113.11", mailbox=smtp_server)
     ids = arrive(event, "amy3", "sheldon3")
     amy_link, sheldon_link = back_link(smtp_server.to(AMY)[0]), back_link(smtp_server.to(SHELDON)[0])
 
@@ -144,7 +156,7 @@ def test_throttling_holds_messages_until_the_minimum_interval(event, arrive, smt
     settings.VISAGE_NOTIFY_MIN_MINUTES = 10
     arrive(event, "amy1")
     link = make_link(event, scope="selfie")
-    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10", mailbox=smtp_server)
     arrive(event, "amy3")
     assert len(smtp_server.messages) == 1
     arrive(event, "amy4")
@@ -184,7 +196,7 @@ def _stop_by_retention(client, token, mailbox):
 def test_every_way_out_deletes_the_template_and_stops_messages(event, arrive, smtp_server, stop):
     arrive(event, "amy1")
     link = make_link(event, scope="selfie")
-    client = opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    client = opt_in(link.token, "amy2", AMY, ip="203.0.113.10", mailbox=smtp_server)
     arrive(event, "amy3")
     assert len(smtp_server.messages) == 1
     stop(client, link.token, smtp_server)
@@ -235,7 +247,7 @@ def test_the_studio_can_switch_it_off_and_organizers_see_only_the_count(event, a
 
     arrive(event, "amy1")
     link = make_link(event, scope="selfie")
-    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10", mailbox=smtp_server)
     organizer = organizer_invite(event=event, email="couple@example.com", invited_by=alice, base_url="http://t")
     seen = client_for(organizer.user).get(f"/api/v1/events/{event.id}/notify-policy/")
     assert seen.status_code == 200 and seen.json() == {"enabled": True, "opted_in": 1}
@@ -265,9 +277,9 @@ def test_a_message_that_cannot_be_sent_is_retried_then_ends_failed_with_the_reas
     link = make_link(event, scope="selfie")
     opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
     arrive(event, "amy3")
-    message = NotifyMessage.objects.get()
+    message = photo_messages().get()
     assert (message.status, message.attempts) == (NotifyMessageStatus.PENDING, 1) and "ConnectionRefused" in message.reason
-    assert notify_send_due(now=timezone.now() + timedelta(seconds=10)) == [] and NotifyMessage.objects.get().attempts == 1
+    assert notify_send_due(now=timezone.now() + timedelta(seconds=10)) == [] and photo_messages().get().attempts == 1
     for hours in (1, 2):
         notify_send_due(now=timezone.now() + timedelta(hours=hours))
     message.refresh_from_db()
@@ -304,7 +316,7 @@ def test_hidden_photos_and_faces_hidden_from_guests_are_never_announced(
 
     arrive(event, "amy1")
     link = make_link(event, scope="selfie")
-    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10", mailbox=smtp_server)
     # Processed, but the batch's notice is held back (no on-commit here) while the studio hides things.
     detect_into_event(studio_a, alice, [f"bbt/people/amy/amy{i}.png" for i in (3, 4, 5)], face_pipeline, event=event)
     ids = dict(Photo.objects.filter(event=event).values_list("original_filename", "id"))
@@ -342,7 +354,7 @@ def test_one_address_cannot_sign_up_a_stream_of_addresses(event, arrive, setting
 
 def test_a_guest_who_arrives_before_any_photo_is_told_about_the_first_ones(event, arrive, smtp_server):
     link = make_link(event, scope="selfie")
-    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")  # nothing to find yet: the reason to opt in
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10", mailbox=smtp_server)  # nothing to find yet: the reason to opt in
     ids = arrive(event, "amy1", "penny1")
     assert [listed(m) for m in smtp_server.to(AMY)] == [{ids["amy1.png"]}]
 
@@ -353,7 +365,7 @@ def test_no_message_after_the_window_and_no_window_past_retention(event, arrive,
     settings.VISAGE_NOTIFY_WINDOW_DAYS = 30
     arrive(event, "amy1")
     link = make_link(event, scope="selfie")
-    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10", mailbox=smtp_server)
     record = NotifySubscription.objects.get()
     assert timedelta(days=29) < record.expires_at - timezone.now() <= timedelta(days=30)
     NotifySubscription.objects.update(expires_at=timezone.now() - timedelta(seconds=1))  # the window ended
@@ -362,7 +374,7 @@ def test_no_message_after_the_window_and_no_window_past_retention(event, arrive,
     # An event 85 days old with the default 90-day retention: the window stops where its face data goes.
     Event.objects.filter(id=event.id).update(starts_on=timezone.localdate() - timedelta(days=85))
     NotifySubscription.objects.all().delete()
-    opt_in(link.token, "amy4", AMY, ip="203.0.113.11")
+    opt_in(link.token, "amy4", AMY, ip="203.0.113.11", mailbox=smtp_server)
     assert NotifySubscription.objects.get().expires_at.date() == timezone.localdate() + timedelta(days=6)
     Event.objects.filter(id=event.id).update(starts_on=timezone.localdate() - timedelta(days=91))
     late = search(guest_client("203.0.113.12"), link.token, read_face("bbt/people/amy/amy5.png"))
@@ -377,14 +389,45 @@ def test_a_message_whose_delivery_could_not_be_queued_is_sent_by_the_beat(event,
 
     arrive(event, "amy1")
     link = make_link(event, scope="selfie")
-    opt_in(link.token, "amy2", AMY, ip="203.0.113.10")
+    opt_in(link.token, "amy2", AMY, ip="203.0.113.10", mailbox=smtp_server)
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to the broker. Connection refused.")
 
     monkeypatch.setattr(sending.notify_deliver_task, "delay", broker_down)
     arrive(event, "amy3")
-    assert smtp_server.messages == [] and NotifyMessage.objects.get().status == NotifyMessageStatus.PENDING
+    assert smtp_server.messages == [] and photo_messages().get().status == NotifyMessageStatus.PENDING
     monkeypatch.undo()
     notify_send_due()
-    assert len(smtp_server.to(AMY)) == 1 and NotifyMessage.objects.get().status == NotifyMessageStatus.SENT
+    assert len(smtp_server.to(AMY)) == 1 and photo_messages().get().status == NotifyMessageStatus.SENT
+
+
+def test_opting_in_sends_exactly_one_confirmation_whose_unsubscribe_link_works(event, arrive, smtp_server,
+                                                                                 django_capture_on_commit_callbacks):
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    client = guest_client("203.0.113.10")
+    found = search(client, link.token, read_face("bbt/people/amy/amy2.png")).json()
+    with django_capture_on_commit_callbacks(execute=True):  # the commit nudges Celery (eager here)
+        assert client.post(f"/api/v1/guest/{link.token}/notify", {
+            "consent": True, "medium": "email", "address": AMY, "notify_token": found["notify_token"]},
+            format="json").status_code == 201
+
+    (confirmation,) = smtp_server.messages
+    body = smtp_body(confirmation)
+    assert confirmation["To"] == AMY and "You'll be told about new photos of you at Ana & Ben" in confirmation["Subject"]
+    assert "you'll be told when new photos of you arrive at “Ana & Ben”" in body and "?photo=" not in body
+    unsubscribe = re.search(r"(http://testserver/notify/unsubscribe/\S+)", body).group(1)
+    assert confirmation["List-Unsubscribe"].strip() == f"<{unsubscribe}>"
+    sent = NotifyMessage.objects.get()
+    assert sent.photo_ids == [] and sent.status == NotifyMessageStatus.SENT and sent.attempts == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_send_due(now=timezone.now() + timedelta(hours=1))  # the beat sends nothing twice
+    assert len(smtp_server.messages) == 1
+    assert NotifySubscription.objects.get().last_sent_at is None  # not counted against the interval
+
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post(unsubscribe, {"List-Unsubscribe": "One-Click"}).status_code == 200  # RFC 8058 one-click
+    assert not NotifySubscription.objects.exists() and not NotifyMessage.objects.exists()
+    arrive(event, "amy3")
+    assert len(smtp_server.messages) == 1  # nothing after unsubscribing

@@ -3,13 +3,14 @@ secret, and a guest who chose their phone getting the message through a real App
 channel pointed at a loopback HTTP receiver (tests/http_receiver.py)."""
 import json
 import re
+import socket
 
 import pytest
 
 from sharing.models import NotifyChannel, NotifyMessage, NotifyMessageStatus
 from tests.http_receiver import receiver  # noqa: F401 - fixture
 from tests.sharing.conftest import guest_client, make_link, read_face, search
-from tests.sharing.test_notify import arrive, event  # noqa: F401 - fixtures
+from tests.sharing.test_notify import arrive, event, photo_messages  # noqa: F401 - fixtures
 
 URL = "/api/v1/studio/notify-channels/"
 PHONE = "+447700900123"
@@ -80,7 +81,7 @@ def test_a_guest_who_chose_their_phone_gets_the_message_through_the_channel(
     assert "1 new photo of you at Ana & Ben" in sent["title"] + sent["message"]
     back = re.search(r"(http://testserver/s/\S+/back/\S+)", sent["message"]).group(1)
     assert "/notify/unsubscribe/" in sent["message"]
-    assert NotifyMessage.objects.get().status == NotifyMessageStatus.SENT
+    assert photo_messages().get().status == NotifyMessageStatus.SENT
     from django.test import Client
 
     phone = Client()
@@ -98,7 +99,7 @@ def test_a_gateway_that_refuses_leaves_the_message_pending_with_the_reason(event
     client.post(f"/api/v1/guest/{link.token}/notify", {
         "consent": True, "medium": "phone", "address": PHONE, "notify_token": token}, format="json")
     arrive(event, "amy3")
-    message = NotifyMessage.objects.get()
+    message = photo_messages().get()
     assert message.status == NotifyMessageStatus.PENDING and "not delivered" in message.reason
     assert message.next_attempt_at is not None  # the beat tries again
 
@@ -135,3 +136,54 @@ def test_a_channel_survives_a_master_key_rotation_and_the_old_keys_removal(
         "consent": True, "medium": "phone", "address": PHONE, "notify_token": token}, format="json").status_code == 201
     arrive(event, "amy3")
     assert len(receiver.requests) == 1 and json.loads(receiver.requests[0].body)["to"] == PHONE
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("json://127.0.0.1:8080/sms?:to={phone}", "127.0.0.1 resolves to 127.0.0.1, a private or reserved address (loopback)"),
+    ("jsons://10.0.0.5/sms?:to={phone}", "10.0.0.5 resolves to 10.0.0.5, a private or reserved address (private)"),
+    ("form://169.254.169.254/latest?:to={phone}", "a private or reserved address (link-local)"),
+    ("xml://localhost:9000/sms?:to={phone}", "(loopback)"),
+    ("forms://user:pass@[::ffff:192.168.1.10]/sms?:to={phone}", "the IPv4-mapped form of 192.168.1.10: private"),
+])
+def test_a_channel_whose_server_is_private_is_refused_when_saved(as_alice, settings, url, reason):
+    settings.VISAGE_NOTIFY_CHANNELS_ALLOW_PRIVATE = False  # as in production (tests allow loopback)
+    answer = as_alice.post(URL, {"url": url}, format="json")
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "channel_invalid", answer.content
+    message = answer.json()["error"]["message"]
+    assert message.startswith("This channel's server cannot be used:") and reason in message, message
+    assert "public addresses" in message
+    assert not NotifyChannel.objects.exists()
+
+
+def test_a_channel_whose_name_resolves_to_loopback_at_send_time_is_not_sent_to(
+        event, arrive, as_alice, receiver, settings, monkeypatch):
+    """DNS rebinding: the gateway's name was public when saved and points at this machine (the loopback
+    receiver) when the message goes out; the send resolves it again and refuses."""
+    settings.VISAGE_NOTIFY_CHANNELS_ALLOW_PRIVATE = False
+    port = int(receiver.url.rsplit(":", 1)[1].split("/")[0])
+    answers = {"sms-gateway.example": "93.184.216.34"}  # a public address at first
+    real = socket.getaddrinfo
+
+    def dns(host, *args, **kwargs):  # the name's DNS, which the studio (or an attacker) controls
+        if host not in answers:
+            return real(host, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", dns)
+    created = as_alice.post(URL, {"url": f"json://sms-gateway.example:{port}/sms/send?:to={{phone}}"}, format="json")
+    assert created.status_code == 201, created.content
+    arrive(event, "amy1")
+    link = make_link(event, scope="selfie")
+    client = guest_client("203.0.113.10")
+    token = search(client, link.token, read_face("bbt/people/amy/amy2.png")).json()["notify_token"]
+    assert client.post(f"/api/v1/guest/{link.token}/notify", {
+        "consent": True, "medium": "phone", "address": PHONE, "notify_token": token}, format="json").status_code == 201
+    receiver.requests.clear()  # the opt-in's own confirmation, if any, went out while the name was public
+    answers["sms-gateway.example"] = "127.0.0.1"  # rebound
+
+    arrive(event, "amy3")
+
+    assert receiver.requests == []
+    message = NotifyMessage.objects.filter(reason__contains="sms-gateway.example").get()
+    assert message.status == NotifyMessageStatus.PENDING
+    assert "sms-gateway.example resolves to 127.0.0.1, a private or reserved address (loopback)" in message.reason

@@ -224,7 +224,10 @@ class Sharing(Area):
     # Phone selfie cameras are 8-32 MP; a selfie is analysed at 1024 px anyway.
     selfie_max_pixels: int = 40_000_000
     selfie_decode_cpu_ms: int = 1000
-    selfie_decode_budget_bytes: int = 128 * 1024 * 1024
+    # A phone's 12 MP HEIC selfie (8-bit 4:2:0, 512 px tiles; HEIF has no reduced decode) is
+    # estimated at 146 MiB (core.images) and peaks at 118 MiB (child 93 + web 25), its child needing
+    # 120 MiB of address space: docs/image-limits.md "HEIC/HEIF" has the commands. 128 MiB refused it.
+    selfie_decode_budget_bytes: int = 160 * 1024 * 1024
     guest_session_seconds: int = 24 * 3600
     # A link's whole audience: 300 a minute is a wedding's guests all scanning after the speeches.
     guest_searches_per_link: Rate = (300, 60)
@@ -279,6 +282,9 @@ class Notify(Area):
     notify_send_tries: int = 5  # sending tries before a message ends failed
     notify_sweep_seconds: int = 60  # beat sending held-back and retried messages
     notify_optins_per_client: Rate = (10, 3600)  # opt-ins per link from one address
+    # Channels whose URL names the server (json://, form://, xml://, SMSEagle, Signal): private,
+    # loopback and link-local hosts refused (SSRF, core.netsafety), as for webhooks.
+    notify_channels_allow_private: bool = False
 
 
 class Api(Area):
@@ -330,13 +336,14 @@ TEST_MASTER_KEYS = "test1:" + "dGVzdC1tYXN0ZXIta2V5LXZpc2FnZS0zMi1ieXRlcyE="
 # Where an environment's default differs from the field's (by variable name; callables are made per load).
 PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
     "base": {},
-    # Webhooks to a receiver on this machine or the LAN are how one tries them locally. No debug pages:
-    # a small studio runs `make run` as it is, so its users see the product's error pages unless a
-    # developer sets DJANGO_DEBUG=true.
-    "local": {"VISAGE_WEBHOOKS_ALLOW_PRIVATE": True},
-    # Fixed test keys (never used outside tests); webhook tests deliver to a server on loopback.
+    # Webhooks and notify channels to a receiver on this machine or the LAN are how one tries them locally.
+    # No debug pages: a small studio runs `make run` as it is, so its users see the product's error pages
+    # unless a developer sets DJANGO_DEBUG=true.
+    "local": {"VISAGE_WEBHOOKS_ALLOW_PRIVATE": True, "VISAGE_NOTIFY_CHANNELS_ALLOW_PRIVATE": True},
+    # Fixed test keys (never used outside tests); webhook and channel tests deliver to a server on loopback.
     "test": {"DJANGO_SECRET_KEY": "test-only-secret-key-not-for-any-install", "VISAGE_MASTER_KEYS": TEST_MASTER_KEYS,
-             "VISAGE_WEBHOOKS_ALLOW_PRIVATE": True, "CELERY_TASK_ALWAYS_EAGER": True,
+             "VISAGE_WEBHOOKS_ALLOW_PRIVATE": True, "VISAGE_NOTIFY_CHANNELS_ALLOW_PRIVATE": True,
+             "CELERY_TASK_ALWAYS_EAGER": True,
              "VISAGE_MEDIA_ROOT": lambda: tempfile.mkdtemp(prefix="visage-test-media-")},
     # Persistent connections (health-checked); webhooks to public https only; JSON log lines.
     # "localhost" is added to the hosts in production.py, for the container's own health probe.
