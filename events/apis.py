@@ -222,9 +222,10 @@ class StorageUnavailableError(APIException):
 
 
 def _upload_body(outcomes: list[services.UploadOutcome]) -> dict:
+    context = {"focus": photos_focus([o.photo for o in outcomes if o.photo])}  # one query for the whole batch
     results = [
         {"filename": o.filename, "status": o.status, "reason": o.reason or None,
-         "photo": PhotoOutputSerializer(o.photo).data if o.photo else None}
+         "photo": PhotoOutputSerializer(o.photo, context=context).data if o.photo else None}
         for o in outcomes
     ]
     counts = {name: sum(o.status == name for o in outcomes) for name in ("created", "duplicate", "rejected")}

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from events import api_examples as ex
 from events.api import EventApi
 from events.apis import PhotoOutputSerializer
+from events.gallery_facets import photos_focus
 from events.live import LIVE_ITEMS, event_live, upload_rejection_list
 from events.models import PhotoSource, UploadRejection
 
@@ -73,10 +74,11 @@ class EventLiveApi(EventApi):
         live = event_live(event=self.event, since=request.query_params.get("since") or None)
         if not live.changed:
             return Response({"cursor": live.cursor, "changed": False})
+        context = {"focus": photos_focus([*live.arrivals, *live.failures])}  # one query, not one per photo
         return Response({
             "cursor": live.cursor, "changed": True, "counts": live.counts, "sources": live.sources,
-            "arrivals": PhotoOutputSerializer(live.arrivals, many=True).data,
-            "failures": PhotoOutputSerializer(live.failures, many=True).data,
+            "arrivals": PhotoOutputSerializer(live.arrivals, many=True, context=context).data,
+            "failures": PhotoOutputSerializer(live.failures, many=True, context=context).data,
             "rejections": UploadRejectionSerializer(live.rejections, many=True).data,
         })
 
