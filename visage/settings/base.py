@@ -233,7 +233,8 @@ CACHES = {
 # Face recognition, guest links, PIN limits, "forget me" (docs/sharing.md): VISAGE_MASTER_KEYS,
 # VISAGE_KEY_STORE_DIR, VISAGE_EMBEDDER, VISAGE_PUBLIC_URL, VISAGE_PIN_*, VISAGE_GUEST_*, VISAGE_NOTIFY_* ... in surface.py.
 DEFAULT_FROM_EMAIL = SURFACE.services.default_from_email
-# SMTP (production's backend; local and test settings print or keep mails).
+# SMTP by default; `make run` prints mails and tests keep them unless EMAIL_BACKEND says otherwise.
+EMAIL_BACKEND = SURFACE.services.email_backend
 EMAIL_HOST = SURFACE.services.email_host
 EMAIL_PORT = SURFACE.services.email_port
 EMAIL_HOST_USER = SURFACE.services.email_host_user

@@ -12,8 +12,6 @@ from visage.settings.base import (  # noqa: E402
 )
 from visage.settings.keys import local_master_keys, local_secret_key  # noqa: E402
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-
 # The embedded default keeps its database, objects and broker folders here; the filesystem
 # broker needs its folders before the first message is sent.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
