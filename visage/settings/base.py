@@ -199,6 +199,10 @@ CELERY_TASK_ROUTES = {
     "recognition.ingest.run": {"queue": SURFACE.ingest.ingest_queue},
     "recognition.tasks.event_*": {"queue": "cluster"},
     "webhooks.tasks.*": {"queue": "webhooks"},
+    # Guests' new-photo notices (matching, sending, the sweep) beside webhook deliveries, off the ingest
+    # queue: there they waited behind every wake of a burst (scripts/bench_live.py: 24 photos, all notices
+    # sent after the last photo was done, p50 210 s from upload; tests/test_tasks_registered.py).
+    "sharing.tasks.notify_*": {"queue": "webhooks"},
 }
 CELERY_TASK_IGNORE_RESULT = True
 # A broker that is down must not hold an upload request for long: the photo is already stored
