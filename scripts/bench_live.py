@@ -66,7 +66,7 @@ def warm_up(url: str, session: requests.Session, workers: int) -> None:
 class RssSampler:
     """Peak resident memory of the stack's web, worker and FTP processes, sampled every 0.5 s."""
 
-    ROLES = {"web": "runserver", "worker": "celery", "ftp": "ftp_server"}
+    ROLES = {"web": "runserver", "notices_worker": "notices@", "worker": "celery", "ftp": "ftp_server"}
 
     def __init__(self, root_pid: int | None):
         self.root, self.peaks, self.stopping = root_pid, {}, threading.Event()
