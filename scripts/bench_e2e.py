@@ -84,7 +84,7 @@ class Stack:
             subprocess.run([python, "manage.py", *command], cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
         self._spawn(["bash", "scripts/run_local.sh"], log=self.var / "stack.log")
         url = f"http://127.0.0.1:{self.port}"
-        _wait(lambda: _ok(f"{url}/api/schema/"), "the web server", timeout=120)
+        _wait(lambda: _ok(f"{url}/api/schema/"), "the web server", timeout=300)  # 120 s was too short on a loaded machine
         return url
 
     def _spawn(self, command: list[str], log: Path | None = None) -> None:

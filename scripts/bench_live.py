@@ -9,7 +9,9 @@ A simulated camera (one FTP connection, one file after the other, as cameras sen
 N photos go one per request over the REST API into another event. The two bursts run one after the
 other in the same run, each on an idle stack. Reported per path: time from each upload's completion
 (the STOR's 226, the API's 201) to the photo being searchable (state done: faces stored; the photo's
-`processed_at`), p50/p95/max; throughput (photos done per second from the first byte sent to the last
+`processed_at`), p50/p95/max; to the e-mail announcing it to a guest in it being accepted by an SMTP
+server on loopback (`--guests` people of the burst opted in per event before it, after a selfie search
+over HTTP: scripts/bench_live_notices.py), p50/p95/max and each guest's first message; throughput (photos done per second from the first byte sent to the last
 photo done); and the peak RSS of the web, worker and FTP processes. Prints JSON; asserts nothing.
 """
 from __future__ import annotations
@@ -31,14 +33,15 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from scripts.bench_e2e import DEMO, Stack, _wait, free_port  # noqa: E402
+from scripts.bench_live_notices import EmailNoticeProbe, percentile, pick_guests  # noqa: E402
 from scripts.bench_photos import build_photos  # noqa: E402
+from tests.smtp_server import smtp_on_loopback  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------------
-# EXTENSION POINT: time to the guest's e-mail. The `notify` work (guests opted in to "new photos of
-# me") plugs in here: opt guests in before the burst (`prepare`), run an SMTP server on loopback and
-# note when each message is accepted, and return p50/p95 of (accepted − upload completed) for the
-# photos each message lists (`report`). Until then the report says null.
+# EXTENSION POINT: time to the guest's e-mail. A probe opts guests in before the burst (`prepare`)
+# and, once the burst is processed, returns the times from each upload's completion to the e-mail
+# that announced it being accepted by the SMTP server (`report`). The base reports null.
 class GuestNoticeProbe:
     def prepare(self, *, url: str, session: requests.Session, event_id: int) -> None:
         pass
@@ -60,15 +63,10 @@ def warm_up(url: str, session: requests.Session, workers: int) -> None:
           "the warm-up photos", timeout=300)
 
 
-def percentile(values: list[float], share: float) -> float | None:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 2) if ordered else None
-
-
 class RssSampler:
     """Peak resident memory of the stack's web, worker and FTP processes, sampled every 0.5 s."""
 
-    ROLES = {"web": "runserver", "worker": "celery", "ftp": "ftp_server"}
+    ROLES = {"web": "runserver", "notices_worker": "notices@", "worker": "celery", "ftp": "ftp_server"}
 
     def __init__(self, root_pid: int | None):
         self.root, self.peaks, self.stopping = root_pid, {}, threading.Event()
@@ -204,17 +202,33 @@ def main() -> None:
                         help="which burst runs first (the other follows once the first is processed)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait for each burst's photos")
     parser.add_argument("--cache", type=Path, default=ROOT / "var" / "bench-photos")
+    parser.add_argument("--guests", type=int, default=10, help="guests opted in to new-photo e-mails per event (0: none)")
+    parser.add_argument("--notify-min-minutes", type=int, default=0, help=(
+        "with --start: VISAGE_NOTIFY_MIN_MINUTES (0: every batch's matches go at once, so the pipeline's own "
+        "latency is measured; the product's 10 holds later photos back: a guest's first message is not)"))
+    parser.add_argument("--smtp-port", type=int, default=0, help="the SMTP server's loopback port (0: a free one; "
+                        "with --url: the port the stack's EMAIL_PORT names, with EMAIL_BACKEND set to SMTP)")
     args = parser.parse_args()
     paths = build_photos(args.photos, args.cache)
+    guests = pick_guests(args.guests, args.photos) if args.guests else []
     stack = Stack(args.start) if args.start else None
     ftp_port = args.ftp_port
-    if stack:
-        ftp_port = free_port()
-        stack.env["VISAGE_FTP_PORT"] = str(ftp_port)
+    with smtp_on_loopback(port=args.smtp_port or None) as mailbox:
+        if stack:
+            ftp_port = free_port()
+            # Guests all search and opt in from 127.0.0.1: the per-address limits would stop the 11th.
+            stack.env.update(mailbox.environment(), VISAGE_FTP_PORT=str(ftp_port),
+                             VISAGE_NOTIFY_MIN_MINUTES=str(args.notify_min_minutes),
+                             VISAGE_NOTIFY_OPTINS_PER_CLIENT="10000/3600", VISAGE_GUEST_SEARCHES_PER_CLIENT="10000/60")
+        result = run(args, paths, guests, stack, ftp_port, mailbox)
+    print(json.dumps(result, indent=2))
+
+
+def run(args, paths: list[Path], guests, stack: Stack | None, ftp_port: int, mailbox) -> dict:
     sampler = None
     try:
         url = stack.start() if stack else args.url
-        _wait(lambda: _ftp_ready(ftp_port), "the FTP server", timeout=60)
+        _wait(lambda: ftp_ready(ftp_port), "the FTP server", timeout=60)
         sampler = RssSampler(stack.processes[-1].pid if stack else None)
         session = requests.Session()
         token = session.post(f"{url}/api/v1/auth/token/", data={"email": args.email, "password": args.password}).json()["token"]
@@ -230,11 +244,12 @@ def main() -> None:
         measured = {}
         for name in (["ftp", "api"] if args.order == "ftp-first" else ["api", "ftp"]):
             event_id, burst = bursts[name]
-            probe = GuestNoticeProbe()
+            probe = EmailNoticeProbe(mailbox=mailbox, guests=guests, label=name) if guests else GuestNoticeProbe()
             probe.prepare(url=url, session=session, event_id=event_id)
             measured[name] = measure(name, burst, url, session, event_id, paths, args.timeout, probe)
         ftp, api = measured["ftp"], measured["api"]
         result = {"stack": args.start or url, "cpu_count": os.cpu_count(), "megapixels": 24, "order": args.order,
+                  "guests_opted_in_per_event": len(guests), "notify_min_minutes": args.notify_min_minutes if stack else None,
                   "ftp": ftp, "api": api,
                   "ftp_vs_api_throughput": round(ftp["photos_per_s"] / api["photos_per_s"], 3)
                   if ftp["photos_per_s"] and api["photos_per_s"] else None}
@@ -243,10 +258,10 @@ def main() -> None:
         if stack:
             stack.stop()
     result["peak_rss"] = rss
-    print(json.dumps(result, indent=2))
+    return result
 
 
-def _ftp_ready(port: int) -> bool:
+def ftp_ready(port: int) -> bool:
     probe = ftplib.FTP()
     try:
         probe.connect("127.0.0.1", port, timeout=2)

@@ -30,24 +30,33 @@ def build_photos(count: int, out: Path, *, seed: int = 7) -> list[Path]:
     people = sorted(LFW.glob("*/*.jpg"))
     paths = []
     for index in range(count):
+        plan = _plan(rng, people)  # always drawn from rng, so a cached photo keeps the sequence identical
         path = out / f"event-{seed}-{index:03d}.jpg"
         if not path.exists():
-            _compose(rng, people).save(path, "JPEG", quality=90)
-        else:
-            _compose(rng, people, draw=False)  # keep the random sequence identical
+            _compose(plan).save(path, "JPEG", quality=90)
         paths.append(path)
     return paths
 
 
-def _compose(rng: random.Random, people: list[Path], *, draw: bool = True) -> Image.Image | None:
+def photo_cast(count: int, *, seed: int = 7) -> list[list[tuple[Path, int]]]:
+    """Who is in each of build_photos' photos, in the same order: (LFW photo pasted, its side in px)."""
+    rng = random.Random(seed)
+    people = sorted(LFW.glob("*/*.jpg"))
+    return [_plan(rng, people)[1] for _ in range(count)]
+
+
+def _plan(rng: random.Random, people: list[Path]) -> tuple[Path, list[tuple[Path, int]], list[tuple[int, int]]]:
+    """(backdrop source, [(person's photo, side)], their top-left corners)."""
     backdrop_source = rng.choice(people)
     large = rng.randint(2, 4)
     small = rng.randint(2, 6)
     picks = [(rng.choice(people), rng.randint(*LARGE_SIDES)) for _ in range(large)]
     picks += [(rng.choice(people), rng.randint(*SMALL_SIDES)) for _ in range(small)]
-    slots = _slots(rng, [side for _, side in picks])
-    if not draw:
-        return None
+    return backdrop_source, picks, _slots(rng, [side for _, side in picks])
+
+
+def _compose(plan: tuple[Path, list[tuple[Path, int]], list[tuple[int, int]]]) -> Image.Image:
+    backdrop_source, picks, slots = plan
     with Image.open(backdrop_source) as source:  # a corner of a news photo: its background, no face
         backdrop = source.convert("RGB").crop((0, 0, 36, 24)).filter(ImageFilter.GaussianBlur(1))
     canvas = backdrop.resize(SIZE, Image.Resampling.BICUBIC)

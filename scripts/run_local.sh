@@ -27,6 +27,12 @@ export DJANGO_SETTINGS_MODULE=visage.settings.local OMP_NUM_THREADS=1 OPENBLAS_N
 setsid "$VENV/bin/celery" -A visage worker -Q ingest,gpu,cluster,webhooks --pool prefork --concurrency "$WORKERS" \
   --prefetch-multiplier 1 -B --schedule "$VAR/celerybeat-schedule" --loglevel INFO &
 WORKER=$!
+# Webhook deliveries and guests' new-photo notices (the webhooks queue) also get a worker of their own,
+# without the face models: the engine's workers drain a burst in one long task each, so a notice
+# queued behind them waited until the burst was over (scripts/bench_live.py, docs/sharing.md).
+VISAGE_PRELOAD_MODELS=false setsid "$VENV/bin/celery" -A visage worker -Q webhooks -n "notices@%h" --pool prefork \
+  --concurrency 1 --prefetch-multiplier 1 --loglevel INFO &
+NOTICES=$!
 setsid "$VENV/bin/python" manage.py runserver "127.0.0.1:${PORT}" --noreload &
 WEB=$!
 setsid "$VENV/bin/python" manage.py ftp_server --host 127.0.0.1 --port "$FTP_PORT" &
@@ -34,12 +40,13 @@ FTP=$!
 
 stop() {
   trap '' INT TERM HUP
-  kill -TERM "$WEB" "$WORKER" "$FTP" 2>/dev/null
+  kill -TERM "$WEB" "$WORKER" "$NOTICES" "$FTP" 2>/dev/null
   for _ in $(seq $((STOP_GRACE_S * 10))); do
-    kill -0 -- "-$WORKER" 2>/dev/null || kill -0 -- "-$WEB" 2>/dev/null || kill -0 -- "-$FTP" 2>/dev/null || break
+    kill -0 -- "-$WORKER" 2>/dev/null || kill -0 -- "-$NOTICES" 2>/dev/null || kill -0 -- "-$WEB" 2>/dev/null \
+      || kill -0 -- "-$FTP" 2>/dev/null || break
     sleep 0.1
   done
-  kill -KILL -- "-$WORKER" "-$WEB" "-$FTP" 2>/dev/null
+  kill -KILL -- "-$WORKER" "-$NOTICES" "-$WEB" "-$FTP" 2>/dev/null
   wait
   exit "$1"
 }

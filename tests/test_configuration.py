@@ -69,6 +69,7 @@ PROBES: dict[str, tuple[str, list[str], dict]] = {
     "DATABASE_CONN_MAX_AGE": ("30", ["s.DATABASES['default']['CONN_MAX_AGE']"], {}),
     "REDIS_URL": ("redis://127.0.0.1:6379/9", [f"{CELERY}.broker_url"], {}),
     "CELERY_TASK_ALWAYS_EAGER": ("false", [f"{CELERY}.task_always_eager"], {}),
+    "EMAIL_BACKEND": ("django.core.mail.backends.smtp.EmailBackend", ["s.EMAIL_BACKEND"], {}),
     "EMAIL_HOST": ("smtp.example", [smtp("host")], {}),
     "EMAIL_PORT": ("2525", [smtp("port")], {}),
     "EMAIL_HOST_USER": ("mailer", [smtp("username")], {}),

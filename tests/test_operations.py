@@ -104,7 +104,7 @@ def test_the_embedded_default_keeps_event_keys_as_files_outside_the_database(tmp
 def test_compose_keeps_event_keys_on_their_own_volume():
     compose = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())
     directory = compose["x-visage-env"]["VISAGE_KEY_STORE_DIR"]
-    runs_app_code = ["web", "worker", "beat", "gpu-worker"]
+    runs_app_code = ["web", "worker", "notices", "beat", "gpu-worker"]
     for name in runs_app_code:
         assert f"eventkeys:{directory}" in compose["services"][name].get("volumes", []), name
     assert "eventkeys" in compose["volumes"] and "eventkeys" not in str(compose["services"]["postgres"])

@@ -4,6 +4,7 @@ strings are in settings (beat schedule, routes), which cannot import the apps, s
 checked here: a beat entry or route naming a task that moved would silently do nothing."""
 import fnmatch
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,23 @@ def test_every_task_named_in_settings_is_registered_after_setup():
     assert not unrouted, unrouted
     # The engine's task goes to the configured ingest queue (gpu on GPU stacks).
     assert settings.CELERY_TASK_ROUTES["recognition.ingest.run"]["queue"] == settings.VISAGE_INGEST_QUEUE
+
+
+def test_guests_notices_do_not_queue_behind_photos_and_every_worker_takes_them():
+    """Matching a finished batch against the opted-in guests and sending their messages go on the
+    webhooks queue: on the ingest queue (the default) they waited behind every wake of a burst, so
+    guests heard of the first photo only after the last was processed (scripts/bench_live.py)."""
+    from celery import current_app
+
+    registered = _registered()
+    notify = sorted(name for name in registered if name.startswith("sharing.tasks.notify_"))
+    assert {"sharing.tasks.notify_match", "sharing.tasks.notify_deliver", "sharing.tasks.notify_send_due"} <= set(notify)
+    routed = {name: current_app.amqp.router.route({}, name)["queue"].name for name in notify}
+    assert routed == dict.fromkeys(notify, "webhooks")
+    root = Path(__file__).resolve().parent.parent
+    for path in ("scripts/run_local.sh", "docker/compose.yml"):  # the workers that take ingest take these too
+        workers = [queues.split(",") for queues in re.findall(r"worker -Q (\S+)", (root / path).read_text())]
+        assert workers and all("webhooks" in queues for queues in workers if "ingest" in queues), (path, workers)
 
 
 APPS = ("core", "events", "recognition", "sharing", "webhooks", "web", "visage")

@@ -1,6 +1,7 @@
 """The Celery app. Queues: ingest (the ingest engine: previews + faces, in batches), gpu (the
 same engine where VISAGE_INGEST_QUEUE=gpu sends it to GPU workers only), cluster (people),
-webhooks (signed deliveries: short network waits, kept off the ingest queue)."""
+webhooks (signed deliveries and guests' new-photo notices: short tasks and network waits, kept off
+the ingest queue, so that they never wait behind a burst of photos)."""
 import os
 
 from celery import Celery

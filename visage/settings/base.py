@@ -199,6 +199,10 @@ CELERY_TASK_ROUTES = {
     "recognition.ingest.run": {"queue": SURFACE.ingest.ingest_queue},
     "recognition.tasks.event_*": {"queue": "cluster"},
     "webhooks.tasks.*": {"queue": "webhooks"},
+    # Guests' new-photo notices (matching, sending, the sweep) beside webhook deliveries, off the ingest
+    # queue: there they waited behind every wake of a burst (scripts/bench_live.py: 24 photos, all notices
+    # sent after the last photo was done, p50 210 s from upload; tests/test_tasks_registered.py).
+    "sharing.tasks.notify_*": {"queue": "webhooks"},
 }
 CELERY_TASK_IGNORE_RESULT = True
 # A broker that is down must not hold an upload request for long: the photo is already stored
@@ -233,7 +237,8 @@ CACHES = {
 # Face recognition, guest links, PIN limits, "forget me" (docs/sharing.md): VISAGE_MASTER_KEYS,
 # VISAGE_KEY_STORE_DIR, VISAGE_EMBEDDER, VISAGE_PUBLIC_URL, VISAGE_PIN_*, VISAGE_GUEST_*, VISAGE_NOTIFY_* ... in surface.py.
 DEFAULT_FROM_EMAIL = SURFACE.services.default_from_email
-# SMTP (production's backend; local and test settings print or keep mails).
+# SMTP by default; `make run` prints mails and tests keep them unless EMAIL_BACKEND says otherwise.
+EMAIL_BACKEND = SURFACE.services.email_backend
 EMAIL_HOST = SURFACE.services.email_host
 EMAIL_PORT = SURFACE.services.email_port
 EMAIL_HOST_USER = SURFACE.services.email_host_user

@@ -12,8 +12,6 @@ from visage.settings.base import (  # noqa: E402
 )
 from visage.settings.keys import local_master_keys, local_secret_key  # noqa: E402
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-
 # `make run` serves static files from the source folders without collectstatic, with or without DEBUG
 # (runserver's own static handler works only under DEBUG): WhiteNoise finds them where they are.
 WHITENOISE_USE_FINDERS = True

@@ -29,5 +29,3 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Persistent connections (DATABASE_CONN_MAX_AGE, 60 here) with health checks.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
-
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -109,6 +109,9 @@ class Services(Area):
     # Set: real Celery over Redis and the Redis cache. Unset: a filesystem broker under var/.
     redis_url: str | None = None
     celery_task_always_eager: bool = False
+    # Django's e-mail backend: SMTP (EMAIL_HOST ...) unless an environment's default says otherwise
+    # (`make run` prints mails, tests keep them); set it to the SMTP backend to send from `make run`.
+    email_backend: str = "django.core.mail.backends.smtp.EmailBackend"
     email_host: str = "localhost"
     email_port: int = 587
     email_host_user: str = ""
@@ -338,12 +341,13 @@ PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
     "base": {},
     # Webhooks and notify channels to a receiver on this machine or the LAN are how one tries them locally.
     # No debug pages: a small studio runs `make run` as it is, so its users see the product's error pages
-    # unless a developer sets DJANGO_DEBUG=true.
-    "local": {"VISAGE_WEBHOOKS_ALLOW_PRIVATE": True, "VISAGE_NOTIFY_CHANNELS_ALLOW_PRIVATE": True},
+    # unless a developer sets DJANGO_DEBUG=true. Mail is printed unless EMAIL_BACKEND says otherwise.
+    "local": {"VISAGE_WEBHOOKS_ALLOW_PRIVATE": True, "VISAGE_NOTIFY_CHANNELS_ALLOW_PRIVATE": True,
+              "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
     # Fixed test keys (never used outside tests); webhook and channel tests deliver to a server on loopback.
     "test": {"DJANGO_SECRET_KEY": "test-only-secret-key-not-for-any-install", "VISAGE_MASTER_KEYS": TEST_MASTER_KEYS,
              "VISAGE_WEBHOOKS_ALLOW_PRIVATE": True, "VISAGE_NOTIFY_CHANNELS_ALLOW_PRIVATE": True,
-             "CELERY_TASK_ALWAYS_EAGER": True,
+             "CELERY_TASK_ALWAYS_EAGER": True, "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
              "VISAGE_MEDIA_ROOT": lambda: tempfile.mkdtemp(prefix="visage-test-media-")},
     # Persistent connections (health-checked); webhooks to public https only; JSON log lines.
     # "localhost" is added to the hosts in production.py, for the container's own health probe.
