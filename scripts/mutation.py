@@ -70,6 +70,10 @@ def _mutmut_config(module: str) -> dict:
         "use_git_change_detection": False,
         "track_dependencies": False,
         "timeout_multiplier": 5.0,
+        # mutmut's limit is wall-clock, (the tests' time in the stats run + this) x the multiplier, and
+        # each mutant's pytest re-creates the test database first: with mutmut's 1 s, a mutant whose
+        # tests take under a second timed out (and counted as caught) whatever it changed, on busy cores.
+        "timeout_constant": 30.0,
     }
 
 
