@@ -2,12 +2,13 @@
 which limits apply when none is given, how a photo interrupted too often ends, and that a live
 worker's lease keeper renews only what it still holds (issue 22's mutation gate found these unpinned)."""
 import logging
+import threading
 import time
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connections, transaction
 from django.utils import timezone
 
 from events.models import Photo, PhotoFailure, PhotoState
@@ -138,3 +139,30 @@ def test_a_failed_renewal_is_logged_and_the_next_beat_renews(studio_a, alice, mo
         assert photos_waiting() == 0
     assert [r.getMessage() for r in caplog.records if r.name == "recognition.ingest.claims"] == [
         f"could not renew lease {claim.token}: server closed the connection unexpectedly"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_goes_around_a_photo_another_worker_is_locking(studio_a, alice):
+    """Workers never queue up behind each other: a row another worker's claim holds locked is
+    skipped (SKIP LOCKED), the rest are claimed at once."""
+    locked_photo, *others = _photos(studio_a, alice, 3)
+    locked, done = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                Photo.objects.select_for_update().get(id=locked_photo.id)
+                locked.set()
+                done.wait(timeout=20)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert locked.wait(timeout=20)
+        claim = photos_claim(worker="w", limit=5, lease_seconds=60)
+    finally:
+        done.set()
+        thread.join()
+    assert claim.photo_ids == [photo.id for photo in others]
