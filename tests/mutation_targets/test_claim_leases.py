@@ -79,10 +79,13 @@ def test_a_renewal_extends_only_the_claims_own_photos_still_processing(studio_a,
     claim_renew(claim=claim)  # the configured lease
     held.refresh_from_db()
     assert _close(held.lease_until, timezone.now() + timedelta(seconds=300))
-    Photo.objects.filter(id=held.id).update(state=PhotoState.DONE, lease_until=None)  # ended, token kept
+    # A photo that ended while still carrying the token (a writer that forgot to clear it) is no
+    # longer the worker's: not renewed, not handed back to it for writing.
+    Photo.objects.filter(id=held.id).update(state=PhotoState.DONE, lease_until=None)
     claim_renew(claim=claim, lease_seconds=90)
     held.refresh_from_db()
     assert held.lease_until is None
+    assert not claims.claim_owned(token=claim.token, photo_ids=[held.id]).exists()
 
 
 def test_a_photo_interrupted_every_attempt_ends_failed_with_its_code_and_no_lease(studio_a, alice):

@@ -96,7 +96,7 @@ def test_a_public_mark_needs_a_reason():
     from core.api import dangerously_unscoped, public
 
     for blank in ("", "   "):
-        with pytest.raises(ValueError, match="say why this view may be reached without a tenant scope"):
+        with pytest.raises(ValueError, match="^say why this view may be reached without a tenant scope$"):
             public(blank)
         with pytest.raises(ValueError):
             dangerously_unscoped(blank)

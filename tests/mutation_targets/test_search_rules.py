@@ -156,6 +156,11 @@ def test_new_photos_leave_out_each_templates_own_hidden_faces(event):
     assert [len(found) for found in new_photos_search(event=event, embeddings=templates, photo_ids=batch)] == [1, 1]
 
 
+def test_a_batch_without_faces_in_an_event_without_faces_announces_nothing(event):
+    photo = PhotoFactory(event=event)  # no face found in it: the event has no model recorded yet
+    assert new_photos_search(event=event, embeddings=[axis(0), axis(1)], photo_ids=[photo.id]) == [[], []]
+
+
 def test_the_events_first_photo_is_announced(event):
     first = face(event, at(0.8))
     assert new_photos_search(event=event, embeddings=[axis(0)], photo_ids=[first.photo_id])[0][0].face_id == first.id
