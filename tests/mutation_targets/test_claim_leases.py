@@ -19,9 +19,9 @@ from recognition.ingest.claims import LeaseKeeper, claim_renew, photos_claim, ph
 
 def _photos(studio, user, count, **fields):
     event = event_create(studio=studio, user=user, name="Leases")
-    return [Photo.objects.create(studio=studio, event=event, original_filename=f"{i}.jpg", original_key=f"k/{uuid.uuid4()}",
-                                 size=1, sha256=uuid.uuid4().hex, content_type="image/jpeg", width=10, height=10,
-                                 **fields)
+    return [Photo.objects.create(studio=studio, event=event, original_filename=f"{i}.jpg", size=1,
+                                 original_key=f"k/{uuid.uuid4()}", sha256=uuid.uuid4().hex, content_type="image/jpeg",
+                                 width=10, height=10, **fields)
             for i in range(count)]
 
 

@@ -83,6 +83,8 @@ def test_a_face_exactly_at_the_search_threshold_is_shown_and_one_just_under_is_n
     threshold = _search_threshold(event)
     only = face(event, at(threshold))  # the event's one face
     assert [m.face_id for m in event_search(event=event, embedding=axis(0))] == [only.id]
+    # A query handed over in float64 is compared in the index's float32, the same face found.
+    assert [m.face_id for m in event_search(event=event, embedding=axis(0).astype(np.float64))] == [only.id]
     other = EventFactory()
     face(other, at(float(np.nextafter(np.float32(threshold), np.float32(0)))))
     assert event_search(event=other, embedding=axis(0)) == []
@@ -137,10 +139,12 @@ def test_new_photos_are_matched_per_template_among_the_batch_only(event):
     too_far = face(event, at(0.3))
     look_alike, far = _two_face_person(event, at(0.6, away=4), axis(5))
     batch = [mine.photo_id, edge.photo_id, too_far.photo_id, look_alike.photo_id, far.photo_id]
-    results = new_photos_search(event=event, embeddings=[axis(0), axis(2), np.ones(7, np.float32)], photo_ids=batch)
+    templates = [axis(0), axis(2).astype(np.float64), np.ones(7, np.float32)]  # the last: another model's
+    results = new_photos_search(event=event, embeddings=templates, photo_ids=batch)
     assert [[(m.photo_id, m.face_id) for m in found] for found in results] == [
         [(mine.photo_id, mine.id)], [(edge.photo_id, edge.id)], []]
     assert results[0][0].confidence == event_calibration(event=event)[1].match_confidence(results[0][0].similarity)
+    assert new_photos_search(event=event, embeddings=templates[2:], photo_ids=batch) == [[]]
     # The index was brought up to date on the way: a search finds the new photo too.
     assert {m.photo_id for m in event_search(event=event, embedding=axis(0), threshold=0.5)} == {
         older.photo_id, mine.photo_id}
