@@ -118,7 +118,9 @@ def test_a_released_claim_is_no_longer_renewed(studio_a, alice):
             keeper.release(released)
         time.sleep(3)  # longer than the lease: only the kept claim was renewed
         taken = photos_claim(worker="other", limit=5, lease_seconds=60)
+        renewed_until = Photo.objects.get(id=kept.photo_ids[0]).lease_until
     assert taken.photo_ids == released.photo_ids and photos_waiting() == 0
+    assert renewed_until <= timezone.now() + timedelta(seconds=2.5)  # by the keeper's lease, not the configured 120 s
 
 
 @pytest.mark.django_db(transaction=True)
