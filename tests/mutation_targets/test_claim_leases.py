@@ -41,7 +41,24 @@ def test_a_claim_records_its_worker_its_lease_and_ends_the_backoff(studio_a, ali
         PhotoState.PROCESSING, 1, worker[:200], claim.token)
     assert _close(photo.claimed_at, now) and _close(photo.lease_until, now + timedelta(seconds=45))
     assert photo.retry_at is None
-    assert claim.photos[0].event.name == "Leases"
+
+
+def test_a_claimed_batch_comes_with_its_events(studio_a, alice, django_assert_num_queries):
+    """The engine reads each photo's event (its key, its model): no query per photo."""
+    _photos(studio_a, alice, 3)
+    claim = photos_claim(worker="w", limit=3, lease_seconds=60)
+    with django_assert_num_queries(0):
+        assert {photo.event.name for photo in claim.photos} == {"Leases"}
+
+
+def test_an_ended_photo_with_a_lease_left_behind_is_not_waiting_nor_claimed(studio_a, alice):
+    """Only queued photos and processing ones whose lease ran out are work; a failed photo whose
+    lease_until a writer forgot to clear is neither."""
+    (photo,) = _photos(studio_a, alice, 1, state=PhotoState.FAILED, lease_until=timezone.now() - timedelta(seconds=1))
+    assert photos_waiting() == 0
+    assert photos_claim(worker="w", limit=1, lease_seconds=60) is None
+    photo.refresh_from_db()
+    assert photo.state == PhotoState.FAILED
 
 
 def test_the_configured_lease_and_attempts_apply_when_none_is_given(studio_a, alice, settings):
