@@ -127,6 +127,13 @@ def test_a_match_is_shown_only_if_the_selfie_agrees_with_the_persons_mean_face(e
     assert look_alike.id not in {m.face_id for m in matches}
 
 
+def test_a_one_face_person_is_shown_from_the_search_threshold_not_the_persons(event):
+    """A person with one searchable face has no mean face to agree with: a match between the search
+    threshold (0.422) and the person threshold (0.45) is shown."""
+    lone = face(event, at(0.44), person=PersonFactory(event=event))
+    assert [m.face_id for m in event_search(event=event, embedding=axis(0))] == [lone.id]
+
+
 # --- new photos of me (sharing.notify) -------------------------------------------------------------
 
 def test_new_photos_are_matched_per_template_among_the_batch_only(event):
