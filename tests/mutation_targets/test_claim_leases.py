@@ -97,12 +97,23 @@ def test_a_renewal_extends_only_the_claims_own_photos_still_processing(studio_a,
     held.refresh_from_db()
     assert _close(held.lease_until, timezone.now() + timedelta(seconds=300))
     # A photo that ended while still carrying the token (a writer that forgot to clear it) is no
-    # longer the worker's: not renewed, not handed back to it for writing.
+    # longer the worker's: not renewed.
     Photo.objects.filter(id=held.id).update(state=PhotoState.DONE, lease_until=None)
     claim_renew(claim=claim, lease_seconds=90)
     held.refresh_from_db()
     assert held.lease_until is None
-    assert not claims.claim_owned(token=claim.token, photo_ids=[held.id]).exists()
+
+
+def test_a_worker_owns_only_its_photos_still_processing(studio_a, alice):
+    """What a worker may write: its claim's photos still processing, not one that ended while still
+    carrying the token (a writer that forgot to clear it), not another claim's."""
+    ended, *mine = _photos(studio_a, alice, 3)
+    claim = photos_claim(worker="w", limit=3, lease_seconds=60)
+    Photo.objects.filter(id=ended.id).update(state=PhotoState.DONE)
+    ids = [ended.id, *[photo.id for photo in mine]]
+    assert sorted(claims.claim_owned(token=claim.token, photo_ids=ids).values_list("id", flat=True)) == [
+        photo.id for photo in mine]
+    assert not claims.claim_owned(token=uuid.uuid4(), photo_ids=ids).exists()
 
 
 def test_a_photo_interrupted_every_attempt_ends_failed_with_its_code_and_no_lease(studio_a, alice):
