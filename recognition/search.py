@@ -91,7 +91,7 @@ def new_photos_search(
     results: list[list[SearchMatch]] = [[] for _ in embeddings]
     if len(index.face_ids) == 0 or (index.embedder and expected and index.embedder != expected):
         return results
-    in_batch = np.flatnonzero(np.isin(index.photo_ids, np.asarray(photo_ids, np.int64)))
+    in_batch = np.flatnonzero(np.isin(index.photo_ids, photo_ids))
     comparable = [k for k, e in enumerate(embeddings) if np.shape(e) == (index.matrix.shape[1],)]  # else another model
     if not len(in_batch) or not comparable:
         return results

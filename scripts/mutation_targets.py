@@ -16,7 +16,7 @@ TARGETS: dict[str, list[str]] = {
     ],
     "core/api.py": [
         "tests/mutation_targets/test_scoped_api.py", "tests/test_isolation.py", "tests/api/test_isolation_sweep.py",
-        "tests/api/test_api_keys.py", "tests/tenancy/test_auth.py",
+        "tests/api/test_api_keys.py", "tests/tenancy/test_auth.py", "tests/api/test_idempotency_secrets.py",
     ],
     "core/api_keys.py": [
         "tests/mutation_targets/test_api_key_scopes.py", "tests/api/test_api_keys.py",
@@ -42,14 +42,15 @@ TARGETS: dict[str, list[str]] = {
         "tests/sharing/test_organizer_rights.py", "tests/sharing/test_organizers.py",
     ],
     CLAIMS: [
-        "tests/recognition/test_ingest_claims.py", "tests/recognition/test_ingest_reconcile.py",
+        "tests/mutation_targets/test_claim_leases.py", "tests/recognition/test_ingest_claims.py",
+        "tests/recognition/test_ingest_reconcile.py",
     ],
     "sharing/services/access.py": [
         "tests/mutation_targets/test_guest_access.py", "tests/sharing/test_pin_limits.py",
         "tests/sharing/test_share_links_api.py", "tests/abuse/test_guest_links.py",
     ],
     "recognition/search.py": [
-        "tests/recognition/test_search_index.py",
+        "tests/mutation_targets/test_search_rules.py", "tests/recognition/test_search_index.py",
         "tests/recognition/test_match_confidence.py",
     ],
 }

@@ -49,6 +49,18 @@ def as_charlie(charlie):
     return client_for(charlie)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """With --reuse-db (the mutation gate's workers, scripts/mutation.py) start from empty tables: a
+    worker stopped mid-test (a mutant that hung) leaves a transactional test's rows behind."""
+    if request.config.getoption("reuse_db"):
+        from django.core.management import call_command
+
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def isolated_storage(settings, tmp_path):
     """Each test gets its own empty object store, so counts of stored files mean something."""

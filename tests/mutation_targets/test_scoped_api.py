@@ -96,7 +96,87 @@ def test_a_public_mark_needs_a_reason():
     from core.api import dangerously_unscoped, public
 
     for blank in ("", "   "):
-        with pytest.raises(ValueError, match="say why this view may be reached without a tenant scope"):
+        with pytest.raises(ValueError, match="^say why this view may be reached without a tenant scope$"):
             public(blank)
         with pytest.raises(ValueError):
             dangerously_unscoped(blank)
+
+
+def test_view_scope_reads_marks_on_the_url_callback_and_on_its_class():
+    """A mark can sit on the function the URL calls (a decorator over as_view()) or on the view's
+    class (Django's View.as_view() sets view_class, a DRF ViewSet's only cls): both count."""
+    from django.views import View
+    from rest_framework.viewsets import ViewSet
+
+    from core.api import dangerously_unscoped, public, view_scope
+
+    class Page(View):
+        pass
+
+    class EventPage(View):
+        visage_scope = "event"
+
+    scoped_callback = Page.as_view()
+    scoped_callback.visage_scope = "event"
+    assert view_scope(scoped_callback) == "scoped"
+    assert view_scope(EventPage.as_view()) == "scoped"
+    assert view_scope(dangerously_unscoped("signed link")(Page.as_view())) == "dangerously-unscoped"
+    assert view_scope(public("robots.txt")(Page.as_view())) == "public"
+    assert view_scope(public("about page")(type("AboutPage", (View,), {})).as_view()) == "public"
+    assert view_scope(Page.as_view()) is None
+
+    studio_viewset = type("ThingViewSet", (ViewSet, StudioApi), {"__module__": __name__})
+    assert view_scope(studio_viewset.as_view({"get": "list"})) == "scoped"
+    public_viewset = public("status")(type("StatusViewSet", (ViewSet,), {}))
+    assert view_scope(public_viewset.as_view({"get": "list"})) == "public"
+    assert view_scope(type("PlainViewSet", (ViewSet,), {}).as_view({"get": "list"})) is None
+
+
+EVENTS = "/api/v1/events/"
+POLICY = "/api/v1/studio/sharing-policy/"
+NO_STUDIO = (404, "not_found", "No studio found for this account.")
+
+
+def _refusal(response) -> tuple[int, str, str]:
+    error = response.json()["error"]
+    return response.status_code, error["code"], error["message"]
+
+
+@pytest.fixture
+def as_nobody(db):
+    """An account that belongs to no studio (an organizer invited to an event, say)."""
+    from tests.factories import client_for
+    from tests.factories.tenancy import UserFactory
+
+    return client_for(UserFactory())
+
+
+def test_an_account_without_a_studio_gets_404_not_another_studio(as_nobody, studio_a, alice):
+    from events.services import event_create
+
+    event_create(studio=studio_a, user=alice, name="Not yours")
+    assert _refusal(as_nobody.get(POLICY)) == NO_STUDIO
+    listed = as_nobody.get(EVENTS)  # the event list needs no studio (organizers): it shows none of A's
+    assert listed.status_code == 200 and listed.json()["results"] == []
+    created = as_nobody.post(EVENTS, {"name": "Sneaky"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert _refusal(created) == NO_STUDIO
+
+
+def test_a_viewer_is_told_their_role_is_read_only(as_vera):
+    refused = as_vera.post(EVENTS, {"name": "Gala"}, format="json")
+    assert _refusal(refused) == (403, "permission_denied", "Your role in this studio (viewer) is read-only.")
+
+
+def test_the_x_studio_header_picks_which_of_the_callers_studios_it_acts_in(studio_a, studio_b, alice):
+    from core.tenancy.models import Role
+    from core.tenancy.services import membership_add
+    from events.services import event_create
+    from tests.factories import client_for
+
+    membership_add(studio=studio_b, email=alice.email, password="pw-alice-123", role=Role.PHOTOGRAPHER)
+    event_create(studio=studio_a, user=alice, name="In A")
+    client = client_for(alice)
+    in_b = client.post(EVENTS, {"name": "In B"}, format="json", HTTP_X_STUDIO=studio_b.slug)
+    assert in_b.status_code == 201
+    assert [e["name"] for e in client.get(EVENTS, HTTP_X_STUDIO=studio_b.slug).json()["results"]] == ["In B"]
+    assert [e["name"] for e in client.get(EVENTS, HTTP_X_STUDIO=studio_a.slug).json()["results"]] == ["In A"]
