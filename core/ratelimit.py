@@ -25,6 +25,11 @@ class Limit:
     seconds: int
 
 
+# The power of two a backoff stops at: 2**40 times any first wait is past any cap, and the bound keeps
+# `first * 2**n` a finite float for any number of failures (2**1024 would overflow).
+MAX_DOUBLINGS = 40
+
+
 @dataclass(frozen=True)
 class Backoff:
     """`free` failures without a wait, then `first`, 2×`first`, 4×… seconds, at most `longest`;
@@ -37,7 +42,7 @@ class Backoff:
     def delay(self, failures: int) -> float:
         if failures < self.free:
             return 0.0
-        return min(self.first * 2 ** min(failures - self.free, 40), self.longest)
+        return min(self.first * 2 ** min(failures - self.free, MAX_DOUBLINGS), self.longest)
 
 
 def now() -> float:
@@ -47,7 +52,7 @@ def now() -> float:
 class Throttled(Exception):
     def __init__(self, retry_after: int):
         self.retry_after = max(1, int(retry_after))
-        super().__init__(f"rate limited, retry after {self.retry_after}s")
+        super().__init__(f"rate limited, retry after {self.retry_after}s")  # pragma: no mutate - never shown: callers answer with retry_after
 
 
 _TABLE = RateCounter._meta.db_table

@@ -72,10 +72,11 @@ def _mutmut_config(module: str) -> dict:
         "use_git_change_detection": False,
         "track_dependencies": False,
         "timeout_multiplier": 5.0,
-        # mutmut's limit is wall-clock, (the tests' time in the stats run + this) x the multiplier: with
-        # mutmut's 1 s, a mutant whose tests take under a second timed out (and counted as caught)
-        # whatever it changed, once pytest's own start-up took a few seconds on busy cores.
-        "timeout_constant": 10.0,
+        # mutmut's limit is wall-clock: (the tests' call time in the stats run + this) x the multiplier,
+        # and each mutant's run is a pytest start on top. With mutmut's 1 s a busy machine made every slow
+        # run a "timeout", counted as killed whatever it changed (all 33 mutants of
+        # sharing/services/access.py's _use_claim were, a change no test can notice among them).
+        "timeout_constant": 30.0,
     }
 
 
@@ -87,6 +88,12 @@ def _run_mutmut(module: str, arguments: list[str], quiet: bool = True) -> int:
         "import json, sys, mutmut.configuration as c\n"
         f"conf = json.loads({json.dumps(json.dumps(_mutmut_config(module)))})\n"
         "c._config_reader = lambda: (lambda key, default: conf.get(key, default))\n"
+        # A mutant's tests fastest first (pytest runs them with -x): a killed mutant costs its quickest failing test.
+        "import mutmut.runners.harness as h\n"
+        "from mutmut.state import state\n"
+        "args = h.PytestRunner._pytest_args_regular_run\n"
+        "h.PytestRunner._pytest_args_regular_run = lambda self, tests: args(\n"
+        "    self, sorted(tests, key=lambda test: (state().duration_by_test.get(test, 0.0), test)))\n"
         "from mutmut.__main__ import cli\n"
         "sys.exit(cli(sys.argv[1:]))\n"
     )

@@ -27,6 +27,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/api/test_idempotency_secrets.py",
     ],
     "core/ratelimit.py": [
+        "tests/mutation_targets/test_rate_windows.py", "tests/mutation_targets/test_backoff_waits.py",
         "tests/abuse/test_counters.py",
         "tests/abuse/test_login_backoff.py", "tests/sharing/test_pin_limits.py",
     ],
@@ -46,7 +47,8 @@ TARGETS: dict[str, list[str]] = {
         "tests/recognition/test_ingest_reconcile.py",
     ],
     "sharing/services/access.py": [
-        "tests/mutation_targets/test_guest_access.py", "tests/sharing/test_pin_limits.py",
+        "tests/mutation_targets/test_guest_access.py", "tests/mutation_targets/test_pin_answers.py",
+        "tests/sharing/test_pin_limits.py",
         "tests/sharing/test_share_links_api.py", "tests/abuse/test_guest_links.py",
     ],
     "recognition/search.py": [

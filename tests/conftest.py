@@ -3,6 +3,7 @@ vera views A, and charlie owns B (the outsider, who must get 404 on A's objects)
 import pytest
 
 from tests.factories import client_for
+from tests.rate_clock import RateClock
 from core.tenancy.models import Role
 from core.tenancy.services import membership_add, studio_create
 
@@ -77,3 +78,13 @@ def face_pipeline():
     from recognition.conf import face_pipeline as configured_pipeline
 
     return configured_pipeline()
+
+
+@pytest.fixture
+def clock(monkeypatch) -> RateClock:
+    """core.ratelimit's clock, moved by hand from RateClock.START (tests/rate_clock.py)."""
+    from core import ratelimit
+
+    fake = RateClock()
+    monkeypatch.setattr(ratelimit, "now", fake)
+    return fake
