@@ -62,5 +62,10 @@ def test_other_roles_and_studios_cannot_manage_webhooks(alice, bob, charlie, rec
 
 
 def test_the_nav_links_the_page_for_owners_only(alice, bob):
-    assert 'href="/studio/webhooks/"' in _signed_in(alice).get("/").content.decode()
-    assert 'href="/studio/webhooks/"' not in _signed_in(bob).get("/").content.decode()
+    """The top bar's Studio button leads owners to the studio's pages, whose row links Webhooks;
+    a photographer gets Team only, and no Webhooks link anywhere."""
+    owner, photographer = _signed_in(alice), _signed_in(bob)
+    assert 'href="/studio/settings/"' in owner.get("/").content.decode()
+    assert 'href="/studio/webhooks/"' in owner.get("/studio/settings/").content.decode()
+    assert 'href="/studio/settings/"' not in photographer.get("/").content.decode()
+    assert 'href="/studio/webhooks/"' not in photographer.get("/studio/team/").content.decode()

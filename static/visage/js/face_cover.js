@@ -14,7 +14,7 @@ function mark(faceId) {
     button.textContent = on ? 'Cover' : 'Make cover';
   }
   const hero = document.querySelector('.person-hero__face');
-  if (hero) hero.setAttribute('src', hero.getAttribute('src').replace(/faces\/\d+\/thumbnail/, `faces/${faceId}/thumbnail`));
+  if (hero) { hero.setAttribute('src', `/api/v1/faces/${faceId}/thumbnail`); hero.hidden = false; }
 }
 
 document.addEventListener('click', async (event) => {
@@ -22,7 +22,7 @@ document.addEventListener('click', async (event) => {
   if (!button || button.getAttribute('aria-pressed') === 'true') return;
   event.preventDefault(); // the tile is a label around a checkbox: do not toggle it
   try {
-    const change = await api(coverUrl, { method: 'POST', json: { face_id: Number(button.dataset.faceId), page: 'person' } });
+    const change = await api(coverUrl, { method: 'POST', json: { face_id: Number(button.dataset.faceId), page: document.querySelector('[data-undo-scope]')?.dataset.undoScope || 'person' } });
     mark(button.dataset.faceId);
     changed('Cover chosen', change, undoUrl, () => window.location.reload());
   } catch (error) {

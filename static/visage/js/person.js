@@ -24,7 +24,7 @@ async function patch(fields) {
 async function paintHeader() {
   const person = await api(root.dataset.personUrl);
   $('counts').textContent = `${plural(person.photo_count, 'photo')} · ${plural(person.face_count, 'face')}`;
-  const cover = $('cover');
+  const cover = $('hero-cover');
   if (person.cover_thumbnail_url) { cover.src = person.cover_thumbnail_url; cover.hidden = false; } else cover.hidden = true;
 }
 
