@@ -1,0 +1,66 @@
+"""Issue #19's rough edges of the studio pages in Chromium at 390 and 1440 px: every event tab
+label shows in full and the top bar is one row; the lightbox keeps its buttons on screen for a
+970×2204 portrait (biden.jpg)."""
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
+
+from core.tenancy.services import studio_create
+from events import services as event_services
+from tests.browser.helpers import login, ready
+
+TALL = Path(__file__).resolve().parents[3] / "shared" / "data" / "faces" / "portraits" / "biden.jpg"
+SIZES = {"guest-phone": 844, "wide": 900}
+
+
+@pytest.fixture
+def owner_event(live_server):
+    studio, owner = studio_create(name="Lumen Weddings", owner_email="ana@lumen.example", owner_password="pw-ana-123")
+    event = event_services.event_create(studio=studio, user=owner, name="Penny & Leonard")
+    return event, owner
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_event_tabs_show_full_labels_and_the_top_bar_is_one_row(owner_event, new_page, shot, size):
+    event, _ = owner_event
+    page = new_page(size)
+    login(page, "ana@lumen.example", "pw-ana-123")
+    page.goto(f"/events/{event.id}/")
+    ready(page)
+    shot(page, "event-tabs")
+    labels = page.locator("nav.tabs a")
+    assert "Removal requests" in labels.all_inner_texts()
+    for label in labels.all():
+        clipped = label.evaluate("a => [a.scrollWidth > a.clientWidth, a.textContent.trim()]")
+        assert not clipped[0], f"{clipped[1]!r} is clipped"
+        box = label.bounding_box()  # on screen, not scrolled out of reach
+        assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"], (clipped[1], box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    bar = page.locator("header.topbar").bounding_box()
+    assert bar["height"] <= 64, bar  # one row: 60 px and its border
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lightbox_buttons_stay_visible_for_a_tall_photo(owner_event, new_page, shot, size):
+    event, owner = owner_event
+    event_services.photos_upload(event=event, user=owner, files=[SimpleUploadedFile("biden.jpg", TALL.read_bytes())])
+    page = new_page(size)
+    login(page, "ana@lumen.example", "pw-ana-123")
+    page.goto(f"/events/{event.id}/")
+    ready(page)
+    page.locator(".gallery .photo__open").first.click()
+    dialog = page.locator("dialog.lightbox")
+    expect(dialog).to_be_visible()
+    page.locator("[data-role=lightbox-img]").evaluate("img => img.decode()")
+    shot(page, "studio-lightbox-biden")
+    height = SIZES[size]
+    scroll, visible, bottom = dialog.evaluate("d => [d.scrollHeight, d.clientHeight, d.getBoundingClientRect().bottom]")
+    assert scroll <= visible, (scroll, visible)
+    image = page.locator("[data-role=lightbox-img]").bounding_box()
+    assert image["y"] >= 0 and image["y"] + image["height"] <= min(bottom, height), image
+    for control in (dialog.get_by_role("button", name="Close"), dialog.get_by_role("link", name="Download original")):
+        box = control.bounding_box()
+        assert box and 0 <= box["y"] and box["y"] + box["height"] <= min(bottom, height), (box, bottom)
