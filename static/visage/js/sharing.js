@@ -2,6 +2,7 @@
 import { api, formErrorText } from './api.js';
 import { confirmDialog, copyText, formatWhen } from './dialogs.js';
 import { el, plural, toast } from './ui.js';
+import { editLink } from './share_link_edit.js';
 
 const root = document.getElementById('sharing-page');
 const $ = (role, scope = document) => scope.querySelector(`[data-role="${role}"]`);
@@ -55,7 +56,9 @@ function linkActions(link, title) {
     copy.addEventListener('click', () => copyText(link.code_url, 'Code link copied'));
     const revoke = el('button', { type: 'button', class: 'btn btn--sm btn--ghost link-item__revoke', 'aria-label': `Revoke ${title}` }, 'Revoke');
     revoke.addEventListener('click', () => revokeLink(link, title));
-    actions.append(copy, revoke);
+    const edit = el('button', { type: 'button', class: 'btn btn--sm', 'aria-label': `Edit ${title}` }, 'Edit');
+    edit.addEventListener('click', () => editLink({ link, title, url: `${root.dataset.linksUrl}${link.id}/`, onSaved: loadLinks }));
+    actions.append(copy, edit, revoke);
   }
   return actions;
 }
