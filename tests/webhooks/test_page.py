@@ -64,3 +64,9 @@ def test_other_roles_and_studios_cannot_manage_webhooks(alice, bob, charlie, rec
 def test_the_nav_links_the_page_for_owners_only(alice, bob):
     assert 'href="/studio/webhooks/"' in _signed_in(alice).get("/").content.decode()
     assert 'href="/studio/webhooks/"' not in _signed_in(bob).get("/").content.decode()
+
+
+def test_the_page_explains_signatures_without_pointing_at_repository_files(alice):
+    page = _signed_in(alice).get(PAGE).content.decode()
+    assert "docs/" not in page.replace("/api/docs/", "") and ".md" not in page
+    assert 'href="/api/docs/"' in page and "HMAC-SHA256" in page and "X-Visage-Timestamp" in page
