@@ -37,3 +37,23 @@ def test_event_tabs_show_full_labels_and_the_top_bar_is_one_row(owner_event, new
     assert bar["height"] <= 64, bar  # one row: 60 px and its border
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
+
+
+def test_analytics_speaks_of_people_found_and_named_without_latency(owner_event, new_page):
+    from recognition.models import Person, SearchLog
+
+    event, _ = owner_event
+    Person.objects.create(studio=event.studio, event=event, name="Penny")
+    Person.objects.create(studio=event.studio, event=event)
+    for _ in range(3):
+        SearchLog.objects.create(studio=event.studio, event=event, search_ms=36.3, matches=2)
+    page = new_page("wide")
+    login(page, "ana@lumen.example", "pw-ana-123")
+    page.goto(f"/events/{event.id}/analytics/")
+    ready(page)
+    tiles = page.locator("[data-role=tiles]")
+    expect(tiles.locator("[data-tile=searches]")).to_have_text("3")
+    expect(tiles.locator("[data-tile=people]")).to_have_text("2 · 1 named")
+    expect(tiles).to_contain_text("People found")
+    text = page.locator("main").inner_text()
+    assert " ms" not in text and "p95" not in text and "known" not in text.lower(), text
