@@ -129,14 +129,26 @@ function showCreated(link) {
   panel.focus();
 }
 
+// Person links: each person as a radio with their face beside the name, so "Person 9" is recognisable.
+function personChoice(person, index) {
+  const label = el('label', { class: 'person-pick__option' });
+  const radio = el('input', { type: 'radio', name: 'person', value: person.id, required: true });
+  radio.defaultChecked = index === 0;  // form.reset() after a link returns here, not to no choice
+  const face = person.cover_thumbnail_url
+    ? el('img', { class: 'person-pick__face', src: person.cover_thumbnail_url, alt: '', width: 40, height: 40, loading: 'lazy' })
+    : el('span', { class: 'person-pick__face', 'aria-hidden': 'true' });
+  label.append(radio, face, el('span', {}, `${person.name || `Person ${person.id}`} · ${plural(person.photo_count, 'photo')}`));
+  return label;
+}
+
 async function pickPerson() {
   const scope = new FormData($('link-form')).get('scope');
   $('person-field').hidden = scope !== 'person';
-  const select = document.getElementById('link-person');
-  if (scope !== 'person' || select.options.length) return;
+  const list = $('person-choices');
+  if (scope !== 'person' || list.childElementCount) return;
   const people = await api(root.dataset.peopleUrl).catch(() => []);
-  select.replaceChildren(...people.filter((p) => !p.hidden).map((p) =>
-    el('option', { value: p.id }, `${p.name || `Person ${p.id}`} · ${plural(p.photo_count, 'photo')}`)));
+  list.replaceChildren(...people.filter((p) => !p.hidden).map(personChoice));
+  list.setAttribute('aria-busy', 'false');
 }
 
 $('link-form').addEventListener('submit', createLink);
