@@ -5,8 +5,9 @@ import { toast } from './ui.js';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 const dialog = document.getElementById('edit-link-dialog');
-const form = dialog.querySelector('[data-role="edit-form"]');
-const error = dialog.querySelector('[data-role="edit-error"]');
+const template = dialog.querySelector('[data-role="edit-template"]');
+let form = null;
+let error = null;
 let editing = null;
 
 // <input type="datetime-local"> wants local wall-clock time without a zone.
@@ -59,8 +60,13 @@ async function save(event) {
 
 export function editLink({ link, url, title, onSaved }) {
   editing = { link, url, title, onSaved };
-  form.reset();
-  error.hidden = true;
+  form?.remove();
+  form = template.content.firstElementChild.cloneNode(true);
+  dialog.append(form);
+  error = form.querySelector('[data-role="edit-error"]');
+  form.addEventListener('submit', save);
+  form.querySelector('[data-role="extend"]').addEventListener('click', extendByAWeek);
+  form.querySelector('[data-close]').addEventListener('click', () => dialog.close());
   dialog.querySelector('[data-role="edit-title"]').textContent = `Edit “${title}”`;
   form.elements.label.value = link.label || '';
   form.elements.expires_at.value = link.expires_at ? localInputValue(new Date(link.expires_at)) : '';
@@ -73,5 +79,4 @@ export function editLink({ link, url, title, onSaved }) {
   dialog.showModal();
 }
 
-form.addEventListener('submit', save);
-dialog.querySelector('[data-role="extend"]').addEventListener('click', extendByAWeek);
+dialog.addEventListener('close', () => { form?.remove(); form = null; });
