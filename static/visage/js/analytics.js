@@ -68,7 +68,7 @@ async function main() {
     return;
   }
   const covers = new Map(people.filter((p) => p.cover_thumbnail_url).map((p) => [p.id, p.cover_thumbnail_url]));
-  tiles(data, data.appearances.length, people.filter((p) => p.name && !p.hidden).length);
+  tiles(data, data.appearances.length, people.filter((p) => p.name).length);  // both count hidden people too
   appearances(data, covers, false);
   splits(data);
   const toggle = $('show-all');
