@@ -69,3 +69,9 @@ def test_the_nav_links_the_page_for_owners_only(alice, bob):
     assert 'href="/studio/webhooks/"' in owner.get("/studio/settings/").content.decode()
     assert 'href="/studio/settings/"' not in photographer.get("/").content.decode()
     assert 'href="/studio/webhooks/"' not in photographer.get("/studio/team/").content.decode()
+
+
+def test_the_page_explains_signatures_without_pointing_at_repository_files(alice):
+    page = _signed_in(alice).get(PAGE).content.decode()
+    assert "docs/" not in page.replace("/api/docs/", "") and ".md" not in page
+    assert 'href="/api/docs/"' in page and "HMAC-SHA256" in page and "X-Visage-Timestamp" in page

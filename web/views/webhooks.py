@@ -16,7 +16,7 @@ from webhooks.urlsafety import WebhookUrlRefused
 
 class WebhookForm(forms.Form):
     url = forms.URLField(label="Endpoint URL", max_length=2000, assume_scheme="https",
-                         help_text="Visage POSTs signed JSON here (see docs/webhooks.md to verify it).")
+                         help_text="Visage POSTs signed JSON here; check each delivery's signature as shown above.")
     events = forms.MultipleChoiceField(choices=EventType.choices, widget=forms.CheckboxSelectMultiple,
                                        initial=[EventType.EVENT_PROCESSED])
 

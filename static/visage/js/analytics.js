@@ -7,16 +7,17 @@ const root = document.getElementById('analytics-page');
 const $ = (role) => root.querySelector(`[data-role="${role}"]`);
 const TOP = 10;
 
-function tiles(data, peopleCount) {
-  const { processed, with_recognised_person: known } = data.photos;
+// People found are the groups of faces; named are those someone gave a name. Search latency stays in the
+// API (timings.search_ms) for developers: the studio sees how many searches guests made.
+function tiles(data, peopleCount, namedCount) {
+  const { processed, with_recognised_person: found } = data.photos;
   const median = data.timings.processing_seconds.median;
-  const search = data.timings.search_ms;
   const values = {
     processed: processed.toLocaleString(),
-    coverage: processed ? `${Math.round((100 * known) / processed)}%` : '–',
-    people: peopleCount.toLocaleString(),
+    coverage: processed ? `${Math.round((100 * found) / processed)}%` : '–',
+    people: `${peopleCount.toLocaleString()} · ${namedCount.toLocaleString()} named`,
     median: median === null ? '–' : median < 60 ? `${median.toFixed(1)} s` : `${(median / 60).toFixed(1)} min`,
-    searches: search.searches ? `${search.searches.toLocaleString()} · p95 ${search.p95.toFixed(1)} ms` : '0',
+    searches: data.timings.search_ms.searches.toLocaleString(),
   };
   for (const [key, value] of Object.entries(values)) root.querySelector(`[data-tile="${key}"]`).textContent = value;
   $('tiles').setAttribute('aria-busy', 'false');
@@ -45,8 +46,8 @@ function appearances(data, covers, showAll) {
 function splits(data) {
   const p = data.photos;
   stackedBar($('coverage'), [
-    { label: 'A known person', value: p.with_recognised_person, color: '#4338ca' },
-    { label: 'Faces, nobody known', value: p.without_recognised_person - p.without_faces, color: '#a5b4fc' },
+    { label: 'People found', value: p.with_recognised_person, color: '#4338ca' },
+    { label: 'Faces, nobody found yet', value: p.without_recognised_person - p.without_faces, color: '#a5b4fc' },
     { label: 'No faces', value: p.without_faces, color: '#cbd0da' },
   ], { title: 'Processed photos' });
   const f = data.faces;
@@ -67,7 +68,7 @@ async function main() {
     return;
   }
   const covers = new Map(people.filter((p) => p.cover_thumbnail_url).map((p) => [p.id, p.cover_thumbnail_url]));
-  tiles(data, data.appearances.length);
+  tiles(data, data.appearances.length, people.filter((p) => p.name).length);  // both count hidden people too
   appearances(data, covers, false);
   splits(data);
   const toggle = $('show-all');

@@ -5,7 +5,8 @@ import { toast } from './ui.js';
 
 const script = document.querySelector('script[data-cover-url]');
 const { coverUrl, undoUrl } = script.dataset;
-const buttons = () => [...document.querySelectorAll('[data-role="cover"]')];
+// Buttons only (aria-pressed is not allowed on the hero <img>, data-role="hero-cover").
+const buttons = () => [...document.querySelectorAll('button[data-role="cover"]')];
 
 function mark(faceId) {
   for (const button of buttons()) {
@@ -18,7 +19,7 @@ function mark(faceId) {
 }
 
 document.addEventListener('click', async (event) => {
-  const button = event.target.closest('[data-role="cover"]');
+  const button = event.target.closest('button[data-role="cover"]');
   if (!button || button.getAttribute('aria-pressed') === 'true') return;
   event.preventDefault(); // the tile is a label around a checkbox: do not toggle it
   try {

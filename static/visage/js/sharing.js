@@ -2,6 +2,7 @@
 import { api, formErrorText } from './api.js';
 import { confirmDialog, copyText, formatWhen } from './dialogs.js';
 import { el, plural, toast } from './ui.js';
+import { editLink } from './share_link_edit.js';
 
 const root = document.getElementById('sharing-page');
 const $ = (role, scope = document) => scope.querySelector(`[data-role="${role}"]`);
@@ -55,7 +56,9 @@ function linkActions(link, title) {
     copy.addEventListener('click', () => copyText(link.code_url, 'Code link copied'));
     const revoke = el('button', { type: 'button', class: 'btn btn--sm btn--ghost link-item__revoke', 'aria-label': `Revoke ${title}` }, 'Revoke');
     revoke.addEventListener('click', () => revokeLink(link, title));
-    actions.append(copy, revoke);
+    const edit = el('button', { type: 'button', class: 'btn btn--sm', 'aria-label': `Edit ${title}` }, 'Edit');
+    edit.addEventListener('click', () => editLink({ link, title, url: `${root.dataset.linksUrl}${link.id}/`, onSaved: loadLinks }));
+    actions.append(copy, edit, revoke);
   }
   return actions;
 }
@@ -126,14 +129,26 @@ function showCreated(link) {
   panel.focus();
 }
 
+// Person links: each person as a radio with their face beside the name, so "Person 9" is recognisable.
+function personChoice(person, index) {
+  const label = el('label', { class: 'person-pick__option' });
+  const radio = el('input', { type: 'radio', name: 'person', value: person.id, required: true });
+  radio.defaultChecked = index === 0;  // form.reset() after a link returns here, not to no choice
+  const face = person.cover_thumbnail_url
+    ? el('img', { class: 'person-pick__face', src: person.cover_thumbnail_url, alt: '', width: 40, height: 40, loading: 'lazy' })
+    : el('span', { class: 'person-pick__face', 'aria-hidden': 'true' });
+  label.append(radio, face, el('span', {}, `${person.name || `Person ${person.id}`} · ${plural(person.photo_count, 'photo')}`));
+  return label;
+}
+
 async function pickPerson() {
   const scope = new FormData($('link-form')).get('scope');
   $('person-field').hidden = scope !== 'person';
-  const select = document.getElementById('link-person');
-  if (scope !== 'person' || select.options.length) return;
+  const list = $('person-choices');
+  if (scope !== 'person' || list.childElementCount) return;
   const people = await api(root.dataset.peopleUrl).catch(() => []);
-  select.replaceChildren(...people.filter((p) => !p.hidden).map((p) =>
-    el('option', { value: p.id }, `${p.name || `Person ${p.id}`} · ${plural(p.photo_count, 'photo')}`)));
+  list.replaceChildren(...people.filter((p) => !p.hidden).map(personChoice));
+  list.setAttribute('aria-busy', 'false');
 }
 
 $('link-form').addEventListener('submit', createLink);
