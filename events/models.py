@@ -90,7 +90,12 @@ class Photo(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["event", "sha256"], name="photo_unique_sha256_per_event")]
-        indexes = [models.Index(fields=["event", "state"]), models.Index(fields=["state", "lease_until"])]
+        indexes = [
+            models.Index(fields=["event", "state"]), models.Index(fields=["state", "lease_until"]),
+            # The gallery's default sort (events.selectors.PHOTO_SORTS["capture"]: taken_at ascending,
+            # nulls last, then id) read in index order: a page is a LIMIT, not a sort of the whole event.
+            models.Index(fields=["event", "taken_at", "id"], name="photo_event_capture_order"),
+        ]
 
     def __str__(self) -> str:
         return self.original_filename

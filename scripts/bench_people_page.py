@@ -6,8 +6,9 @@
 Builds, with bulk inserts in a throw-away database of its own (Django's test database beside the one
 DATABASE_URL names; dropped at the end), a studio, an event of --photos photos and --people people
 shaped like a wedding: 20 named people in 5 % of the photos each, 10 % of the people in 2–12 photos,
-the rest seen once, plus unassigned faces. Faces carry placeholder ciphertext: these pages never
-decrypt. Then it times whole requests through Django's test client (middleware, session, view,
+the rest seen once, plus unassigned faces. Faces carry real encrypted 128-D embeddings (each person's
+faces near a random direction of their own), since the People page's script calls the merge
+suggestions endpoint on every load and that reads them. Then it times whole requests through Django's test client (middleware, session, view,
 template or serializer; no network) as a signed-in owner, with persistent database connections as in
 production: p50 / p95 / max in ms, the response size, and the number of SQL queries. Target: p95 under 300 ms. It prints numbers; it asserts nothing.
 """
@@ -83,6 +84,7 @@ def fill_event(photos: int, people: int, seed: int = 19):
              landmarks=[], embedding_ciphertext=b"\0" * 32, embedder_name="sface", embedder_version="bench",
              embedder_dim=128, usable=True, blur=100.0 + i % 50)
         for i, (photo, person) in enumerate(faces)], batch_size=2000)
+    _seal_embeddings(event, rows, rng)
     covers = {}
     for face in rows:
         if face.person_id is not None:
@@ -93,6 +95,25 @@ def fill_event(photos: int, people: int, seed: int = 19):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # what autovacuum does after a bulk load; else the planner guesses 3 people
     return owner, event, len(rows)
+
+
+def _seal_embeddings(event, faces, rng: random.Random, dim: int = 128) -> None:
+    """Unit embeddings near a per-person direction (unassigned faces: random), encrypted as ingest does."""
+    import numpy as np
+
+    from recognition.crypto import encrypt_embedding
+    from recognition.models import Face
+    from recognition.services.keys import event_data_key
+
+    noise = np.random.default_rng(rng.randrange(2**32))
+    key = event_data_key(event=event)
+    directions: dict[int | None, np.ndarray] = {}
+    for face in faces:
+        base = directions.setdefault(face.person_id, noise.standard_normal(dim)) if face.person_id else 0.0
+        vector = base + 0.6 * noise.standard_normal(dim)
+        vector = (vector / np.linalg.norm(vector)).astype(np.float32)
+        face.embedding_ciphertext = encrypt_embedding(vector, data_key=key, event_id=event.id, face_id=str(face.uid))
+    Face.objects.bulk_update(faces, ["embedding_ciphertext"], batch_size=2000)
 
 
 def measure(client, url: str, repeats: int) -> dict:
@@ -149,6 +170,7 @@ def main() -> None:
             ("api: all, limit 60, offset 1200", f"{api}?filter=all&limit=60&offset=1200"),
             ("api: counts per filter", f"{api}counts/"),
             ("api: everyone, unpaged (as before)", api),
+            ("api: merge suggestions (page script)", f"{api}suggestions/"),
         ]
         print(f"{'':<44}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'bytes':>10}{'queries':>9}{'total':>7}")
         for label, url in cases:

@@ -11,6 +11,7 @@ from django.test import Client
 
 from camera.models import CameraAccount
 from events.services import event_create
+from web.views.camera import _qr_data_uri_cached
 
 
 @pytest.fixture
@@ -43,7 +44,9 @@ def test_the_card_shows_the_account_with_a_scannable_qr_code(event, alice):
 
 def test_a_new_password_is_shown_once_with_the_whole_login_in_the_qr_code(event, bob):
     client = page_as(bob)
+    cached_qrs = _qr_data_uri_cached.cache_info().currsize  # password-less QRs are kept per process
     answer = client.post(f"/events/{event.id}/camera-upload/password/")
+    assert _qr_data_uri_cached.cache_info().currsize == cached_qrs  # one with a password never is
     html = answer.content.decode()
     password = re.search(r"Password: (\S+)", html).group(1)
     assert check_password(password, CameraAccount.objects.get(event=event).password_hash)
