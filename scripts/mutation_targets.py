@@ -12,7 +12,7 @@ CLAIMS = "recognition/ingest/claims.py"
 TARGETS: dict[str, list[str]] = {
     "core/access.py": [
         "tests/mutation_targets/test_access_rules.py", "tests/events/test_permissions.py",
-        "tests/sharing/test_organizer_rights.py",
+        "tests/sharing/test_organizer_rights.py", "tests/tenancy/test_team.py",
     ],
     "core/api.py": [
         "tests/mutation_targets/test_scoped_api.py", "tests/test_isolation.py", "tests/api/test_isolation_sweep.py",
