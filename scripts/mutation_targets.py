@@ -32,7 +32,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/abuse/test_login_backoff.py", "tests/sharing/test_pin_limits.py",
     ],
     "core/logins.py": [
-        "tests/abuse/test_login_backoff.py", "tests/tenancy/test_auth.py",
+        "tests/mutation_targets/test_login_counts.py", "tests/abuse/test_login_backoff.py", "tests/tenancy/test_auth.py",
     ],
     "core/parsers.py": [
         "tests/mutation_targets/test_parser_limits.py", "tests/abuse/test_json_limits.py",
