@@ -100,3 +100,27 @@ def test_a_retried_secret_names_the_fields_not_replayed(as_alice):
     retry = as_alice.post("/api/v1/studio/api-keys/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == 201 and retry.status_code == 409
     assert retry.json()["error"]["details"] == {"id": first.json()["id"], "status": 201, "not_replayed": ["key"]}
+
+
+def test_a_key_is_one_to_255_characters(as_alice):
+    empty = _post(as_alice, json.dumps({"name": "Wedding"}), "")
+    assert empty.status_code == 400 and empty.json()["error"]["code"] == "invalid_idempotency_key"
+    longest = "k" * 255
+    first = _post(as_alice, json.dumps({"name": "Wedding"}), longest)
+    retry = _post(as_alice, json.dumps({"name": "Wedding"}), longest)
+    assert first.status_code == retry.status_code == 201 and retry["Idempotent-Replayed"] == "true"
+    assert Event.objects.count() == 1
+
+
+def test_after_its_day_a_finished_key_runs_anew(as_alice):
+    """An expired record is dropped on the next use of its key, finished or not."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.tenancy.models import IdempotencyRecord
+
+    _post(as_alice, json.dumps({"name": "Wedding"}), "day-1")
+    IdempotencyRecord.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    again = _post(as_alice, json.dumps({"name": "Wedding"}), "day-1")
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again and Event.objects.count() == 2
