@@ -124,3 +124,31 @@ def test_after_its_day_a_finished_key_runs_anew(as_alice):
     IdempotencyRecord.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     again = _post(as_alice, json.dumps({"name": "Wedding"}), "day-1")
     assert again.status_code == 201 and "Idempotent-Replayed" not in again and Event.objects.count() == 2
+
+
+def test_what_idempotency_finish_keeps_of_each_answer(studio_a):
+    """A bodiless answer is kept as such; of the headers only Location and Retry-After; an answer that
+    minted a secret is redacted only when it succeeded (2xx), whatever shape its body has."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework.response import Response
+
+    from core.idempotency import idempotency_finish
+    from core.tenancy.models import IdempotencyRecord
+
+    def finish(key: str, response, secrets=()):
+        record = IdempotencyRecord.objects.create(principal="user:1", studio_id=studio_a.id, key=key,
+                                                  fingerprint="f", expires_at=timezone.now() + timedelta(hours=1))
+        idempotency_finish(record, response, secrets=secrets)
+        record.refresh_from_db()
+        return record
+
+    bodiless = finish("none", Response(status=204))
+    assert (bodiless.status, bodiless.body) == (204, None)
+    located = finish("where", Response({"id": 7}, status=201, headers={"Location": "/x/7/", "X-Other": "no"}))
+    assert located.headers == {"Location": "/x/7/"} and located.body == {"id": 7}
+    listed = finish("list", Response([{"id": 8}], status=201), secrets=("key",))
+    assert listed.secret_redacted and listed.body == {"id": None, "status": 201, "not_replayed": ["key"]}
+    moved = finish("moved", Response({"detail": "elsewhere"}, status=300), secrets=("key",))
+    assert not moved.secret_redacted and moved.body == {"detail": "elsewhere"}
