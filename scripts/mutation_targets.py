@@ -12,7 +12,7 @@ CLAIMS = "recognition/ingest/claims.py"
 TARGETS: dict[str, list[str]] = {
     "core/access.py": [
         "tests/mutation_targets/test_access_rules.py", "tests/events/test_permissions.py",
-        "tests/sharing/test_organizer_rights.py",
+        "tests/sharing/test_organizer_rights.py", "tests/tenancy/test_team.py",
     ],
     "core/api.py": [
         "tests/mutation_targets/test_scoped_api.py", "tests/test_isolation.py", "tests/api/test_isolation_sweep.py",
@@ -32,7 +32,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/abuse/test_login_backoff.py", "tests/sharing/test_pin_limits.py",
     ],
     "core/logins.py": [
-        "tests/abuse/test_login_backoff.py", "tests/tenancy/test_auth.py",
+        "tests/mutation_targets/test_login_counts.py", "tests/abuse/test_login_backoff.py", "tests/tenancy/test_auth.py",
     ],
     "core/parsers.py": [
         "tests/mutation_targets/test_parser_limits.py", "tests/abuse/test_json_limits.py",

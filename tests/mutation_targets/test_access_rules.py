@@ -81,3 +81,26 @@ def test_another_studios_event_and_photo_are_a_404_that_says_what_is_missing(two
     assert event.status_code == photo.status_code == missing.status_code == 404
     assert event.json() == missing.json() == {"error": {"code": "not_found", "message": "No such event.", "details": None}}
     assert photo.json()["error"]["message"] == "No such photo."
+
+
+def test_an_anonymous_caller_asking_for_a_real_event_gets_a_404(studio_a, alice):
+    """The lookup is scoped before any role is read: an anonymous user never reaches the role queries."""
+    from django.contrib.auth.models import AnonymousUser
+
+    event = event_create(studio=studio_a, user=alice, name="Gala")
+    with pytest.raises(Http404):
+        event_access_get(user=AnonymousUser(), event_id=event.id)
+
+
+def test_the_role_check_alone_refuses_an_organizer_of_another_event(studio_a, alice, charlie):
+    """Defence in depth: the role read after the scoped lookup is itself scoped to this user and this
+    event, so neither an organizer elsewhere nor another person's organizer row gives a role."""
+    from events.access import _role
+
+    mine = event_create(studio=studio_a, user=alice, name="Theirs to organize")
+    other = event_create(studio=studio_a, user=alice, name="Not theirs")
+    EventOrganizer.objects.create(studio=studio_a, event=mine, user=charlie)
+    assert _role(charlie, mine) == ORGANIZER
+    assert _role(charlie, other) is None  # organizer of another event of the same studio
+    outsider = type(charlie).objects.create_user(email="olga@c.example", password="pw-olga-123")
+    assert _role(outsider, mine) is None  # the event has an organizer, just not this one

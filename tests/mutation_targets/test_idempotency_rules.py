@@ -100,3 +100,55 @@ def test_a_retried_secret_names_the_fields_not_replayed(as_alice):
     retry = as_alice.post("/api/v1/studio/api-keys/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == 201 and retry.status_code == 409
     assert retry.json()["error"]["details"] == {"id": first.json()["id"], "status": 201, "not_replayed": ["key"]}
+
+
+def test_a_key_is_one_to_255_characters(as_alice):
+    empty = _post(as_alice, json.dumps({"name": "Wedding"}), "")
+    assert empty.status_code == 400 and empty.json()["error"]["code"] == "invalid_idempotency_key"
+    longest = "k" * 255
+    first = _post(as_alice, json.dumps({"name": "Wedding"}), longest)
+    retry = _post(as_alice, json.dumps({"name": "Wedding"}), longest)
+    assert first.status_code == retry.status_code == 201 and retry["Idempotent-Replayed"] == "true"
+    assert Event.objects.count() == 1
+
+
+def test_after_its_day_a_finished_key_runs_anew(as_alice):
+    """An expired record is dropped on the next use of its key, finished or not."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.tenancy.models import IdempotencyRecord
+
+    _post(as_alice, json.dumps({"name": "Wedding"}), "day-1")
+    IdempotencyRecord.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    again = _post(as_alice, json.dumps({"name": "Wedding"}), "day-1")
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again and Event.objects.count() == 2
+
+
+def test_what_idempotency_finish_keeps_of_each_answer(studio_a):
+    """A bodiless answer is kept as such; of the headers only Location and Retry-After; an answer that
+    minted a secret is redacted only when it succeeded (2xx), whatever shape its body has."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework.response import Response
+
+    from core.idempotency import idempotency_finish
+    from core.tenancy.models import IdempotencyRecord
+
+    def finish(key: str, response, secrets=()):
+        record = IdempotencyRecord.objects.create(principal="user:1", studio_id=studio_a.id, key=key,
+                                                  fingerprint="f", expires_at=timezone.now() + timedelta(hours=1))
+        idempotency_finish(record, response, secrets=secrets)
+        record.refresh_from_db()
+        return record
+
+    bodiless = finish("none", Response(status=204))
+    assert (bodiless.status, bodiless.body) == (204, None)
+    located = finish("where", Response({"id": 7}, status=201, headers={"Location": "/x/7/", "X-Other": "no"}))
+    assert located.headers == {"Location": "/x/7/"} and located.body == {"id": 7}
+    listed = finish("list", Response([{"id": 8}], status=201), secrets=("key",))
+    assert listed.secret_redacted and listed.body == {"id": None, "status": 201, "not_replayed": ["key"]}
+    moved = finish("moved", Response({"detail": "elsewhere"}, status=300), secrets=("key",))
+    assert not moved.secret_redacted and moved.body == {"detail": "elsewhere"}

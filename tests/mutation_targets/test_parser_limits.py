@@ -66,3 +66,30 @@ def test_an_empty_body_is_an_empty_object_and_bad_bytes_are_a_400():
     assert parse('{"a": "\u00e9"}'.encode("latin-1"), encoding="latin-1") == {"a": "\u00e9"}
     with pytest.raises(ParseError, match="The JSON body is not valid: "):
         parse("{'single': 1}")
+
+
+def test_a_large_body_is_read_one_byte_past_the_limit_and_no_further():
+    stream = io.BytesIO(b"x" * 1000)  # a client's huge body is never read into memory whole
+    with pytest.raises(RequestTooLarge):
+        BoundedJSONParser().parse(stream)
+    assert stream.tell() == 65
+
+
+def test_no_stream_is_an_empty_object():
+    assert BoundedJSONParser().parse(None) == {}
+
+
+def test_the_error_for_bad_bytes_is_exactly_its_sentence():
+    with pytest.raises(ParseError) as refused:
+        parse(b'{"a": "\xff"}')
+    assert str(refused.value.detail) == "The JSON body is not valid UTF-8."
+
+
+def test_a_refused_number_is_quoted_by_its_first_24_characters_only():
+    digits = "123456789012345678901234567890"  # the error never echoes a hostile number whole
+    with pytest.raises(ParseError) as refused:
+        parse(digits)
+    assert str(refused.value.detail) == f"The JSON body is not valid: integer {digits[:24]}… is out of range (64-bit)"
+    with pytest.raises(ParseError) as refused:
+        parse(digits + "e999")
+    assert str(refused.value.detail) == f"The JSON body is not valid: {digits[:24]} is out of range"
